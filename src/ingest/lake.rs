@@ -1,0 +1,184 @@
+//! Writing the Parquet lake so that a crash at any point leaves the previous lake readable.
+//!
+//! The new lake is written whole into a sibling folder `.<name>.partial`, every file synced,
+//! then swapped in by two renames: `<lake>` -> `.<name>.previous`, partial -> `<lake>`. A crash
+//! before the first rename leaves the old lake untouched; a crash between the two renames
+//! leaves the old lake in `.<name>.previous`, which `recover` (called before every read and
+//! write) moves back. Nothing in the lake carries a wall-clock time, so the same inputs give the
+//! same bytes (idempotent ingest).
+
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+
+use super::{IngestError, Ingested, Manifest};
+
+pub const MANIFEST: &str = "manifest.json";
+pub const REJECTS: &str = "rejects";
+
+fn sibling(lake: &Path, suffix: &str) -> PathBuf {
+    let name = lake
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "lake".into());
+    lake.with_file_name(format!(".{name}.{suffix}"))
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> IngestError + '_ {
+    move |e| IngestError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    }
+}
+
+/// Puts back a lake that a crash left half-swapped, and clears a crashed partial write.
+pub fn recover(lake: &Path) -> Result<(), IngestError> {
+    let previous = sibling(lake, "previous");
+    if previous.exists() {
+        if lake.exists() {
+            // The swap finished; only the clean-up was lost.
+            fs::remove_dir_all(&previous).map_err(io(&previous))?;
+        } else {
+            fs::rename(&previous, lake).map_err(io(lake))?;
+            tracing::warn!(
+                "restored the previous lake at `{}` after an interrupted ingest",
+                lake.display()
+            );
+        }
+    }
+    let partial = sibling(lake, "partial");
+    if partial.exists() {
+        fs::remove_dir_all(&partial).map_err(io(&partial))?;
+    }
+    Ok(())
+}
+
+/// Test hook: `SLAREVIEW_CRASH_AT=<step>` aborts the process at that step, as a power cut would.
+fn crash_point(step: &str) {
+    if std::env::var("SLAREVIEW_CRASH_AT").is_ok_and(|s| s == step) {
+        eprintln!("slareview: simulated crash at `{step}`");
+        std::process::abort();
+    }
+}
+
+pub fn write_parquet(df: &mut DataFrame, path: &Path) -> Result<(), IngestError> {
+    let mut file = File::create(path).map_err(io(path))?;
+    ParquetWriter::new(&mut file)
+        .with_compression(ParquetCompression::Zstd(None))
+        .with_statistics(StatisticsOptions::full())
+        .finish(df)?;
+    file.sync_all().map_err(io(path))?;
+    Ok(())
+}
+
+/// CSV for people and spreadsheets: a text cell starting with `=`, `+`, `-` or `@` gets a
+/// leading `'` so that a spreadsheet shows it instead of running it.
+pub fn write_csv(df: &DataFrame, path: &Path) -> Result<(), IngestError> {
+    let mut w = csv::Writer::from_path(path).map_err(|e| IngestError::Io {
+        path: path.to_path_buf(),
+        source: e.into(),
+    })?;
+    let csv_err = |e: csv::Error| IngestError::Io {
+        path: path.to_path_buf(),
+        source: e.into(),
+    };
+    w.write_record(df.get_column_names().iter().map(|s| s.as_str()))
+        .map_err(csv_err)?;
+    let cols: Vec<Series> = df
+        .columns()
+        .iter()
+        .map(|c| c.as_materialized_series().cast(&DataType::String))
+        .collect::<PolarsResult<_>>()?;
+    let strs: Vec<&StringChunked> = cols.iter().map(|s| s.str()).collect::<PolarsResult<_>>()?;
+    let mut record: Vec<String> = Vec::with_capacity(strs.len());
+    for row in 0..df.height() {
+        record.clear();
+        for s in &strs {
+            record.push(s.get(row).map(defuse_cell).unwrap_or_default());
+        }
+        w.write_record(&record).map_err(csv_err)?;
+    }
+    w.flush().map_err(io(path))?;
+    Ok(())
+}
+
+/// A cell a spreadsheet would read as a formula is prefixed with `'`.
+pub fn defuse_cell(s: &str) -> String {
+    match s.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => {
+            // A plain negative number is data, not a formula.
+            if s.parse::<f64>().is_ok() {
+                s.to_string()
+            } else {
+                format!("'{s}")
+            }
+        }
+        _ => s.to_string(),
+    }
+}
+
+/// Writes the lake for `ing` at `lake` atomically.
+pub fn write(lake: &Path, ing: &Ingested, manifest: &Manifest) -> Result<(), IngestError> {
+    if let Some(parent) = lake.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).map_err(io(parent))?;
+    }
+    recover(lake)?;
+    let partial = sibling(lake, "partial");
+    fs::create_dir_all(&partial).map_err(io(&partial))?;
+
+    for table in &ing.tables {
+        let mut df = super::to_frame(table)?;
+        write_parquet(
+            &mut df,
+            &partial.join(format!("{}.parquet", table.spec.name)),
+        )?;
+        crash_point(table.spec.name);
+    }
+    let mut rejects = super::rejects_frame(ing)?;
+    write_parquet(&mut rejects, &partial.join(format!("{REJECTS}.parquet")))?;
+    write_csv(&rejects, &partial.join(format!("{REJECTS}.csv")))?;
+    let manifest_path = partial.join(MANIFEST);
+    let mut f = File::create(&manifest_path).map_err(io(&manifest_path))?;
+    let text = serde_json::to_string_pretty(manifest).expect("manifest serialises");
+    f.write_all(text.as_bytes())
+        .and_then(|_| f.write_all(b"\n"))
+        .map_err(io(&manifest_path))?;
+    f.sync_all().map_err(io(&manifest_path))?;
+    if let Ok(d) = File::open(&partial) {
+        let _ = d.sync_all();
+    }
+    crash_point("before_swap");
+
+    let previous = sibling(lake, "previous");
+    if lake.exists() {
+        fs::rename(lake, &previous).map_err(io(lake))?;
+        crash_point("mid_swap");
+    }
+    fs::rename(&partial, lake).map_err(io(lake))?;
+    if previous.exists() {
+        fs::remove_dir_all(&previous).map_err(io(&previous))?;
+    }
+    if let Some(parent) = lake.parent() {
+        if let Ok(d) = File::open(parent) {
+            let _ = d.sync_all();
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::defuse_cell;
+
+    #[test]
+    fn formula_cells_are_defused_but_numbers_are_not() {
+        assert_eq!(defuse_cell("=1+1"), "'=1+1");
+        assert_eq!(defuse_cell("+cmd"), "'+cmd");
+        assert_eq!(defuse_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(defuse_cell("-x"), "'-x");
+        assert_eq!(defuse_cell("-12.5"), "-12.5");
+        assert_eq!(defuse_cell("plain"), "plain");
+    }
+}

@@ -1,0 +1,826 @@
+//! Exports -> validated tables -> Parquet lake, rejects and manifest.
+//!
+//! Ingest runs in two passes per table. The row pass reads each row against the table's spec
+//! (types, required cells, enum spellings, rules within the row). The table pass applies the
+//! rules that need other rows or other tables: unique ids, references, overlapping contracts,
+//! events before their ticket. Tables are read in reference order (contracts before tickets,
+//! tickets before events), so a reference is checked against rows that were themselves accepted.
+//!
+//! A rejected row is recorded once, with the first rule it broke, so that per file
+//! `rows_read = rows_accepted + rows_rejected` holds by construction and is checked before the
+//! lake is written.
+
+pub mod lake;
+pub mod source;
+mod tables;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono_tz::Tz;
+use polars::prelude::*;
+use serde::Serialize;
+
+use crate::model::config::{self, Calendar, Goals};
+use crate::model::schema::{self, Kind, TableSpec};
+use crate::model::{self as m, TimestampError};
+pub use source::Encoding;
+use source::{Format, HeaderMap, RawRow, SourceFile};
+
+/// Errors that stop an ingest as a whole: the data folder cannot be read as the spec says.
+/// Bad rows are never errors; they are rejects.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("cannot read data folder `{}`: {source}", dir.display())]
+    DataDir {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("`{table}` is required but none of {table}.csv, {table}.ndjson, {table}.jsonl or {table}.parquet is in `{}`", dir.display())]
+    MissingFile { table: &'static str, dir: PathBuf },
+    #[error("`{table}` is present more than once: {}", files.join(", "))]
+    Ambiguous {
+        table: &'static str,
+        files: Vec<String>,
+    },
+    #[error("`{file}`: missing required column `{column}` (found: {}; expected at least: {})", found.join(", "), expected.join(", "))]
+    MissingColumn {
+        file: String,
+        column: &'static str,
+        found: Vec<String>,
+        expected: Vec<&'static str>,
+    },
+    #[error("`{file}` is empty: expected a header line naming the columns")]
+    Empty { file: String },
+    #[error("`{file}` {message}")]
+    Encoding {
+        file: String,
+        message: String,
+        hint: &'static str,
+    },
+    #[error("`{file}`: {message}")]
+    Malformed { file: String, message: String },
+    #[error("`{file}`: {message}")]
+    Config {
+        file: String,
+        message: String,
+        hint: &'static str,
+    },
+    #[error("cannot read or write `{}`: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("polars: {0}")]
+    Polars(#[from] PolarsError),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl IngestError {
+    /// What the user can do about it, printed as `hint:`.
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            IngestError::DataDir { .. } => "pass the folder holding the exports with --data DIR".into(),
+            IngestError::MissingFile { table, .. } => format!(
+                "export `{table}` into the data folder (the columns are listed in shared/spec/inputs.md)"
+            ),
+            IngestError::Ambiguous { .. } => "keep one file per table and move the others out".into(),
+            IngestError::MissingColumn { column, .. } => format!(
+                "add a `{column}` column (names match case-insensitively), or rename the column that holds it"
+            ),
+            IngestError::Empty { .. } => {
+                "export the table again with its header line, or remove the file if the table is optional".into()
+            }
+            IngestError::Encoding { hint, .. } | IngestError::Config { hint, .. } => hint.to_string(),
+            IngestError::Malformed { .. } => "re-export the file; it could not be parsed at all".into(),
+            _ => return None,
+        })
+    }
+}
+
+/// What the user asked of an ingest.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub data_dir: PathBuf,
+    /// Zone of timestamps written without an offset.
+    pub assume_tz: Option<Tz>,
+    /// Encoding of CSV/NDJSON files; detected when `None`.
+    pub encoding: Option<Encoding>,
+    /// The export instant, when the user names it.
+    pub as_of: Option<i64>,
+}
+
+/// One rejected row.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reject {
+    pub file: String,
+    pub line: u64,
+    pub column: Option<String>,
+    pub value: Option<String>,
+    pub reason: String,
+}
+
+/// A column being built from accepted cells.
+#[derive(Debug)]
+pub enum ColBuf {
+    Str(Vec<Option<String>>),
+    /// Normalised enum spellings (`P1`, `open`, ...): no allocation per cell.
+    Cat(Vec<Option<&'static str>>),
+    Int(Vec<Option<i64>>),
+    Float(Vec<Option<f64>>),
+    Date(Vec<Option<i32>>),
+    /// Seconds since the epoch, UTC.
+    Ts(Vec<Option<i64>>),
+}
+
+impl ColBuf {
+    fn for_kind(kind: Kind) -> ColBuf {
+        match kind {
+            Kind::Timestamp => ColBuf::Ts(Vec::new()),
+            Kind::Date => ColBuf::Date(Vec::new()),
+            Kind::Count | Kind::Rating => ColBuf::Int(Vec::new()),
+            Kind::Decimal | Kind::Percent => ColBuf::Float(Vec::new()),
+            Kind::Id | Kind::Text | Kind::Currency => ColBuf::Str(Vec::new()),
+            Kind::Priority
+            | Kind::Status
+            | Kind::Severity
+            | Kind::EventKind
+            | Kind::Metric
+            | Kind::Clock => ColBuf::Cat(Vec::new()),
+        }
+    }
+    /// Text of row `i` of a text or enum column.
+    pub fn get_str(&self, i: usize) -> Option<&str> {
+        match self {
+            ColBuf::Str(v) => v[i].as_deref(),
+            ColBuf::Cat(v) => v[i],
+            _ => panic!("not a text column"),
+        }
+    }
+    fn append(&mut self, other: ColBuf) {
+        match (self, other) {
+            (ColBuf::Str(a), ColBuf::Str(b)) => a.extend(b),
+            (ColBuf::Cat(a), ColBuf::Cat(b)) => a.extend(b),
+            (ColBuf::Int(a), ColBuf::Int(b)) => a.extend(b),
+            (ColBuf::Float(a), ColBuf::Float(b)) => a.extend(b),
+            (ColBuf::Date(a), ColBuf::Date(b)) => a.extend(b),
+            (ColBuf::Ts(a), ColBuf::Ts(b)) => a.extend(b),
+            _ => unreachable!("chunks of one table have the same columns"),
+        }
+    }
+    pub fn str(&self) -> &[Option<String>] {
+        match self {
+            ColBuf::Str(v) => v,
+            _ => panic!("not a text column"),
+        }
+    }
+    pub fn ts(&self) -> &[Option<i64>] {
+        match self {
+            ColBuf::Ts(v) => v,
+            _ => panic!("not a timestamp column"),
+        }
+    }
+    pub fn date(&self) -> &[Option<i32>] {
+        match self {
+            ColBuf::Date(v) => v,
+            _ => panic!("not a date column"),
+        }
+    }
+    pub fn str_mut(&mut self) -> &mut Vec<Option<String>> {
+        match self {
+            ColBuf::Str(v) => v,
+            _ => panic!("not a text column"),
+        }
+    }
+    pub fn date_mut(&mut self) -> &mut Vec<Option<i32>> {
+        match self {
+            ColBuf::Date(v) => v,
+            _ => panic!("not a date column"),
+        }
+    }
+}
+
+/// A parsed cell before it is pushed into its column.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    Null,
+    Str(String),
+    Static(&'static str),
+    Int(i64),
+    Float(f64),
+    Date(i32),
+    Ts(i64),
+}
+
+impl Val {
+    fn as_str(&self) -> Option<&str> {
+        match self {
+            Val::Str(s) => Some(s),
+            Val::Static(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn as_date(&self) -> Option<i32> {
+        match self {
+            Val::Date(d) => Some(*d),
+            _ => None,
+        }
+    }
+}
+
+/// A table as read: its accepted-so-far rows (columns in spec order), and its rejects.
+#[derive(Debug)]
+pub struct Table {
+    pub spec: &'static TableSpec,
+    pub source: Option<SourceFile>,
+    pub encoding: Option<Encoding>,
+    pub sha256: Option<String>,
+    pub rows_read: u64,
+    pub lines: Vec<u64>,
+    pub cols: Vec<ColBuf>,
+    pub extras: Vec<(String, Vec<Option<String>>)>,
+    /// Cleared by the table pass for rows it rejects.
+    pub keep: Vec<bool>,
+    /// Identifier cells of rows rejected in the row pass, (spec column, value, line), so that a
+    /// reference to such a row can say it was rejected and where.
+    pub rejected_ids: Vec<(usize, String, u64)>,
+    pub rejects: Vec<Reject>,
+}
+
+impl Table {
+    fn empty(spec: &'static TableSpec) -> Table {
+        Table {
+            spec,
+            source: None,
+            encoding: None,
+            sha256: None,
+            rows_read: 0,
+            lines: Vec::new(),
+            cols: spec
+                .columns
+                .iter()
+                .map(|c| ColBuf::for_kind(c.kind))
+                .collect(),
+            extras: Vec::new(),
+            keep: Vec::new(),
+            rejected_ids: Vec::new(),
+            rejects: Vec::new(),
+        }
+    }
+    /// Appends a chunk of the same table read after this one.
+    fn append(&mut self, chunk: Table) {
+        self.lines.extend(chunk.lines);
+        for (a, b) in self.cols.iter_mut().zip(chunk.cols) {
+            a.append(b);
+        }
+        for ((_, a), (_, b)) in self.extras.iter_mut().zip(chunk.extras) {
+            a.extend(b);
+        }
+        self.rejected_ids.extend(chunk.rejected_ids);
+        self.rejects.extend(chunk.rejects);
+        self.rows_read += chunk.rows_read;
+    }
+    pub fn file_name(&self) -> String {
+        self.source
+            .as_ref()
+            .map(|s| s.name.clone())
+            .unwrap_or_else(|| format!("{}.csv", self.spec.name))
+    }
+    pub fn col(&self, name: &str) -> &ColBuf {
+        &self.cols[self.spec.col(name)]
+    }
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+    pub fn accepted(&self) -> u64 {
+        self.keep.iter().filter(|k| **k).count() as u64
+    }
+    /// Rejects row `i` (an index into the parsed rows) in the table pass.
+    fn reject_row(&mut self, i: usize, column: &str, value: Option<String>, reason: String) {
+        if !self.keep[i] {
+            return;
+        }
+        self.keep[i] = false;
+        self.rejects.push(Reject {
+            file: self.file_name(),
+            line: self.lines[i],
+            column: Some(column.to_string()),
+            value,
+            reason,
+        });
+    }
+}
+
+/// Everything one ingest produced.
+pub struct Ingested {
+    pub tables: Vec<Table>,
+    pub calendars: BTreeMap<String, Calendar>,
+    pub goals: Goals,
+    pub config_files: Vec<ConfigFile>,
+    pub as_of: Option<i64>,
+    pub as_of_source: &'static str,
+    pub options: Options,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ConfigFile {
+    pub file: String,
+    pub sha256: String,
+}
+
+impl Ingested {
+    pub fn table(&self, name: &str) -> &Table {
+        self.tables
+            .iter()
+            .find(|t| t.spec.name == name)
+            .expect("known table")
+    }
+    pub fn rejected_rows(&self) -> u64 {
+        self.tables.iter().map(|t| t.rejects.len() as u64).sum()
+    }
+}
+
+/// Reads every table of the data folder, applies every rule, and returns the accepted rows and
+/// the rejects. Writes nothing.
+pub fn ingest(opts: &Options) -> Result<Ingested, IngestError> {
+    let dir = &opts.data_dir;
+    if !dir.is_dir() {
+        return Err(IngestError::DataDir {
+            dir: dir.clone(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such folder"),
+        });
+    }
+    let mut config_files = Vec::new();
+    let calendars = match config::read_optional(dir, "calendars.toml")? {
+        Some((text, sha)) => {
+            config_files.push(ConfigFile {
+                file: "calendars.toml".into(),
+                sha256: sha,
+            });
+            config::parse_calendars(&text, "calendars.toml")?
+        }
+        None => config::parse_calendars("", "calendars.toml")?,
+    };
+    let goals = match config::read_optional(dir, "goals.toml")? {
+        Some((text, sha)) => {
+            config_files.push(ConfigFile {
+                file: "goals.toml".into(),
+                sha256: sha,
+            });
+            config::parse_goals(&text, "goals.toml", &calendars)?
+        }
+        None => Goals::default(),
+    };
+
+    let mut tables = Vec::with_capacity(schema::ALL_TABLES.len());
+    for spec in schema::ALL_TABLES {
+        let table = read_table(spec, opts)?;
+        tables.push(table);
+    }
+    tables::check_all(&mut tables, &calendars);
+
+    for t in &tables {
+        let accepted = t.accepted();
+        let rejected = t.rejects.len() as u64;
+        if accepted + rejected != t.rows_read {
+            return Err(IngestError::Internal(format!(
+                "`{}`: {} rows read but {accepted} accepted + {rejected} rejected; please report this bug",
+                t.file_name(),
+                t.rows_read
+            )));
+        }
+    }
+
+    let (as_of, as_of_source) = match opts.as_of {
+        Some(t) => (Some(t), "--as-of"),
+        None => (
+            tables::latest_instant(&tables),
+            "latest of tickets.created_at, tickets.updated_at and ticket_events.at",
+        ),
+    };
+    Ok(Ingested {
+        tables,
+        calendars,
+        goals,
+        config_files,
+        as_of,
+        as_of_source,
+        options: opts.clone(),
+    })
+}
+
+/// The row pass over one table's file. Rows are read in batches; while one batch is validated
+/// (in parallel chunks) the next is read, and chunks are appended in file order, so the result
+/// is the same as a sequential pass.
+fn read_table(spec: &'static TableSpec, opts: &Options) -> Result<Table, IngestError> {
+    let mut table = Table::empty(spec);
+    let Some(src) = source::find(&opts.data_dir, spec)? else {
+        if spec.required {
+            return Err(IngestError::MissingFile {
+                table: spec.name,
+                dir: opts.data_dir.clone(),
+            });
+        }
+        return Ok(table);
+    };
+    let hash_path = src.path.clone();
+    let (hash, read) = rayon::join(
+        || source::sha256_file(&hash_path),
+        || -> Result<(), IngestError> {
+            let mut rows = source::open(&src, opts.encoding)?;
+            let map = HeaderMap::new(spec, &src.name, &rows.header)?;
+            table.extras = map
+                .extras
+                .iter()
+                .map(|(n, _)| (n.clone(), Vec::new()))
+                .collect();
+            table.encoding = rows.encoding;
+            let header = rows.header.clone();
+            const BATCH: usize = 1 << 16;
+            const CHUNK: usize = 1 << 13;
+            let validate = |batch: Vec<RawRow>| -> Vec<Table> {
+                use rayon::prelude::*;
+                batch
+                    .par_chunks(CHUNK)
+                    .map(|rows| {
+                        let mut chunk = Table::empty(spec);
+                        chunk.extras = map
+                            .extras
+                            .iter()
+                            .map(|(n, _)| (n.clone(), Vec::new()))
+                            .collect();
+                        for row in rows {
+                            row_pass(&mut chunk, &map, &header, row, opts, &src.name);
+                        }
+                        chunk
+                    })
+                    .collect()
+            };
+            let mut current = rows.next_batch(BATCH);
+            while !current.is_empty() {
+                let (next, chunks) = rayon::join(|| rows.next_batch(BATCH), || validate(current));
+                for c in chunks {
+                    table.append(c);
+                }
+                current = next;
+            }
+            Ok(())
+        },
+    );
+    read?;
+    table.sha256 = Some(hash.map_err(|e| IngestError::Io {
+        path: src.path.clone(),
+        source: e,
+    })?);
+    table.keep = vec![true; table.lines.len()];
+    table.source = Some(src);
+    Ok(table)
+}
+
+/// Reads one row against the spec; pushes it or records it as a reject.
+fn row_pass(
+    table: &mut Table,
+    map: &HeaderMap,
+    header: &[String],
+    row: &RawRow,
+    opts: &Options,
+    file: &str,
+) {
+    table.rows_read += 1;
+    let (line, cells) = match source::cells_of(row, header) {
+        Ok(x) => x,
+        Err((line, reason, value)) => {
+            table.rejects.push(Reject {
+                file: file.to_string(),
+                line,
+                column: None,
+                value,
+                reason,
+            });
+            return;
+        }
+    };
+    let cells = &cells[..];
+    let spec = table.spec;
+    let mut vals: Vec<Val> = Vec::with_capacity(spec.columns.len());
+    // On any reject below, remember the row's identifier cells for references to it.
+    let remember_ids = |table: &mut Table| {
+        for (ci, col) in spec.columns.iter().enumerate() {
+            if col.kind == Kind::Id {
+                if let Some(v) = map.spec_pos[ci].and_then(|p| cells.get(p).copied().flatten()) {
+                    table.rejected_ids.push((ci, v.trim().to_string(), line));
+                }
+            }
+        }
+    };
+    for (ci, col) in spec.columns.iter().enumerate() {
+        let raw = map.spec_pos[ci].and_then(|p| cells.get(p).copied().flatten());
+        let raw = raw.map(str::trim).filter(|s| !s.is_empty()).or(col.default);
+        let Some(raw) = raw else {
+            if col.required {
+                let reason = format!("missing value: `{}` is required", col.name);
+                remember_ids(table);
+                table.rejects.push(Reject {
+                    file: file.to_string(),
+                    line,
+                    column: Some(col.name.into()),
+                    value: None,
+                    reason,
+                });
+                return;
+            }
+            vals.push(Val::Null);
+            continue;
+        };
+        match parse_cell(col.kind, col.name, raw, opts.assume_tz) {
+            Ok(v) => vals.push(v),
+            Err(reason) => {
+                remember_ids(table);
+                table.rejects.push(Reject {
+                    file: file.to_string(),
+                    line,
+                    column: Some(col.name.into()),
+                    value: Some(raw.to_string()),
+                    reason,
+                });
+                return;
+            }
+        }
+    }
+    if let Err((column, reason)) = tables::row_rule(spec, &mut vals) {
+        let value = spec
+            .columns
+            .iter()
+            .position(|c| c.name == column)
+            .and_then(|i| map.spec_pos[i])
+            .and_then(|p| cells.get(p).copied().flatten())
+            .map(str::to_string);
+        remember_ids(table);
+        table.rejects.push(Reject {
+            file: file.to_string(),
+            line,
+            column: Some(column.into()),
+            value,
+            reason,
+        });
+        return;
+    }
+    table.lines.push(line);
+    for (buf, v) in table.cols.iter_mut().zip(vals.drain(..)) {
+        match (buf, v) {
+            (ColBuf::Str(b), Val::Str(s)) => b.push(Some(s)),
+            (ColBuf::Str(b), Val::Static(s)) => b.push(Some(s.to_string())),
+            (ColBuf::Str(b), Val::Null) => b.push(None),
+            (ColBuf::Cat(b), Val::Static(s)) => b.push(Some(s)),
+            (ColBuf::Cat(b), Val::Null) => b.push(None),
+            (ColBuf::Int(b), Val::Int(x)) => b.push(Some(x)),
+            (ColBuf::Int(b), Val::Null) => b.push(None),
+            (ColBuf::Float(b), Val::Float(x)) => b.push(Some(x)),
+            (ColBuf::Float(b), Val::Null) => b.push(None),
+            (ColBuf::Date(b), Val::Date(x)) => b.push(Some(x)),
+            (ColBuf::Date(b), Val::Null) => b.push(None),
+            (ColBuf::Ts(b), Val::Ts(x)) => b.push(Some(x)),
+            (ColBuf::Ts(b), Val::Null) => b.push(None),
+            (b, v) => unreachable!("cell {v:?} does not fit column {b:?}"),
+        }
+    }
+    for ((_, buf), (_, pos)) in table.extras.iter_mut().zip(&map.extras) {
+        buf.push(cells.get(*pos).copied().flatten().map(str::to_string));
+    }
+}
+
+/// Reads one cell by its kind; the error is the reject reason.
+pub fn parse_cell(kind: Kind, name: &str, raw: &str, assume_tz: Option<Tz>) -> Result<Val, String> {
+    let bad = |what: &str| format!("`{name}` value `{raw}` is not {what}");
+    Ok(match kind {
+        Kind::Id | Kind::Text => Val::Str(raw.to_string()),
+        Kind::Timestamp => match m::parse_timestamp(raw, assume_tz) {
+            Ok(t) => Val::Ts(t),
+            Err(TimestampError::NoOffset) => {
+                return Err(format!(
+                    "`{name}` value `{raw}` has no time zone offset; add one (e.g. +09:00 or Z) or pass --assume-tz ZONE"
+                ))
+            }
+            Err(TimestampError::Invalid) => {
+                return Err(bad("an RFC 3339 timestamp (e.g. 2026-07-01T09:30:00+09:00)"))
+            }
+        },
+        Kind::Date => Val::Date(m::parse_date(raw).ok_or_else(|| bad("a date (YYYY-MM-DD)"))?),
+        Kind::Priority => Val::Static(
+            m::Priority::parse(raw)
+                .ok_or_else(|| format!("unknown priority `{raw}`: expected P1..P4, 1..4, urgent/high/normal/low or critical"))?
+                .as_str()
+        ),
+        Kind::Status => Val::Static(
+            m::Status::parse(raw)
+                .ok_or_else(|| format!("unknown status `{raw}`: expected new, open, pending, on_hold, solved or closed"))?
+                .as_str()
+        ),
+        Kind::Severity => Val::Static(
+            m::parse_severity(raw)
+                .ok_or_else(|| format!("unknown severity `{raw}`: expected system_down or normal"))?,
+        ),
+        Kind::EventKind => Val::Static(
+            m::parse_event_kind(raw)
+                .ok_or_else(|| format!("unknown event kind `{raw}`: expected agent_reply, customer_reply, internal_note, status, assign or priority"))?,
+        ),
+        Kind::Rating => Val::Int(
+            m::parse_rating(raw)
+                .ok_or_else(|| format!("rating `{raw}` is not 1..5 or a label such as `very satisfied`"))?,
+        ),
+        Kind::Metric => Val::Static(
+            m::parse_metric(raw)
+                .ok_or_else(|| format!("unknown metric `{raw}`: expected first_response, update or resolution"))?,
+        ),
+        Kind::Clock => Val::Static(
+            m::parse_clock(raw)
+                .ok_or_else(|| format!("unknown clock `{raw}`: expected business or calendar"))?,
+        ),
+        Kind::Count => match raw.parse::<i64>() {
+            Ok(n) if n >= 0 => Val::Int(n),
+            _ => return Err(bad("a whole number >= 0")),
+        },
+        Kind::Decimal => match raw.parse::<f64>() {
+            Ok(x) if x.is_finite() && x >= 0.0 => Val::Float(x),
+            _ => return Err(bad("a decimal number >= 0")),
+        },
+        Kind::Percent => match raw.trim_end_matches('%').trim().parse::<f64>() {
+            Ok(x) if (0.0..=100.0).contains(&x) => Val::Float(x),
+            _ => return Err(bad("a percentage between 0 and 100")),
+        },
+        Kind::Currency => {
+            if raw.len() == 3 && raw.bytes().all(|b| b.is_ascii_alphabetic()) {
+                Val::Str(raw.to_ascii_uppercase())
+            } else {
+                return Err(bad("a three-letter ISO 4217 currency code (e.g. KRW, USD)"));
+            }
+        }
+    })
+}
+
+/// Accepted rows of a table as a DataFrame with the lake's types: text as String, timestamps as
+/// UTC datetimes in milliseconds (whole seconds), dates as Date, plus `source_line`.
+pub fn to_frame(table: &Table) -> PolarsResult<DataFrame> {
+    let keep = &table.keep;
+    let mut columns: Vec<Column> = Vec::with_capacity(table.cols.len() + table.extras.len() + 1);
+    fn kept<T: Clone>(v: &[T], keep: &[bool]) -> Vec<T> {
+        v.iter()
+            .zip(keep)
+            .filter(|(_, k)| **k)
+            .map(|(x, _)| x.clone())
+            .collect()
+    }
+    for (col, buf) in table.spec.columns.iter().zip(&table.cols) {
+        let name: PlSmallStr = col.name.into();
+        let series = match buf {
+            ColBuf::Str(v) => Series::new(
+                name,
+                v.iter()
+                    .zip(keep)
+                    .filter(|(_, k)| **k)
+                    .map(|(x, _)| x.as_deref())
+                    .collect::<Vec<Option<&str>>>(),
+            ),
+            ColBuf::Cat(v) => Series::new(name, kept(v, keep)),
+            ColBuf::Int(v) => Series::new(name, kept(v, keep)),
+            ColBuf::Float(v) => Series::new(name, kept(v, keep)),
+            ColBuf::Date(v) => Series::new(name, kept(v, keep)).cast(&DataType::Date)?,
+            ColBuf::Ts(v) => {
+                let ms: Vec<Option<i64>> = v
+                    .iter()
+                    .zip(keep)
+                    .filter(|(_, k)| **k)
+                    .map(|(x, _)| x.map(|s| s * 1000))
+                    .collect();
+                Series::new(name, ms).cast(&DataType::Datetime(
+                    TimeUnit::Milliseconds,
+                    Some(TimeZone::UTC),
+                ))?
+            }
+        };
+        columns.push(series.into());
+    }
+    for (name, v) in &table.extras {
+        // An extra column never shadows a canonical one (HeaderMap skips those).
+        columns.push(Series::new(name.as_str().into(), kept(v, keep)).into());
+    }
+    let lines: Vec<i64> = kept(&table.lines, keep)
+        .into_iter()
+        .map(|l| l as i64)
+        .collect();
+    columns.push(Series::new("source_line".into(), lines).into());
+    DataFrame::new_infer_height(columns)
+}
+
+/// All rejects of an ingest, sorted by file and line.
+pub fn rejects_frame(ing: &Ingested) -> PolarsResult<DataFrame> {
+    let mut all: Vec<&Reject> = ing.tables.iter().flat_map(|t| &t.rejects).collect();
+    all.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    let df = DataFrame::new_infer_height(vec![
+        Series::new(
+            "file".into(),
+            all.iter().map(|r| r.file.as_str()).collect::<Vec<_>>(),
+        )
+        .into(),
+        Series::new(
+            "line".into(),
+            all.iter().map(|r| r.line as i64).collect::<Vec<_>>(),
+        )
+        .into(),
+        Series::new(
+            "column".into(),
+            all.iter().map(|r| r.column.as_deref()).collect::<Vec<_>>(),
+        )
+        .into(),
+        Series::new(
+            "value".into(),
+            all.iter().map(|r| r.value.as_deref()).collect::<Vec<_>>(),
+        )
+        .into(),
+        Series::new(
+            "reason".into(),
+            all.iter().map(|r| r.reason.as_str()).collect::<Vec<_>>(),
+        )
+        .into(),
+    ])?;
+    Ok(df)
+}
+
+/// The manifest of one ingest: what was read, what came of it, and how to tell it was these files.
+#[derive(Debug, Serialize)]
+pub struct Manifest {
+    pub schema_version: u32,
+    pub tool: String,
+    pub as_of: Option<String>,
+    pub as_of_source: String,
+    pub assume_tz: Option<String>,
+    pub files: Vec<FileEntry>,
+    pub config_files: Vec<ConfigFile>,
+    pub rows_read: u64,
+    pub rows_accepted: u64,
+    pub rows_rejected: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FileEntry {
+    pub table: String,
+    pub file: String,
+    pub format: Format,
+    pub encoding: Option<Encoding>,
+    pub sha256: String,
+    pub rows_read: u64,
+    pub rows_accepted: u64,
+    pub rows_rejected: u64,
+}
+
+impl Manifest {
+    pub fn new(ing: &Ingested) -> Manifest {
+        let files: Vec<FileEntry> = ing
+            .tables
+            .iter()
+            .filter_map(|t| {
+                let src = t.source.as_ref()?;
+                Some(FileEntry {
+                    table: t.spec.name.to_string(),
+                    file: src.name.clone(),
+                    format: src.format,
+                    encoding: t.encoding,
+                    sha256: t.sha256.clone().unwrap_or_default(),
+                    rows_read: t.rows_read,
+                    rows_accepted: t.accepted(),
+                    rows_rejected: t.rejects.len() as u64,
+                })
+            })
+            .collect();
+        Manifest {
+            schema_version: schema::SCHEMA_VERSION,
+            tool: format!("slareview {}", env!("CARGO_PKG_VERSION")),
+            as_of: ing.as_of.map(m::format_utc),
+            as_of_source: ing.as_of_source.to_string(),
+            assume_tz: ing.options.assume_tz.map(|t| t.name().to_string()),
+            rows_read: files.iter().map(|f| f.rows_read).sum(),
+            rows_accepted: files.iter().map(|f| f.rows_accepted).sum(),
+            rows_rejected: files.iter().map(|f| f.rows_rejected).sum(),
+            files,
+            config_files: ing.config_files.clone(),
+        }
+    }
+}
+
+/// Ingests and writes the lake at `lake_dir` (atomically: see `lake`). Returns the ingest and
+/// its manifest.
+pub fn ingest_to_lake(
+    opts: &Options,
+    lake_dir: &Path,
+) -> Result<(Ingested, Manifest), IngestError> {
+    // Put back a lake an earlier crash left half-swapped, even if this ingest fails.
+    lake::recover(lake_dir)?;
+    let ing = ingest(opts)?;
+    let manifest = Manifest::new(&ing);
+    lake::write(lake_dir, &ing, &manifest)?;
+    Ok((ing, manifest))
+}

@@ -1,0 +1,522 @@
+//! The rules of `inputs.md` that a single cell cannot decide: rules within a row (an event's
+//! value must fit its kind) and rules across rows and tables (unique ids, references,
+//! overlapping contracts, plans without targets, events before their ticket).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use super::{Table, Val};
+use crate::model::config::{Calendar, CALENDAR_24X7};
+use crate::model::schema::TableSpec;
+use crate::model::{self as m};
+
+/// Rules within one row, after its cells were read. Returns the column to blame and why.
+pub(super) fn row_rule(spec: &TableSpec, vals: &mut [Val]) -> Result<(), (&'static str, String)> {
+    match spec.name {
+        "contracts" => {
+            let (s, e) = (spec.col("start_date"), spec.col("end_date"));
+            if let (Some(a), Some(b)) = (vals[s].as_date(), vals[e].as_date()) {
+                if b < a {
+                    return Err((
+                        "end_date",
+                        format!(
+                            "`end_date` {} is before `start_date` {}",
+                            m::date_from_days(b),
+                            m::date_from_days(a)
+                        ),
+                    ));
+                }
+                // inputs.md: renewal_date defaults to end_date + 1 day; filled here so every
+                // later stage reads one column.
+                let r = spec.col("renewal_date");
+                if vals[r] == Val::Null {
+                    vals[r] = Val::Date(b + 1);
+                }
+            }
+        }
+        "sla_targets" => {
+            let (p, c) = (spec.col("plan"), spec.col("contract_id"));
+            if vals[p] == Val::Null && vals[c] == Val::Null {
+                return Err(("plan", "either `plan` or `contract_id` is required".into()));
+            }
+        }
+        "ticket_events" => {
+            let (k, v) = (spec.col("kind"), spec.col("value"));
+            let kind = vals[k].as_str().unwrap_or_default().to_string();
+            let value = vals[v].as_str().map(str::to_string);
+            match kind.as_str() {
+                "status" => {
+                    let Some(raw) = value else {
+                        return Err((
+                            "value",
+                            "a `status` event needs the new status in `value`".into(),
+                        ));
+                    };
+                    let st = m::Status::parse(&raw).ok_or_else(|| {
+                        ("value", format!("unknown status `{raw}`: expected new, open, pending, on_hold, solved or closed"))
+                    })?;
+                    vals[v] = Val::Str(st.as_str().into());
+                }
+                "priority" => {
+                    let Some(raw) = value else {
+                        return Err((
+                            "value",
+                            "a `priority` event needs the new priority in `value`".into(),
+                        ));
+                    };
+                    let p = m::Priority::parse(&raw).ok_or_else(|| {
+                        ("value", format!("unknown priority `{raw}`: expected P1..P4, 1..4, urgent/high/normal/low or critical"))
+                    })?;
+                    vals[v] = Val::Str(p.as_str().into());
+                }
+                _ => {}
+            }
+        }
+        "engineers" => {
+            let (f, t) = (spec.col("active_from"), spec.col("active_to"));
+            if let (Some(a), Some(b)) = (vals[f].as_date(), vals[t].as_date()) {
+                if b < a {
+                    return Err((
+                        "active_to",
+                        format!(
+                            "`active_to` {} is before `active_from` {}",
+                            m::date_from_days(b),
+                            m::date_from_days(a)
+                        ),
+                    ));
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn idx(tables: &[Table], name: &str) -> usize {
+    tables
+        .iter()
+        .position(|t| t.spec.name == name)
+        .expect("known table")
+}
+
+/// Every rule across rows and tables, in reference order.
+pub(super) fn check_all(tables: &mut [Table], calendars: &BTreeMap<String, Calendar>) {
+    let contracts = idx(tables, "contracts");
+    let targets = idx(tables, "sla_targets");
+    let tickets = idx(tables, "tickets");
+    let events = idx(tables, "ticket_events");
+    let surveys = idx(tables, "surveys");
+    let engineers = idx(tables, "engineers");
+    let kb = idx(tables, "kb_articles");
+
+    // contracts: unique ids, known calendars, no overlap within a customer
+    unique_key(&mut tables[contracts], "contract_id");
+    calendar_refs(&mut tables[contracts], calendars);
+    overlapping_contracts(&mut tables[contracts]);
+
+    // sla_targets: references to accepted contracts, one row per scope, priority and metric
+    target_rules(tables, contracts, targets);
+    // contracts whose plan has no targets (checked after the targets themselves)
+    plans_without_targets(tables, contracts, targets);
+
+    // tickets: unique ids (newer updated_at wins), customer must hold a contract
+    duplicate_tickets(&mut tables[tickets]);
+    let customers: HashSet<String> = accepted_values(&tables[contracts], "customer_id")
+        .into_iter()
+        .collect();
+    let rejected_customers: HashMap<String, u64> = rejected_keys(&tables[contracts], "customer_id");
+    {
+        let t = &mut tables[tickets];
+        let col = t.spec.col("customer_id");
+        for i in 0..t.len() {
+            if !t.keep[i] {
+                continue;
+            }
+            let cid = t.cols[col].str()[i].clone().unwrap_or_default();
+            if !customers.contains(&cid) {
+                let reason = match rejected_customers.get(&cid) {
+                    Some(line) => format!("customer `{cid}` has no accepted contract (its contract on contracts line {line} was rejected)"),
+                    None => format!("customer `{cid}` has no contract in contracts"),
+                };
+                t.reject_row(i, "customer_id", Some(cid), reason);
+            }
+        }
+    }
+
+    // events and surveys point at accepted tickets; events not before their ticket
+    let (ticket_created, ticket_rejected) = ticket_index(&tables[tickets]);
+    ticket_refs(
+        &mut tables[events],
+        &ticket_created,
+        &ticket_rejected,
+        Some("at"),
+    );
+    unique_key(&mut tables[surveys], "survey_id");
+    ticket_refs(
+        &mut tables[surveys],
+        &ticket_created,
+        &ticket_rejected,
+        None,
+    );
+
+    unique_key(&mut tables[engineers], "engineer_id");
+    calendar_refs(&mut tables[engineers], calendars);
+    unique_key(&mut tables[kb], "article_id");
+}
+
+fn accepted_values(t: &Table, col: &str) -> Vec<String> {
+    let c = t.col(col).str();
+    (0..t.len())
+        .filter(|&i| t.keep[i])
+        .filter_map(|i| c[i].clone())
+        .collect()
+}
+
+/// Values of `col` in rejected rows that are not also in accepted rows, with the line of the
+/// first such rejected row, so a cascading reject can say where it started.
+fn rejected_keys(t: &Table, col: &str) -> HashMap<String, u64> {
+    let ci = t.spec.col(col);
+    let c = t.cols[ci].str();
+    let mut out: HashMap<String, u64> = HashMap::new();
+    let mut note = |v: &str, line: u64| {
+        let e = out.entry(v.to_string()).or_insert(line);
+        *e = (*e).min(line);
+    };
+    for i in 0..t.len() {
+        if !t.keep[i] {
+            if let Some(v) = &c[i] {
+                note(v, t.lines[i]);
+            }
+        }
+    }
+    for (c, v, line) in &t.rejected_ids {
+        if *c == ci {
+            note(v, *line);
+        }
+    }
+    // A value that some accepted row still carries is not "rejected".
+    for i in 0..t.len() {
+        if t.keep[i] {
+            if let Some(v) = &c[i] {
+                out.remove(v);
+            }
+        }
+    }
+    out
+}
+
+/// Rows sharing a key are all rejected: which of them is right would be a guess.
+fn unique_key(t: &mut Table, key: &str) {
+    let col = t.spec.col(key);
+    let mut seen: HashMap<String, Vec<usize>> = HashMap::new();
+    for i in 0..t.len() {
+        if t.keep[i] {
+            if let Some(k) = &t.cols[col].str()[i] {
+                seen.entry(k.clone()).or_default().push(i);
+            }
+        }
+    }
+    let mut dups: Vec<(String, Vec<usize>)> =
+        seen.into_iter().filter(|(_, v)| v.len() > 1).collect();
+    dups.sort_by_key(|(_, rows)| rows[0]);
+    for (k, rows) in dups {
+        let lines: Vec<String> = rows.iter().map(|&r| t.lines[r].to_string()).collect();
+        for &r in &rows {
+            let reason = format!(
+                "duplicate {key} `{k}` (lines {}): cannot tell which row is right; keep one",
+                lines.join(", ")
+            );
+            t.reject_row(r, key, Some(k.clone()), reason);
+        }
+    }
+}
+
+fn calendar_refs(t: &mut Table, calendars: &BTreeMap<String, Calendar>) {
+    let col = t.spec.col("calendar_id");
+    for i in 0..t.len() {
+        let Some(cal) = t.cols[col].str()[i].clone() else {
+            continue;
+        };
+        if cal != CALENDAR_24X7 && !calendars.contains_key(&cal) {
+            t.reject_row(
+                i,
+                "calendar_id",
+                Some(cal.clone()),
+                format!("unknown calendar `{cal}`: define it in calendars.toml or use `24x7`"),
+            );
+        }
+    }
+}
+
+fn overlapping_contracts(t: &mut Table) {
+    let (cust, id, start, end) = (
+        t.spec.col("customer_id"),
+        t.spec.col("contract_id"),
+        t.spec.col("start_date"),
+        t.spec.col("end_date"),
+    );
+    let mut by_customer: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for i in 0..t.len() {
+        if t.keep[i] {
+            by_customer
+                .entry(t.cols[cust].str()[i].clone().unwrap_or_default())
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut bad: Vec<(usize, String)> = Vec::new();
+    for rows in by_customer.values() {
+        for (a_pos, &a) in rows.iter().enumerate() {
+            for &b in &rows[a_pos + 1..] {
+                let (sa, ea) = (
+                    t.cols[start].date()[a].unwrap(),
+                    t.cols[end].date()[a].unwrap(),
+                );
+                let (sb, eb) = (
+                    t.cols[start].date()[b].unwrap(),
+                    t.cols[end].date()[b].unwrap(),
+                );
+                if sa <= eb && sb <= ea {
+                    let name = |r: usize| t.cols[id].str()[r].clone().unwrap_or_default();
+                    let customer = t.cols[cust].str()[a].clone().unwrap_or_default();
+                    for (me, other) in [(a, b), (b, a)] {
+                        bad.push((
+                            me,
+                            format!(
+                                "contracts of customer `{customer}` overlap: `{}` (line {}) and `{}` (line {}); a customer's contracts must not overlap, so fix the dates of one",
+                                name(me), t.lines[me], name(other), t.lines[other]
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    for (r, reason) in bad {
+        let v = t.cols[id].str()[r].clone();
+        t.reject_row(r, "start_date", v, reason);
+    }
+}
+
+fn target_rules(tables: &mut [Table], contracts: usize, targets: usize) {
+    let accepted: HashSet<String> = accepted_values(&tables[contracts], "contract_id")
+        .into_iter()
+        .collect();
+    let rejected = rejected_keys(&tables[contracts], "contract_id");
+    let t = &mut tables[targets];
+    let (plan, cid, pri, met) = (
+        t.spec.col("plan"),
+        t.spec.col("contract_id"),
+        t.spec.col("priority"),
+        t.spec.col("metric"),
+    );
+    for i in 0..t.len() {
+        let Some(c) = t.cols[cid].str()[i].clone() else {
+            continue;
+        };
+        if !accepted.contains(&c) {
+            let reason = match rejected.get(&c) {
+                Some(line) => format!("contract `{c}` was rejected (contracts line {line}), so its target cannot apply"),
+                None => format!("contract `{c}` not found in contracts"),
+            };
+            t.reject_row(i, "contract_id", Some(c), reason);
+        }
+    }
+    // One row per (scope, priority, metric): two would be two different promises.
+    let mut seen: HashMap<(String, String, String), Vec<usize>> = HashMap::new();
+    for i in 0..t.len() {
+        if !t.keep[i] {
+            continue;
+        }
+        let scope = match &t.cols[cid].str()[i] {
+            Some(c) => format!("contract `{c}`"),
+            None => format!(
+                "plan `{}`",
+                t.cols[plan].str()[i].clone().unwrap_or_default()
+            ),
+        };
+        let key = (
+            scope,
+            t.cols[pri].get_str(i).unwrap().to_string(),
+            t.cols[met].get_str(i).unwrap().to_string(),
+        );
+        seen.entry(key).or_default().push(i);
+    }
+    let mut dups: Vec<_> = seen.into_iter().filter(|(_, v)| v.len() > 1).collect();
+    dups.sort_by_key(|(_, rows)| rows[0]);
+    for ((scope, p, mt), rows) in dups {
+        let lines: Vec<String> = rows.iter().map(|&r| t.lines[r].to_string()).collect();
+        for &r in &rows {
+            t.reject_row(
+                r,
+                "metric",
+                Some(mt.clone()),
+                format!(
+                    "{scope} has more than one {p} `{mt}` target (lines {}); keep one",
+                    lines.join(", ")
+                ),
+            );
+        }
+    }
+}
+
+fn plans_without_targets(tables: &mut [Table], contracts: usize, targets: usize) {
+    let tg = &tables[targets];
+    let mut plans: HashSet<String> = HashSet::new();
+    let mut own: HashSet<String> = HashSet::new();
+    for i in 0..tg.len() {
+        if !tg.keep[i] {
+            continue;
+        }
+        match (&tg.col("contract_id").str()[i], &tg.col("plan").str()[i]) {
+            (Some(c), _) => {
+                own.insert(c.clone());
+            }
+            (None, Some(p)) => {
+                plans.insert(p.clone());
+            }
+            (None, None) => {}
+        }
+    }
+    let t = &mut tables[contracts];
+    let (plan, id) = (t.spec.col("plan"), t.spec.col("contract_id"));
+    for i in 0..t.len() {
+        let p = t.cols[plan].str()[i].clone().unwrap_or_default();
+        let c = t.cols[id].str()[i].clone().unwrap_or_default();
+        if !plans.contains(&p) && !own.contains(&c) {
+            t.reject_row(
+                i,
+                "plan",
+                Some(p.clone()),
+                format!("plan `{p}` has no targets in sla_targets and contract `{c}` has none of its own; add the plan's targets"),
+            );
+        }
+    }
+}
+
+fn duplicate_tickets(t: &mut Table) {
+    let (id, upd) = (t.spec.col("ticket_id"), t.spec.col("updated_at"));
+    let mut seen: HashMap<String, Vec<usize>> = HashMap::new();
+    for i in 0..t.len() {
+        if t.keep[i] {
+            seen.entry(t.cols[id].str()[i].clone().unwrap())
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut dups: Vec<_> = seen.into_iter().filter(|(_, v)| v.len() > 1).collect();
+    dups.sort_by_key(|(_, rows)| rows[0]);
+    for (k, rows) in dups {
+        let stamps: Vec<Option<i64>> = rows.iter().map(|&r| t.cols[upd].ts()[r]).collect();
+        let newest = stamps.iter().flatten().max().copied();
+        let winners: Vec<usize> = match newest {
+            Some(n) if stamps.iter().all(|s| s.is_some()) => rows
+                .iter()
+                .zip(&stamps)
+                .filter(|(_, s)| **s == Some(n))
+                .map(|(r, _)| *r)
+                .collect(),
+            _ => Vec::new(),
+        };
+        if winners.len() == 1 {
+            let w = winners[0];
+            for &r in rows.iter().filter(|&&r| r != w) {
+                t.reject_row(
+                    r,
+                    "ticket_id",
+                    Some(k.clone()),
+                    format!("duplicate ticket_id `{k}`: superseded by line {}, whose updated_at is newer", t.lines[w]),
+                );
+            }
+        } else {
+            let lines: Vec<String> = rows.iter().map(|&r| t.lines[r].to_string()).collect();
+            for &r in &rows {
+                t.reject_row(
+                    r,
+                    "ticket_id",
+                    Some(k.clone()),
+                    format!(
+                        "duplicate ticket_id `{k}` (lines {}) and updated_at does not tell which is newer; keep one",
+                        lines.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Accepted tickets' created_at by id, and the first line of each rejected-only ticket id.
+fn ticket_index(t: &Table) -> (HashMap<String, i64>, HashMap<String, u64>) {
+    let (id, created) = (t.col("ticket_id").str(), t.col("created_at").ts());
+    let mut ok = HashMap::with_capacity(t.len());
+    for i in 0..t.len() {
+        if t.keep[i] {
+            ok.insert(id[i].clone().unwrap(), created[i].unwrap());
+        }
+    }
+    (ok, rejected_keys(t, "ticket_id"))
+}
+
+fn ticket_refs(
+    t: &mut Table,
+    created: &HashMap<String, i64>,
+    rejected: &HashMap<String, u64>,
+    not_before: Option<&str>,
+) {
+    let id = t.spec.col("ticket_id");
+    let at = not_before.map(|c| t.spec.col(c));
+    for i in 0..t.len() {
+        if !t.keep[i] {
+            continue;
+        }
+        let k = t.cols[id].str()[i].clone().unwrap();
+        match created.get(&k) {
+            None => {
+                let reason = match rejected.get(&k) {
+                    Some(line) => format!("ticket `{k}` was rejected (tickets line {line}), so this row cannot be kept"),
+                    None => format!("ticket `{k}` not found in tickets"),
+                };
+                t.reject_row(i, "ticket_id", Some(k), reason);
+            }
+            Some(&c) => {
+                if let Some(at) = at {
+                    let when = t.cols[at].ts()[i].unwrap();
+                    if when < c {
+                        t.reject_row(
+                            i,
+                            "at",
+                            Some(m::format_utc(when)),
+                            format!(
+                                "event at {} is before its ticket `{k}` was created ({}); check the export's time zones",
+                                m::format_utc(when),
+                                m::format_utc(c)
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Edge rule 1: the latest of `tickets.created_at`, `tickets.updated_at` and `ticket_events.at`
+/// among accepted rows.
+pub(super) fn latest_instant(tables: &[Table]) -> Option<i64> {
+    let mut best: Option<i64> = None;
+    for (table, cols) in [
+        ("tickets", &["created_at", "updated_at"][..]),
+        ("ticket_events", &["at"][..]),
+    ] {
+        let t = &tables[idx(tables, table)];
+        for c in cols {
+            let v = t.col(c).ts();
+            for i in 0..t.len() {
+                if t.keep[i] {
+                    if let Some(x) = v[i] {
+                        best = Some(best.map_or(x, |b: i64| b.max(x)));
+                    }
+                }
+            }
+        }
+    }
+    best
+}

@@ -1,0 +1,375 @@
+//! `calendars.toml` and `goals.toml`: read, checked, and turned into plain values. The
+//! business-hours arithmetic on calendars lives in the clock engine; this module only makes sure
+//! a calendar is well formed, so that a bad one fails at ingest with its file and name.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use serde::Deserialize;
+
+use crate::ingest::IngestError;
+
+/// The built-in calendar: every second counts.
+pub const CALENDAR_24X7: &str = "24x7";
+
+/// One business-hours calendar.
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    pub id: String,
+    pub tz: Tz,
+    /// Local days removed whole, sorted.
+    pub holidays: Vec<NaiveDate>,
+    /// Monday = 0. Each day's windows as (start, end) seconds after local midnight, sorted and
+    /// not overlapping; end may be 86400 (`24:00`).
+    pub week: [Vec<(u32, u32)>; 7],
+}
+
+impl Calendar {
+    pub fn always(tz: Tz) -> Calendar {
+        Calendar {
+            id: CALENDAR_24X7.to_string(),
+            tz,
+            holidays: Vec::new(),
+            week: std::array::from_fn(|_| vec![(0, 86_400)]),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CalendarsFile {
+    #[serde(default)]
+    calendars: BTreeMap<String, CalendarDef>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CalendarDef {
+    timezone: String,
+    #[serde(default)]
+    holidays: Vec<String>,
+    #[serde(default)]
+    hours: BTreeMap<String, Vec<String>>,
+}
+
+const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+fn config_err(file: &str, message: String, hint: &'static str) -> IngestError {
+    IngestError::Config {
+        file: file.to_string(),
+        message,
+        hint,
+    }
+}
+
+/// Reads `HH:MM` (00:00..24:00) into seconds after midnight.
+fn parse_clock_time(s: &str) -> Option<u32> {
+    let (h, m) = s.trim().split_once(':')?;
+    if h.len() != 2 || m.len() != 2 {
+        return None;
+    }
+    let h: u32 = h.parse().ok()?;
+    let m: u32 = m.parse().ok()?;
+    if m >= 60 || h > 24 || (h == 24 && m != 0) {
+        return None;
+    }
+    Some(h * 3600 + m * 60)
+}
+
+/// Parses the text of `calendars.toml`. The built-in `24x7` is always present.
+pub fn parse_calendars(text: &str, file: &str) -> Result<BTreeMap<String, Calendar>, IngestError> {
+    let parsed: CalendarsFile = toml::from_str(text).map_err(|e| {
+        config_err(
+            file,
+            e.to_string(),
+            "see shared/spec/inputs.md (calendars.toml) for the layout",
+        )
+    })?;
+    let mut out = BTreeMap::new();
+    for (id, def) in parsed.calendars {
+        if id == CALENDAR_24X7 {
+            return Err(config_err(
+                file,
+                "calendar `24x7` is built in and cannot be redefined".into(),
+                "give your calendar another name",
+            ));
+        }
+        let tz: Tz = def.timezone.parse().map_err(|_| {
+            config_err(
+                file,
+                format!("calendar `{id}`: unknown time zone `{}`", def.timezone),
+                "use an IANA zone name such as `Asia/Seoul` or `America/New_York`",
+            )
+        })?;
+        let mut holidays = Vec::new();
+        for h in &def.holidays {
+            let d = NaiveDate::parse_from_str(h.trim(), "%Y-%m-%d").map_err(|_| {
+                config_err(
+                    file,
+                    format!("calendar `{id}`: holiday `{h}` is not a date"),
+                    "write holidays as YYYY-MM-DD",
+                )
+            })?;
+            holidays.push(d);
+        }
+        holidays.sort();
+        holidays.dedup();
+        let mut week: [Vec<(u32, u32)>; 7] = Default::default();
+        for (day, windows) in &def.hours {
+            let Some(idx) = DAYS
+                .iter()
+                .position(|d| *d == day.trim().to_ascii_lowercase())
+            else {
+                return Err(config_err(
+                    file,
+                    format!("calendar `{id}`: unknown day `{day}` in hours"),
+                    "days are mon, tue, wed, thu, fri, sat, sun",
+                ));
+            };
+            for w in windows {
+                let parsed = w
+                    .split_once('-')
+                    .and_then(|(a, b)| Some((parse_clock_time(a)?, parse_clock_time(b)?)));
+                match parsed {
+                    Some((a, b)) if b > a && a < 86_400 => week[idx].push((a, b)),
+                    _ => {
+                        return Err(config_err(
+                            file,
+                            format!("calendar `{id}`: window `{w}` on `{day}` is not HH:MM-HH:MM with the end after the start"),
+                            "a window may not cross midnight: write an overnight shift as two windows on two days",
+                        ))
+                    }
+                }
+            }
+            week[idx].sort();
+            for pair in week[idx].windows(2) {
+                if pair[1].0 < pair[0].1 {
+                    return Err(config_err(
+                        file,
+                        format!("calendar `{id}`: windows on `{day}` overlap"),
+                        "merge the overlapping windows into one",
+                    ));
+                }
+            }
+        }
+        out.insert(
+            id.clone(),
+            Calendar {
+                id,
+                tz,
+                holidays,
+                week,
+            },
+        );
+    }
+    out.insert(CALENDAR_24X7.to_string(), Calendar::always(chrono_tz::UTC));
+    Ok(out)
+}
+
+/// The team's goals (`goals.toml`); every field has the spec's default.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Goals {
+    pub reporting_timezone: String,
+    pub team_calendar: Option<String>,
+    pub csat: CsatGoals,
+    pub sla: SlaGoals,
+    pub engineer: EngineerGoals,
+    pub fcr: FcrGoals,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CsatGoals {
+    pub satisfied_or_better_pct: f64,
+    pub very_satisfied_pct: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SlaGoals {
+    pub first_response_met_pct: f64,
+    pub update_met_pct: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EngineerGoals {
+    pub max_avg_backlog: f64,
+    pub min_solved_per_working_day: f64,
+    pub system_down_max_hours: f64,
+    pub min_kb_articles_per_week: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FcrGoals {
+    pub reopen_window_days: i64,
+}
+
+impl Default for Goals {
+    fn default() -> Self {
+        Goals {
+            reporting_timezone: "Asia/Seoul".into(),
+            team_calendar: None,
+            csat: CsatGoals::default(),
+            sla: SlaGoals::default(),
+            engineer: EngineerGoals::default(),
+            fcr: FcrGoals::default(),
+        }
+    }
+}
+impl Default for CsatGoals {
+    fn default() -> Self {
+        CsatGoals {
+            satisfied_or_better_pct: 96.0,
+            very_satisfied_pct: 86.0,
+        }
+    }
+}
+impl Default for SlaGoals {
+    fn default() -> Self {
+        SlaGoals {
+            first_response_met_pct: 96.0,
+            update_met_pct: 86.0,
+        }
+    }
+}
+impl Default for EngineerGoals {
+    fn default() -> Self {
+        EngineerGoals {
+            max_avg_backlog: 25.0,
+            min_solved_per_working_day: 1.5,
+            system_down_max_hours: 48.0,
+            min_kb_articles_per_week: 3.0,
+        }
+    }
+}
+impl Default for FcrGoals {
+    fn default() -> Self {
+        FcrGoals {
+            reopen_window_days: 7,
+        }
+    }
+}
+
+impl Goals {
+    pub fn reporting_tz(&self) -> Tz {
+        self.reporting_timezone
+            .parse()
+            .unwrap_or(chrono_tz::Asia::Seoul)
+    }
+}
+
+pub fn parse_goals(
+    text: &str,
+    file: &str,
+    calendars: &BTreeMap<String, Calendar>,
+) -> Result<Goals, IngestError> {
+    let goals: Goals = toml::from_str(text).map_err(|e| {
+        config_err(
+            file,
+            e.to_string(),
+            "see shared/spec/inputs.md (goals.toml) for the keys and defaults",
+        )
+    })?;
+    if goals.reporting_timezone.parse::<Tz>().is_err() {
+        return Err(config_err(
+            file,
+            format!("unknown reporting_timezone `{}`", goals.reporting_timezone),
+            "use an IANA zone name such as `Asia/Seoul`",
+        ));
+    }
+    if let Some(cal) = &goals.team_calendar {
+        if !calendars.contains_key(cal) {
+            return Err(config_err(
+                file,
+                format!("team_calendar `{cal}` is not defined in calendars.toml"),
+                "define it under [calendars.NAME] or remove team_calendar",
+            ));
+        }
+    }
+    Ok(goals)
+}
+
+/// Reads an optional config file of the data folder.
+pub fn read_optional(dir: &Path, name: &str) -> Result<Option<(String, String)>, IngestError> {
+    let path = dir.join(name);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let bytes = std::fs::read(&path).map_err(|e| IngestError::Io {
+        path: path.clone(),
+        source: e,
+    })?;
+    let sha = crate::ingest::source::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+    let text = String::from_utf8(bytes)
+        .map_err(|_| config_err(name, "is not valid UTF-8".into(), "save the file as UTF-8"))?;
+    Ok(Some((text.trim_start_matches('\u{feff}').to_string(), sha)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calendar_windows_are_checked() {
+        let ok = r#"
+[calendars.seoul]
+timezone = "Asia/Seoul"
+holidays = ["2026-02-17"]
+[calendars.seoul.hours]
+mon = ["13:00-18:00", "09:00-12:00"]
+sun = ["00:00-24:00"]
+"#;
+        let cals = parse_calendars(ok, "calendars.toml").unwrap();
+        let c = &cals["seoul"];
+        assert_eq!(
+            c.week[0],
+            vec![(9 * 3600, 12 * 3600), (13 * 3600, 18 * 3600)]
+        );
+        assert_eq!(c.week[6], vec![(0, 86_400)]);
+        assert!(cals.contains_key("24x7"));
+
+        for (bad, needle) in [
+            ("mon = [\"18:00-09:00\"]", "is not HH:MM-HH:MM"),
+            ("mon = [\"09:00-12:00\", \"11:00-13:00\"]", "overlap"),
+            ("funday = [\"09:00-12:00\"]", "unknown day"),
+            ("mon = [\"09:00-24:30\"]", "is not HH:MM-HH:MM"),
+        ] {
+            let text = format!("[calendars.x]\ntimezone = \"UTC\"\n[calendars.x.hours]\n{bad}\n");
+            let err = parse_calendars(&text, "calendars.toml")
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(needle), "{bad}: {err}");
+        }
+        let err = parse_calendars(
+            "[calendars.x]\ntimezone = \"Mars/Base\"\n",
+            "calendars.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("unknown time zone `Mars/Base`"), "{err}");
+    }
+
+    #[test]
+    fn goals_default_to_the_spec() {
+        let cals = parse_calendars("", "calendars.toml").unwrap();
+        let g = parse_goals("", "goals.toml", &cals).unwrap();
+        assert_eq!(g.reporting_timezone, "Asia/Seoul");
+        assert_eq!(g.csat.satisfied_or_better_pct, 96.0);
+        assert_eq!(g.csat.very_satisfied_pct, 86.0);
+        assert_eq!(g.sla.first_response_met_pct, 96.0);
+        assert_eq!(g.sla.update_met_pct, 86.0);
+        assert_eq!(g.engineer.max_avg_backlog, 25.0);
+        assert_eq!(g.engineer.min_solved_per_working_day, 1.5);
+        assert_eq!(g.engineer.system_down_max_hours, 48.0);
+        assert_eq!(g.engineer.min_kb_articles_per_week, 3.0);
+        assert_eq!(g.fcr.reopen_window_days, 7);
+        let g = parse_goals("[csat]\nvery_satisfied_pct = 90\n", "goals.toml", &cals).unwrap();
+        assert_eq!(g.csat.very_satisfied_pct, 90.0);
+        assert_eq!(g.csat.satisfied_or_better_pct, 96.0);
+    }
+}

@@ -1,0 +1,324 @@
+//! The canonical tables of `shared/spec/inputs.md`: their enums, how export spellings map onto them,
+//! and how timestamps and dates are read. No I/O here: every function is pure, so the rules that
+//! decide whether a row is accepted can be tested one by one.
+
+pub mod config;
+pub mod schema;
+
+use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone};
+use chrono_tz::Tz;
+
+/// Ticket priority. `P1` is the most urgent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Priority {
+    P1,
+    P2,
+    P3,
+    P4,
+}
+
+impl Priority {
+    pub const ALL: [Priority; 4] = [Priority::P1, Priority::P2, Priority::P3, Priority::P4];
+
+    /// Reads `P1`..`P4`, `1`..`4`, `urgent/high/normal/low` and `critical` (= P1), any case.
+    pub fn parse(s: &str) -> Option<Priority> {
+        let s = s.trim();
+        let p = match s.to_ascii_lowercase().as_str() {
+            "p1" | "1" | "urgent" | "critical" => Priority::P1,
+            "p2" | "2" | "high" => Priority::P2,
+            "p3" | "3" | "normal" => Priority::P3,
+            "p4" | "4" | "low" => Priority::P4,
+            _ => return None,
+        };
+        Some(p)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::P1 => "P1",
+            Priority::P2 => "P2",
+            Priority::P3 => "P3",
+            Priority::P4 => "P4",
+        }
+    }
+}
+
+/// Ticket status, as the activity log and the ticket export spell it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    New,
+    Open,
+    Pending,
+    OnHold,
+    Solved,
+    Closed,
+}
+
+impl Status {
+    /// Reads the six statuses, any case; `on hold`, `on-hold` and `hold` are `on_hold`.
+    pub fn parse(s: &str) -> Option<Status> {
+        let norm = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        let st = match norm.as_str() {
+            "new" => Status::New,
+            "open" => Status::Open,
+            "pending" => Status::Pending,
+            "on_hold" | "hold" | "onhold" => Status::OnHold,
+            "solved" => Status::Solved,
+            "closed" => Status::Closed,
+            _ => return None,
+        };
+        Some(st)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::Open => "open",
+            Status::Pending => "pending",
+            Status::OnHold => "on_hold",
+            Status::Solved => "solved",
+            Status::Closed => "closed",
+        }
+    }
+
+    /// The three classes of `metrics.md` ("Status over time").
+    pub fn is_active(self) -> bool {
+        matches!(self, Status::New | Status::Open)
+    }
+    pub fn is_paused(self) -> bool {
+        matches!(self, Status::Pending | Status::OnHold)
+    }
+    pub fn is_done(self) -> bool {
+        matches!(self, Status::Solved | Status::Closed)
+    }
+}
+
+/// `system_down` or `normal`; the seed wording `system down` / `system up` is accepted too.
+pub fn parse_severity(s: &str) -> Option<&'static str> {
+    let norm = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+    match norm.as_str() {
+        "system_down" | "systemdown" => Some("system_down"),
+        "normal" | "system_up" | "systemup" => Some("normal"),
+        _ => None,
+    }
+}
+
+/// The kinds of `ticket_events`.
+pub fn parse_event_kind(s: &str) -> Option<&'static str> {
+    let norm = s.trim().to_ascii_lowercase();
+    const KINDS: [&str; 6] = [
+        "agent_reply",
+        "customer_reply",
+        "internal_note",
+        "status",
+        "assign",
+        "priority",
+    ];
+    KINDS.iter().copied().find(|k| *k == norm)
+}
+
+/// Survey rating 1..5, or its label.
+pub fn parse_rating(s: &str) -> Option<i64> {
+    let norm = s.trim().to_ascii_lowercase().replace(['-', '_'], " ");
+    let r = match norm.as_str() {
+        "1" | "very dissatisfied" => 1,
+        "2" | "dissatisfied" => 2,
+        "3" | "neutral" => 3,
+        "4" | "satisfied" => 4,
+        "5" | "very satisfied" => 5,
+        _ => return None,
+    };
+    Some(r)
+}
+
+pub fn parse_metric(s: &str) -> Option<&'static str> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "first_response" => Some("first_response"),
+        "update" => Some("update"),
+        "resolution" => Some("resolution"),
+        _ => None,
+    }
+}
+
+pub fn parse_clock(s: &str) -> Option<&'static str> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "business" => Some("business"),
+        "calendar" => Some("calendar"),
+        _ => None,
+    }
+}
+
+/// Why a timestamp cell could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TimestampError {
+    /// A date and time without `Z` or an offset, and no `--assume-tz`.
+    NoOffset,
+    /// Not a timestamp at all.
+    Invalid,
+}
+
+/// Reads an RFC 3339 timestamp into seconds since the Unix epoch (UTC), truncating fractions.
+///
+/// A `T` or a space may separate date and time. Without an offset the value is read in
+/// `assume_tz` when given (an ambiguous time takes the earlier occurrence, a time in a DST gap is
+/// moved forward by the gap, as `metrics.md` reads window edges), and is an error otherwise.
+pub fn parse_timestamp(s: &str, assume_tz: Option<Tz>) -> Result<i64, TimestampError> {
+    let s = s.trim();
+    if s.len() < 19 || !s.is_char_boundary(10) || !s.is_char_boundary(11) {
+        return Err(TimestampError::Invalid);
+    }
+    let sep = s.as_bytes()[10];
+    if !matches!(sep, b'T' | b't' | b' ') {
+        return Err(TimestampError::Invalid);
+    }
+    let normalized;
+    let candidate = if sep == b'T' {
+        s
+    } else {
+        normalized = format!("{}T{}", &s[..10], &s[11..]);
+        normalized.as_str()
+    };
+    if let Ok(dt) = DateTime::parse_from_rfc3339(candidate) {
+        return Ok(dt.timestamp());
+    }
+    // No offset? Then it must be a plain local date-time.
+    let naive = NaiveDateTime::parse_from_str(candidate, "%Y-%m-%dT%H:%M:%S%.f")
+        .or_else(|_| NaiveDateTime::parse_from_str(candidate, "%Y-%m-%dT%H:%M:%S"))
+        .map_err(|_| TimestampError::Invalid)?;
+    match assume_tz {
+        None => Err(TimestampError::NoOffset),
+        Some(tz) => Ok(local_to_utc(&tz, naive)),
+    }
+}
+
+/// Local wall time in `tz` to UTC seconds: the earlier occurrence when ambiguous, and a time in a
+/// DST gap read with the offset in force before the gap (so it moves forward by the gap).
+pub fn local_to_utc(tz: &Tz, naive: NaiveDateTime) -> i64 {
+    match tz.from_local_datetime(&naive) {
+        LocalResult::Single(dt) => dt.timestamp(),
+        LocalResult::Ambiguous(a, b) => a.timestamp().min(b.timestamp()),
+        LocalResult::None => {
+            // The offset before the gap is the one in force an instant earlier; zones never
+            // jump by more than a day, so 24 hours back is safely before the gap.
+            let before = naive - chrono::Duration::hours(24);
+            let offset = match tz.from_local_datetime(&before) {
+                LocalResult::Single(dt) => dt.offset().fix(),
+                LocalResult::Ambiguous(a, _) => a.offset().fix(),
+                LocalResult::None => chrono::FixedOffset::east_opt(0).unwrap(),
+            };
+            naive.and_utc().timestamp() - offset.local_minus_utc() as i64
+        }
+    }
+}
+
+use chrono::Offset;
+
+/// Reads `YYYY-MM-DD` into days since the Unix epoch.
+pub fn parse_date(s: &str) -> Option<i32> {
+    let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()?;
+    Some(days_from_epoch(d))
+}
+
+pub fn days_from_epoch(d: NaiveDate) -> i32 {
+    (d - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days() as i32
+}
+
+pub fn date_from_days(days: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + chrono::Duration::days(days as i64)
+}
+
+/// Seconds since the epoch as RFC 3339 in UTC (`2026-07-01T00:30:00Z`).
+pub fn format_utc(secs: i64) -> String {
+    DateTime::from_timestamp(secs, 0)
+        .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_else(|| secs.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn priorities_and_their_aliases() {
+        for (s, p) in [
+            ("P1", Priority::P1),
+            ("p2", Priority::P2),
+            ("3", Priority::P3),
+            ("Low", Priority::P4),
+            ("urgent", Priority::P1),
+            ("CRITICAL", Priority::P1),
+            ("high", Priority::P2),
+            ("normal", Priority::P3),
+        ] {
+            assert_eq!(Priority::parse(s), Some(p), "{s}");
+        }
+        assert_eq!(Priority::parse("P5"), None);
+        assert_eq!(Priority::parse(""), None);
+    }
+
+    #[test]
+    fn statuses_and_classes() {
+        assert_eq!(Status::parse("On Hold"), Some(Status::OnHold));
+        assert_eq!(Status::parse("on-hold"), Some(Status::OnHold));
+        assert_eq!(Status::parse("SOLVED"), Some(Status::Solved));
+        assert_eq!(Status::parse("waiting"), None);
+        assert!(Status::New.is_active() && Status::Open.is_active());
+        assert!(Status::Pending.is_paused() && Status::OnHold.is_paused());
+        assert!(Status::Solved.is_done() && Status::Closed.is_done());
+    }
+
+    #[test]
+    fn ratings_accept_labels() {
+        assert_eq!(parse_rating("5"), Some(5));
+        assert_eq!(parse_rating("Very Satisfied"), Some(5));
+        assert_eq!(parse_rating("very_dissatisfied"), Some(1));
+        assert_eq!(parse_rating("6"), None);
+        assert_eq!(parse_rating("0"), None);
+    }
+
+    #[test]
+    fn timestamps_truncate_to_the_second_and_need_an_offset() {
+        // 2026-07-01T09:30:00+09:00 is 00:30 UTC.
+        let want = 1_782_865_800;
+        assert_eq!(parse_timestamp("2026-07-01T09:30:00+09:00", None), Ok(want));
+        assert_eq!(parse_timestamp("2026-07-01T00:30:00Z", None), Ok(want));
+        assert_eq!(parse_timestamp("2026-07-01 00:30:00Z", None), Ok(want));
+        assert_eq!(parse_timestamp("2026-07-01T00:30:00.999Z", None), Ok(want));
+        assert_eq!(
+            parse_timestamp("2026-07-01T09:30:00", None),
+            Err(TimestampError::NoOffset)
+        );
+        assert_eq!(
+            parse_timestamp("2026-07-01T09:30:00", Some(chrono_tz::Asia::Seoul)),
+            Ok(want)
+        );
+        assert_eq!(
+            parse_timestamp("2026-07-01", None),
+            Err(TimestampError::Invalid)
+        );
+        assert_eq!(
+            parse_timestamp("yesterday", None),
+            Err(TimestampError::Invalid)
+        );
+        assert_eq!(
+            parse_timestamp("2026-02-30T09:30:00Z", None),
+            Err(TimestampError::Invalid)
+        );
+    }
+
+    #[test]
+    fn assumed_zone_follows_the_dst_rules() {
+        let ny = chrono_tz::America::New_York;
+        // 2026-03-08 02:30 does not exist in New York: read with the offset before the gap
+        // (-05:00), i.e. 07:30 UTC, which is 03:30 EDT.
+        assert_eq!(
+            parse_timestamp("2026-03-08T02:30:00", Some(ny)),
+            parse_timestamp("2026-03-08T07:30:00Z", None)
+        );
+        // 2026-11-01 01:30 happens twice: the earlier one is EDT (-04:00).
+        assert_eq!(
+            parse_timestamp("2026-11-01T01:30:00", Some(ny)),
+            parse_timestamp("2026-11-01T05:30:00Z", None)
+        );
+    }
+}
