@@ -1,0 +1,247 @@
+//! The command line: clap definitions (their doc comments are the `--help` text) and the
+//! commands, each returning the process exit code (0 fine, 1 ran but found violations,
+//! 2 could not run).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use chrono_tz::Tz;
+use clap::{Parser, Subcommand};
+
+use crate::ingest::{self, Encoding, Options};
+use crate::period::{self, Quarter};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "slareview",
+    version,
+    about = "Support analytics and contract review: helpdesk exports to a validated Parquet lake, SLA figures and quarterly service reviews"
+)]
+pub struct Cli {
+    /// More logging on stderr (-v info, -vv debug); RUST_LOG overrides.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    /// Only errors on stderr.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// How exports are read; shared by every command that reads them.
+#[derive(Debug, clap::Args, Clone)]
+pub struct ReadArgs {
+    /// Zone of timestamps written without an offset (e.g. Asia/Seoul); without it they are rejects.
+    #[arg(long, value_name = "ZONE")]
+    pub assume_tz: Option<String>,
+    /// Encoding of CSV/NDJSON exports: utf-8 or cp949 (EUC-KR). Detected when not given.
+    #[arg(long, value_name = "ENCODING")]
+    pub encoding: Option<String>,
+    /// The instant the exports were taken (RFC 3339). Default: the latest timestamp in tickets and events.
+    #[arg(long, value_name = "RFC3339")]
+    pub as_of: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The main job: ingest the exports, write the lake and the period's documents.
+    Run {
+        /// Folder holding the exports.
+        #[arg(long, default_value = "sample_data")]
+        data: PathBuf,
+        /// Folder for the lake, tables and documents.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+        /// Reporting quarter, e.g. 2026Q3. Default: the last quarter that ended by as_of.
+        #[arg(long)]
+        period: Option<String>,
+        #[command(flatten)]
+        read: ReadArgs,
+    },
+    /// Ingest the exports into the Parquet lake only.
+    Ingest {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        lake: PathBuf,
+        #[command(flatten)]
+        read: ReadArgs,
+    },
+    /// Ingest without writing anything; exit 1 when any row is rejected.
+    Validate {
+        #[arg(long)]
+        data: PathBuf,
+        #[command(flatten)]
+        read: ReadArgs,
+    },
+    /// Write synthetic exports in the canonical format (deterministic per seed).
+    Generate {
+        /// Number of tickets.
+        #[arg(long, default_value_t = 10_000)]
+        tickets: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        #[arg(long)]
+        out: PathBuf,
+        /// Share of rows made deliberately malformed (0.001 = one in a thousand), so the reject
+        /// path has something to show.
+        #[arg(long, default_value_t = 0.0)]
+        defect_rate: f64,
+    },
+}
+
+impl ReadArgs {
+    fn options(&self, data: &Path) -> Result<Options> {
+        let assume_tz = match &self.assume_tz {
+            Some(z) => Some(z.parse::<Tz>().map_err(|_| {
+                anyhow::anyhow!("unknown time zone `{z}` for --assume-tz\nhint: use an IANA zone name such as Asia/Seoul or America/New_York")
+            })?),
+            None => None,
+        };
+        let encoding = match &self.encoding {
+            Some(e) => Some(Encoding::parse(e).ok_or_else(|| {
+                anyhow::anyhow!("unknown encoding `{e}` for --encoding\nhint: use utf-8 or cp949")
+            })?),
+            None => None,
+        };
+        let as_of = match &self.as_of {
+            Some(s) => Some(crate::model::parse_timestamp(s, None).map_err(|_| {
+                anyhow::anyhow!("--as-of `{s}` is not an RFC 3339 timestamp with an offset\nhint: e.g. --as-of 2026-10-05T09:00:00+09:00")
+            })?),
+            None => None,
+        };
+        Ok(Options {
+            data_dir: data.to_path_buf(),
+            assume_tz,
+            encoding,
+            as_of,
+        })
+    }
+}
+
+/// Runs a command; returns the exit code.
+pub fn execute(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Run {
+            data,
+            out,
+            period,
+            read,
+        } => run(&data, &out, period.as_deref(), &read),
+        Command::Ingest { data, lake, read } => {
+            let opts = read.options(&data)?;
+            let (_, manifest) = ingest::ingest_to_lake(&opts, &lake)?;
+            print_counts(&manifest);
+            println!("lake: {}", lake.display());
+            Ok(0)
+        }
+        Command::Validate { data, read } => {
+            let opts = read.options(&data)?;
+            let ing = ingest::ingest(&opts)?;
+            let manifest = ingest::Manifest::new(&ing);
+            print_counts(&manifest);
+            let mut rejects: Vec<&ingest::Reject> =
+                ing.tables.iter().flat_map(|t| &t.rejects).collect();
+            rejects.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            for r in &rejects {
+                let _ = writeln!(
+                    out,
+                    "{}:{}: {}{}",
+                    r.file,
+                    r.line,
+                    r.column
+                        .as_deref()
+                        .map(|c| format!("`{c}`: "))
+                        .unwrap_or_default(),
+                    r.reason
+                );
+            }
+            Ok(if rejects.is_empty() { 0 } else { 1 })
+        }
+        Command::Generate {
+            tickets,
+            seed,
+            out,
+            defect_rate,
+        } => {
+            if !(0.0..=0.5).contains(&defect_rate) {
+                bail!("--defect-rate must be between 0 and 0.5");
+            }
+            let stats = crate::generate::generate(
+                &crate::generate::Params {
+                    tickets,
+                    seed,
+                    defect_rate,
+                },
+                &out,
+            )?;
+            println!(
+                "wrote {} tickets, {} events, {} surveys to {}",
+                stats.tickets,
+                stats.events,
+                stats.surveys,
+                out.display()
+            );
+            Ok(0)
+        }
+    }
+}
+
+fn print_counts(m: &ingest::Manifest) {
+    for f in &m.files {
+        eprintln!(
+            "{:<20} read {:>10}  accepted {:>10}  rejected {:>8}",
+            f.file, f.rows_read, f.rows_accepted, f.rows_rejected
+        );
+    }
+    eprintln!("as of {}", m.as_of.as_deref().unwrap_or("(no tickets)"));
+}
+
+fn run(data: &Path, out: &Path, period: Option<&str>, read: &ReadArgs) -> Result<u8> {
+    let opts = read.options(data)?;
+    let quarter = match period {
+        Some(p) => Some(Quarter::parse(p).ok_or_else(|| {
+            anyhow::anyhow!("--period `{p}` is not a quarter\nhint: write it as 2026Q3")
+        })?),
+        None => None,
+    };
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create `{}`", out.display()))?;
+    let lake = out.join("lake");
+    let (ing, manifest) = ingest::ingest_to_lake(&opts, &lake)?;
+    print_counts(&manifest);
+
+    let tz = ing.goals.reporting_tz();
+    let quarter = match quarter {
+        Some(q) => q,
+        None => {
+            let Some(as_of) = ing.as_of else {
+                bail!("no ticket was accepted, so there is no as_of to choose a period from\nhint: check the rejects in `{}` or pass --period and --as-of", lake.join("rejects.csv").display());
+            };
+            let tickets = ing.table("tickets");
+            let created = tickets.col("created_at").ts();
+            let earliest = (0..tickets.len())
+                .filter(|&i| tickets.keep[i])
+                .filter_map(|i| created[i])
+                .min();
+            period::default_quarter(&tz, as_of, earliest)
+        }
+    };
+    let view = crate::report::summary::build(&ing, &manifest, quarter)?;
+    let html = crate::report::summary::render_html(&view)?;
+    let summary_path = out.join(format!("summary_{}.html", quarter.label()));
+    std::fs::write(&summary_path, html)
+        .with_context(|| format!("cannot write `{}`", summary_path.display()))?;
+
+    println!("lake:     {}", lake.display());
+    println!("manifest: {}", lake.join(ingest::lake::MANIFEST).display());
+    println!(
+        "rejects:  {} ({} rows)",
+        lake.join("rejects.csv").display(),
+        manifest.rows_rejected
+    );
+    println!("summary:  {}", summary_path.display());
+    Ok(0)
+}

@@ -1,0 +1,10 @@
+//! slareview: support-desk exports -> validated Parquet lake -> SLA clocks, metrics and
+//! quarterly service reviews. See README.md for the commands and `shared/spec/` for the
+//! definitions this crate implements.
+
+pub mod cli;
+pub mod generate;
+pub mod ingest;
+pub mod model;
+pub mod period;
+pub mod report;
