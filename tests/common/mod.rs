@@ -1,0 +1,201 @@
+//! A small valid data folder that each test breaks in one way, and helpers that run the real
+//! binary and read what it wrote.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const CONTRACTS: &str = "\
+contract_id,customer_id,customer_name,plan,start_date,end_date,calendar_id,currency,annual_fee,included_cases_per_quarter,credit_pct_per_missed_target,credit_cap_pct,renewal_date
+K1,C1,Acme Korea,business,2026-01-01,2026-12-31,seoul_office,KRW,120000000,100,5,20,
+K2,C2,Globex,enterprise,2026-01-01,2026-12-31,,USD,400000,,,,2027-01-15
+";
+
+pub const TARGETS: &str = "\
+plan,contract_id,priority,metric,target_minutes,clock,commitment_pct
+business,,P1,first_response,60,calendar,95
+business,,P2,first_response,120,business,90
+business,,P2,update,1440,business,
+business,,P2,resolution,2880,business,
+enterprise,,P1,first_response,15,calendar,95
+,K2,P1,first_response,10,calendar,99
+";
+
+pub const CALENDARS: &str = r#"
+[calendars.seoul_office]
+timezone = "Asia/Seoul"
+holidays = ["2026-01-01", "2026-02-16", "2026-02-17", "2026-02-18"]
+
+[calendars.seoul_office.hours]
+mon = ["09:00-18:00"]
+tue = ["09:00-18:00"]
+wed = ["09:00-18:00"]
+thu = ["09:00-18:00"]
+fri = ["09:00-18:00"]
+"#;
+
+pub const TICKETS: &str = "\
+ticket_id,customer_id,created_at,priority,severity,status,assignee_id,channel,product,subject,updated_at
+00123,C1,2026-07-03T17:00:00+09:00,P2,normal,solved,E1,email,Compute,Instance down,2026-07-09T10:00:00+09:00
+T2,C2,2026-07-06T09:00:00Z,urgent,system down,open,E2,web,Database,\"Replica lag, again\",
+T3,C1,2026-08-01T10:00:00+09:00,3,,pending,,chat,,,
+";
+
+pub const EVENTS: &str = "\
+ticket_id,at,kind,actor_id,value
+00123,2026-07-06T10:30:00+09:00,agent_reply,E1,
+00123,2026-07-06T11:00:00+09:00,status,E1,pending
+00123,2026-07-07T14:00:00+09:00,customer_reply,,
+00123,2026-07-07T14:00:00+09:00,status,,open
+00123,2026-07-09T10:00:00+09:00,agent_reply,E1,
+00123,2026-07-09T10:00:00+09:00,status,E1,solved
+T2,2026-07-06T09:05:00Z,assign,,E2
+T2,2026-07-06T09:10:00Z,agent_reply,E2,
+T2,2026-07-06T09:10:00Z,status,E2,Open
+T3,2026-08-01T11:00:00+09:00,status,E1,pending
+";
+
+pub const SURVEYS: &str = "\
+survey_id,ticket_id,responded_at,rating,comment
+S1,00123,2026-07-10T09:00:00+09:00,very satisfied,Thanks
+";
+
+pub const ENGINEERS: &str = "\
+engineer_id,name,team,active_from,active_to,calendar_id
+E1,Kim Minjun,Seoul,,,seoul_office
+E2,Maria Lopez,Americas,2026-01-01,,
+";
+
+pub const KB: &str = "\
+article_id,author_id,published_at,title
+KB1,E1,2026-07-02T14:00:00+09:00,Rotating keys
+";
+
+/// Writes the valid folder into `dir`.
+pub fn valid_data(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    for (name, text) in [
+        ("contracts.csv", CONTRACTS),
+        ("sla_targets.csv", TARGETS),
+        ("calendars.toml", CALENDARS),
+        ("tickets.csv", TICKETS),
+        ("ticket_events.csv", EVENTS),
+        ("surveys.csv", SURVEYS),
+        ("engineers.csv", ENGINEERS),
+        ("kb_articles.csv", KB),
+    ] {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+}
+
+pub fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_slareview"))
+}
+
+pub fn slareview(args: &[&str]) -> Output {
+    bin()
+        .args(args)
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("binary runs")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Ingests `data` into `lake`, asserting success.
+pub fn ingest_ok(data: &Path, lake: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "ingest",
+        "--data",
+        data.to_str().unwrap(),
+        "--lake",
+        lake.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let o = slareview(&args);
+    assert_eq!(o.status.code(), Some(0), "ingest failed: {}", stderr(&o));
+    o
+}
+
+#[derive(Debug, Clone)]
+pub struct RejectRow {
+    pub file: String,
+    pub line: u64,
+    pub column: String,
+    pub value: String,
+    pub reason: String,
+}
+
+pub fn rejects(lake: &Path) -> Vec<RejectRow> {
+    let mut r = csv::Reader::from_path(lake.join("rejects.csv")).unwrap();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            RejectRow {
+                file: rec[0].to_string(),
+                line: rec[1].parse().unwrap(),
+                column: rec[2].to_string(),
+                value: rec[3].to_string(),
+                reason: rec[4].to_string(),
+            }
+        })
+        .collect()
+}
+
+pub fn manifest(lake: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(lake.join("manifest.json")).unwrap()).unwrap()
+}
+
+/// Per file: (read, accepted, rejected), after checking that every file reconciles and that the
+/// rejects table holds exactly the rejected count of each file.
+pub fn reconciled_counts(lake: &Path) -> BTreeMap<String, (u64, u64, u64)> {
+    let m = manifest(lake);
+    let rejects = rejects(lake);
+    let mut out = BTreeMap::new();
+    for f in m["files"].as_array().unwrap() {
+        let name = f["file"].as_str().unwrap().to_string();
+        let read = f["rows_read"].as_u64().unwrap();
+        let acc = f["rows_accepted"].as_u64().unwrap();
+        let rej = f["rows_rejected"].as_u64().unwrap();
+        assert_eq!(
+            read,
+            acc + rej,
+            "{name}: read {read} != accepted {acc} + rejected {rej}"
+        );
+        let listed = rejects.iter().filter(|r| r.file == name).count() as u64;
+        assert_eq!(
+            listed, rej,
+            "{name}: rejects table lists {listed}, manifest says {rej}"
+        );
+        out.insert(name, (read, acc, rej));
+    }
+    out
+}
+
+/// Every file of a lake folder, by relative name, with its bytes.
+pub fn lake_bytes(lake: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for e in std::fs::read_dir(lake).unwrap() {
+        let e = e.unwrap();
+        out.insert(
+            e.file_name().to_string_lossy().to_string(),
+            std::fs::read(e.path()).unwrap(),
+        );
+    }
+    out
+}
+
+pub fn tmp() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+pub fn paths(t: &tempfile::TempDir) -> (PathBuf, PathBuf) {
+    (t.path().join("data"), t.path().join("lake"))
+}
