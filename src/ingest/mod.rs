@@ -12,6 +12,7 @@
 
 pub mod lake;
 pub mod source;
+pub mod strcol;
 mod tables;
 
 use std::collections::BTreeMap;
@@ -26,6 +27,7 @@ use crate::model::schema::{self, Kind, TableSpec};
 use crate::model::{self as m, TimestampError};
 pub use source::Encoding;
 use source::{Format, HeaderMap, RawRow, SourceFile};
+use strcol::StrCol;
 
 /// Errors that stop an ingest as a whole: the data folder cannot be read as the spec says.
 /// Bad rows are never errors; they are rejects.
@@ -124,7 +126,7 @@ pub struct Reject {
 /// A column being built from accepted cells.
 #[derive(Debug)]
 pub enum ColBuf {
-    Str(Vec<Option<String>>),
+    Str(StrCol),
     /// Normalised enum spellings (`P1`, `open`, ...): no allocation per cell.
     Cat(Vec<Option<&'static str>>),
     Int(Vec<Option<i64>>),
@@ -141,7 +143,7 @@ impl ColBuf {
             Kind::Date => ColBuf::Date(Vec::new()),
             Kind::Count | Kind::Rating => ColBuf::Int(Vec::new()),
             Kind::Decimal | Kind::Percent => ColBuf::Float(Vec::new()),
-            Kind::Id | Kind::Text | Kind::Currency => ColBuf::Str(Vec::new()),
+            Kind::Id | Kind::Text | Kind::Currency => ColBuf::Str(StrCol::default()),
             Kind::Priority
             | Kind::Status
             | Kind::Severity
@@ -153,7 +155,7 @@ impl ColBuf {
     /// Text of row `i` of a text or enum column.
     pub fn get_str(&self, i: usize) -> Option<&str> {
         match self {
-            ColBuf::Str(v) => v[i].as_deref(),
+            ColBuf::Str(v) => v.get(i),
             ColBuf::Cat(v) => v[i],
             _ => panic!("not a text column"),
         }
@@ -169,7 +171,7 @@ impl ColBuf {
             _ => unreachable!("chunks of one table have the same columns"),
         }
     }
-    pub fn str(&self) -> &[Option<String>] {
+    pub fn str(&self) -> &StrCol {
         match self {
             ColBuf::Str(v) => v,
             _ => panic!("not a text column"),
@@ -187,25 +189,16 @@ impl ColBuf {
             _ => panic!("not a date column"),
         }
     }
-    pub fn str_mut(&mut self) -> &mut Vec<Option<String>> {
-        match self {
-            ColBuf::Str(v) => v,
-            _ => panic!("not a text column"),
-        }
-    }
-    pub fn date_mut(&mut self) -> &mut Vec<Option<i32>> {
-        match self {
-            ColBuf::Date(v) => v,
-            _ => panic!("not a date column"),
-        }
-    }
 }
 
 /// A parsed cell before it is pushed into its column.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Val {
+pub enum Val<'a> {
     Null,
-    Str(String),
+    /// A cell borrowed from the row being read: no allocation per cell.
+    Str(&'a str),
+    /// A cell rewritten while reading (rare: a lower-case currency code).
+    Owned(String),
     Static(&'static str),
     Int(i64),
     Float(f64),
@@ -213,10 +206,11 @@ pub enum Val {
     Ts(i64),
 }
 
-impl Val {
+impl Val<'_> {
     fn as_str(&self) -> Option<&str> {
         match self {
             Val::Str(s) => Some(s),
+            Val::Owned(s) => Some(s),
             Val::Static(s) => Some(s),
             _ => None,
         }
@@ -378,10 +372,19 @@ pub fn ingest(opts: &Options) -> Result<Ingested, IngestError> {
 
     let mut tables = Vec::with_capacity(schema::ALL_TABLES.len());
     for spec in schema::ALL_TABLES {
+        let started = std::time::Instant::now();
         let table = read_table(spec, opts)?;
+        tracing::info!(
+            "read `{}`: {} rows in {:.2?}",
+            table.file_name(),
+            table.rows_read,
+            started.elapsed()
+        );
         tables.push(table);
     }
+    let started = std::time::Instant::now();
     tables::check_all(&mut tables, &calendars);
+    tracing::info!("rules across rows and tables in {:.2?}", started.elapsed());
 
     for t in &tables {
         let accepted = t.accepted();
@@ -460,14 +463,33 @@ fn read_table(spec: &'static TableSpec, opts: &Options) -> Result<Table, IngestE
                     })
                     .collect()
             };
+            let (mut parse_time, mut validate_time) =
+                (std::time::Duration::ZERO, std::time::Duration::ZERO);
             let mut current = rows.next_batch(BATCH);
             while !current.is_empty() {
-                let (next, chunks) = rayon::join(|| rows.next_batch(BATCH), || validate(current));
-                for c in chunks {
+                let (next, chunks) = rayon::join(
+                    || {
+                        let t = std::time::Instant::now();
+                        let b = rows.next_batch(BATCH);
+                        (b, t.elapsed())
+                    },
+                    || {
+                        let t = std::time::Instant::now();
+                        let c = validate(current);
+                        (c, t.elapsed())
+                    },
+                );
+                parse_time += next.1;
+                validate_time += chunks.1;
+                for c in chunks.0 {
                     table.append(c);
                 }
-                current = next;
+                current = next.0;
             }
+            tracing::debug!(
+                "`{}`: parsing {parse_time:.2?}, validating {validate_time:.2?} (overlapped)",
+                src.name
+            );
             Ok(())
         },
     );
@@ -573,7 +595,8 @@ fn row_pass(
     for (buf, v) in table.cols.iter_mut().zip(vals.drain(..)) {
         match (buf, v) {
             (ColBuf::Str(b), Val::Str(s)) => b.push(Some(s)),
-            (ColBuf::Str(b), Val::Static(s)) => b.push(Some(s.to_string())),
+            (ColBuf::Str(b), Val::Static(s)) => b.push(Some(s)),
+            (ColBuf::Str(b), Val::Owned(s)) => b.push(Some(&s)),
             (ColBuf::Str(b), Val::Null) => b.push(None),
             (ColBuf::Cat(b), Val::Static(s)) => b.push(Some(s)),
             (ColBuf::Cat(b), Val::Null) => b.push(None),
@@ -594,10 +617,15 @@ fn row_pass(
 }
 
 /// Reads one cell by its kind; the error is the reject reason.
-pub fn parse_cell(kind: Kind, name: &str, raw: &str, assume_tz: Option<Tz>) -> Result<Val, String> {
+pub fn parse_cell<'a>(
+    kind: Kind,
+    name: &str,
+    raw: &'a str,
+    assume_tz: Option<Tz>,
+) -> Result<Val<'a>, String> {
     let bad = |what: &str| format!("`{name}` value `{raw}` is not {what}");
     Ok(match kind {
-        Kind::Id | Kind::Text => Val::Str(raw.to_string()),
+        Kind::Id | Kind::Text => Val::Str(raw),
         Kind::Timestamp => match m::parse_timestamp(raw, assume_tz) {
             Ok(t) => Val::Ts(t),
             Err(TimestampError::NoOffset) => {
@@ -654,7 +682,7 @@ pub fn parse_cell(kind: Kind, name: &str, raw: &str, assume_tz: Option<Tz>) -> R
         },
         Kind::Currency => {
             if raw.len() == 3 && raw.bytes().all(|b| b.is_ascii_alphabetic()) {
-                Val::Str(raw.to_ascii_uppercase())
+                Val::Owned(raw.to_ascii_uppercase())
             } else {
                 return Err(bad("a three-letter ISO 4217 currency code (e.g. KRW, USD)"));
             }
@@ -665,8 +693,8 @@ pub fn parse_cell(kind: Kind, name: &str, raw: &str, assume_tz: Option<Tz>) -> R
 /// Accepted rows of a table as a DataFrame with the lake's types: text as String, timestamps as
 /// UTC datetimes in milliseconds (whole seconds), dates as Date, plus `source_line`.
 pub fn to_frame(table: &Table) -> PolarsResult<DataFrame> {
+    use rayon::prelude::*;
     let keep = &table.keep;
-    let mut columns: Vec<Column> = Vec::with_capacity(table.cols.len() + table.extras.len() + 1);
     fn kept<T: Clone>(v: &[T], keep: &[bool]) -> Vec<T> {
         v.iter()
             .zip(keep)
@@ -674,36 +702,43 @@ pub fn to_frame(table: &Table) -> PolarsResult<DataFrame> {
             .map(|(x, _)| x.clone())
             .collect()
     }
-    for (col, buf) in table.spec.columns.iter().zip(&table.cols) {
-        let name: PlSmallStr = col.name.into();
-        let series = match buf {
-            ColBuf::Str(v) => Series::new(
-                name,
-                v.iter()
-                    .zip(keep)
-                    .filter(|(_, k)| **k)
-                    .map(|(x, _)| x.as_deref())
-                    .collect::<Vec<Option<&str>>>(),
-            ),
-            ColBuf::Cat(v) => Series::new(name, kept(v, keep)),
-            ColBuf::Int(v) => Series::new(name, kept(v, keep)),
-            ColBuf::Float(v) => Series::new(name, kept(v, keep)),
-            ColBuf::Date(v) => Series::new(name, kept(v, keep)).cast(&DataType::Date)?,
-            ColBuf::Ts(v) => {
-                let ms: Vec<Option<i64>> = v
-                    .iter()
-                    .zip(keep)
-                    .filter(|(_, k)| **k)
-                    .map(|(x, _)| x.map(|s| s * 1000))
-                    .collect();
-                Series::new(name, ms).cast(&DataType::Datetime(
-                    TimeUnit::Milliseconds,
-                    Some(TimeZone::UTC),
-                ))?
-            }
-        };
-        columns.push(series.into());
-    }
+    // Columns are independent: build them in parallel.
+    let mut columns: Vec<Column> = table
+        .spec
+        .columns
+        .par_iter()
+        .zip(table.cols.par_iter())
+        .map(|(col, buf)| -> PolarsResult<Column> {
+            let name: PlSmallStr = col.name.into();
+            let series = match buf {
+                ColBuf::Str(v) => Series::new(
+                    name,
+                    v.iter()
+                        .zip(keep)
+                        .filter(|(_, k)| **k)
+                        .map(|(x, _)| x)
+                        .collect::<Vec<Option<&str>>>(),
+                ),
+                ColBuf::Cat(v) => Series::new(name, kept(v, keep)),
+                ColBuf::Int(v) => Series::new(name, kept(v, keep)),
+                ColBuf::Float(v) => Series::new(name, kept(v, keep)),
+                ColBuf::Date(v) => Series::new(name, kept(v, keep)).cast(&DataType::Date)?,
+                ColBuf::Ts(v) => {
+                    let ms: Vec<Option<i64>> = v
+                        .iter()
+                        .zip(keep)
+                        .filter(|(_, k)| **k)
+                        .map(|(x, _)| x.map(|s| s * 1000))
+                        .collect();
+                    Series::new(name, ms).cast(&DataType::Datetime(
+                        TimeUnit::Milliseconds,
+                        Some(TimeZone::UTC),
+                    ))?
+                }
+            };
+            Ok(series.into())
+        })
+        .collect::<PolarsResult<_>>()?;
     for (name, v) in &table.extras {
         // An extra column never shadows a canonical one (HeaderMap skips those).
         columns.push(Series::new(name.as_str().into(), kept(v, keep)).into());

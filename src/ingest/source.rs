@@ -251,7 +251,7 @@ pub struct Rows {
 }
 
 enum RowsInner {
-    Csv(csv::Reader<std::io::Cursor<Vec<u8>>>),
+    Csv((csv::Reader<std::io::Cursor<Vec<u8>>>, csv::ByteRecord)),
     Ready(std::vec::IntoIter<RawRow>),
 }
 
@@ -261,10 +261,11 @@ impl Rows {
         let mut out = Vec::with_capacity(max.min(1 << 16));
         match &mut self.inner {
             RowsInner::Ready(it) => out.extend(it.by_ref().take(max)),
-            RowsInner::Csv(rdr) => {
+            RowsInner::Csv((rdr, record)) => {
                 while out.len() < max {
-                    let mut record = csv::ByteRecord::new();
-                    match rdr.read_byte_record(&mut record) {
+                    // Read into one reused record and keep an exact-size copy: a fresh record
+                    // per row would regrow its buffers field by field.
+                    match rdr.read_byte_record(record) {
                         Ok(false) => break,
                         Ok(true) => {
                             let line = record.position().map(|p| p.line()).unwrap_or(0);
@@ -272,7 +273,10 @@ impl Rows {
                             if record.len() == 1 && record.get(0).is_some_and(|f| f.is_empty()) {
                                 continue;
                             }
-                            out.push(RawRow::Csv { line, record });
+                            out.push(RawRow::Csv {
+                                line,
+                                record: record.clone(),
+                            });
                         }
                         Err(e) => {
                             let line = e.position().map(|p| p.line()).unwrap_or(0);
@@ -371,7 +375,7 @@ fn open_csv(src: &SourceFile, encoding: Option<Encoding>) -> Result<Rows, Ingest
     Ok(Rows {
         header,
         encoding: Some(used),
-        inner: RowsInner::Csv(rdr),
+        inner: RowsInner::Csv((rdr, csv::ByteRecord::new())),
     })
 }
 

@@ -41,32 +41,41 @@ pub(super) fn row_rule(spec: &TableSpec, vals: &mut [Val]) -> Result<(), (&'stat
         }
         "ticket_events" => {
             let (k, v) = (spec.col("kind"), spec.col("value"));
-            let kind = vals[k].as_str().unwrap_or_default().to_string();
-            let value = vals[v].as_str().map(str::to_string);
-            match kind.as_str() {
+            // No copies here: this runs for every event row.
+            let kind = match vals[k] {
+                Val::Static(s) => s,
+                _ => "",
+            };
+            match kind {
                 "status" => {
-                    let Some(raw) = value else {
+                    let Some(raw) = vals[v].as_str() else {
                         return Err((
                             "value",
                             "a `status` event needs the new status in `value`".into(),
                         ));
                     };
-                    let st = m::Status::parse(&raw).ok_or_else(|| {
-                        ("value", format!("unknown status `{raw}`: expected new, open, pending, on_hold, solved or closed"))
+                    let st = m::Status::parse(raw).ok_or_else(|| {
+                        (
+                            "value",
+                            format!("unknown status `{raw}`: expected new, open, pending, on_hold, solved or closed"),
+                        )
                     })?;
-                    vals[v] = Val::Str(st.as_str().into());
+                    vals[v] = Val::Static(st.as_str());
                 }
                 "priority" => {
-                    let Some(raw) = value else {
+                    let Some(raw) = vals[v].as_str() else {
                         return Err((
                             "value",
                             "a `priority` event needs the new priority in `value`".into(),
                         ));
                     };
-                    let p = m::Priority::parse(&raw).ok_or_else(|| {
-                        ("value", format!("unknown priority `{raw}`: expected P1..P4, 1..4, urgent/high/normal/low or critical"))
+                    let p = m::Priority::parse(raw).ok_or_else(|| {
+                        (
+                            "value",
+                            format!("unknown priority `{raw}`: expected P1..P4, 1..4, urgent/high/normal/low or critical"),
+                        )
                     })?;
-                    vals[v] = Val::Str(p.as_str().into());
+                    vals[v] = Val::Static(p.as_str());
                 }
                 _ => {}
             }
@@ -131,32 +140,33 @@ pub(super) fn check_all(tables: &mut [Table], calendars: &BTreeMap<String, Calen
             if !t.keep[i] {
                 continue;
             }
-            let cid = t.cols[col].str()[i].clone().unwrap_or_default();
-            if !customers.contains(&cid) {
-                let reason = match rejected_customers.get(&cid) {
-                    Some(line) => format!("customer `{cid}` has no accepted contract (its contract on contracts line {line} was rejected)"),
-                    None => format!("customer `{cid}` has no contract in contracts"),
-                };
-                t.reject_row(i, "customer_id", Some(cid), reason);
+            if customers.contains(t.cols[col].str().get(i).unwrap_or_default()) {
+                continue;
             }
+            let cid = t.cols[col].str().owned(i).unwrap_or_default();
+            let reason = match rejected_customers.get(&cid) {
+                Some(line) => format!("customer `{cid}` has no accepted contract (its contract on contracts line {line} was rejected)"),
+                None => format!("customer `{cid}` has no contract in contracts"),
+            };
+            t.reject_row(i, "customer_id", Some(cid), reason);
         }
     }
 
     // events and surveys point at accepted tickets; events not before their ticket
-    let (ticket_created, ticket_rejected) = ticket_index(&tables[tickets]);
-    ticket_refs(
-        &mut tables[events],
-        &ticket_created,
-        &ticket_rejected,
-        Some("at"),
-    );
+    let ticket_rejected = rejected_keys(&tables[tickets], "ticket_id");
     unique_key(&mut tables[surveys], "survey_id");
-    ticket_refs(
-        &mut tables[surveys],
-        &ticket_created,
-        &ticket_rejected,
-        None,
-    );
+    {
+        // Borrow the tickets while the events and surveys are checked against them.
+        let (left, right) = tables.split_at_mut(events);
+        let ticket_created = ticket_index(&left[tickets]);
+        ticket_refs(&mut right[0], &ticket_created, &ticket_rejected, Some("at"));
+        ticket_refs(
+            &mut right[surveys - events],
+            &ticket_created,
+            &ticket_rejected,
+            None,
+        );
+    }
 
     unique_key(&mut tables[engineers], "engineer_id");
     calendar_refs(&mut tables[engineers], calendars);
@@ -167,12 +177,12 @@ fn accepted_values(t: &Table, col: &str) -> Vec<String> {
     let c = t.col(col).str();
     (0..t.len())
         .filter(|&i| t.keep[i])
-        .filter_map(|i| c[i].clone())
+        .filter_map(|i| c.owned(i))
         .collect()
 }
 
-/// Values of `col` in rejected rows that are not also in accepted rows, with the line of the
-/// first such rejected row, so a cascading reject can say where it started.
+/// Values of `col` in rejected rows that no accepted row carries, with the first line of such a
+/// rejected row, so a cascading reject can say where it started.
 fn rejected_keys(t: &Table, col: &str) -> HashMap<String, u64> {
     let ci = t.spec.col(col);
     let c = t.cols[ci].str();
@@ -183,7 +193,7 @@ fn rejected_keys(t: &Table, col: &str) -> HashMap<String, u64> {
     };
     for i in 0..t.len() {
         if !t.keep[i] {
-            if let Some(v) = &c[i] {
+            if let Some(v) = c.get(i) {
                 note(v, t.lines[i]);
             }
         }
@@ -193,11 +203,12 @@ fn rejected_keys(t: &Table, col: &str) -> HashMap<String, u64> {
             note(v, *line);
         }
     }
-    // A value that some accepted row still carries is not "rejected".
-    for i in 0..t.len() {
-        if t.keep[i] {
-            if let Some(v) = &c[i] {
-                out.remove(v);
+    if !out.is_empty() {
+        for i in 0..t.len() {
+            if t.keep[i] {
+                if let Some(v) = c.get(i) {
+                    out.remove(v);
+                }
             }
         }
     }
@@ -207,18 +218,9 @@ fn rejected_keys(t: &Table, col: &str) -> HashMap<String, u64> {
 /// Rows sharing a key are all rejected: which of them is right would be a guess.
 fn unique_key(t: &mut Table, key: &str) {
     let col = t.spec.col(key);
-    let mut seen: HashMap<String, Vec<usize>> = HashMap::new();
-    for i in 0..t.len() {
-        if t.keep[i] {
-            if let Some(k) = &t.cols[col].str()[i] {
-                seen.entry(k.clone()).or_default().push(i);
-            }
-        }
-    }
-    let mut dups: Vec<(String, Vec<usize>)> =
-        seen.into_iter().filter(|(_, v)| v.len() > 1).collect();
-    dups.sort_by_key(|(_, rows)| rows[0]);
-    for (k, rows) in dups {
+    let groups = duplicate_groups(t, col);
+    for rows in groups {
+        let k = t.cols[col].str().owned(rows[0]).unwrap_or_default();
         let lines: Vec<String> = rows.iter().map(|&r| t.lines[r].to_string()).collect();
         for &r in &rows {
             let reason = format!(
@@ -230,10 +232,33 @@ fn unique_key(t: &mut Table, key: &str) {
     }
 }
 
+/// Groups of accepted rows sharing a value of `col`, in order of first appearance. Borrows the
+/// values (no copy per row), and only ids seen twice get a group.
+fn duplicate_groups(t: &Table, col: usize) -> Vec<Vec<usize>> {
+    let c = t.cols[col].str();
+    let mut first: HashMap<&str, usize> = HashMap::with_capacity(t.len());
+    let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
+    for i in 0..t.len() {
+        if !t.keep[i] {
+            continue;
+        }
+        let Some(k) = c.get(i) else { continue };
+        match first.get(k) {
+            None => {
+                first.insert(k, i);
+            }
+            Some(&f) => groups.entry(f).or_insert_with(|| vec![f]).push(i),
+        }
+    }
+    let mut out: Vec<Vec<usize>> = groups.into_values().collect();
+    out.sort_by_key(|g| g[0]);
+    out
+}
+
 fn calendar_refs(t: &mut Table, calendars: &BTreeMap<String, Calendar>) {
     let col = t.spec.col("calendar_id");
     for i in 0..t.len() {
-        let Some(cal) = t.cols[col].str()[i].clone() else {
+        let Some(cal) = t.cols[col].str().owned(i) else {
             continue;
         };
         if cal != CALENDAR_24X7 && !calendars.contains_key(&cal) {
@@ -258,7 +283,7 @@ fn overlapping_contracts(t: &mut Table) {
     for i in 0..t.len() {
         if t.keep[i] {
             by_customer
-                .entry(t.cols[cust].str()[i].clone().unwrap_or_default())
+                .entry(t.cols[cust].str().owned(i).unwrap_or_default())
                 .or_default()
                 .push(i);
         }
@@ -276,8 +301,8 @@ fn overlapping_contracts(t: &mut Table) {
                     t.cols[end].date()[b].unwrap(),
                 );
                 if sa <= eb && sb <= ea {
-                    let name = |r: usize| t.cols[id].str()[r].clone().unwrap_or_default();
-                    let customer = t.cols[cust].str()[a].clone().unwrap_or_default();
+                    let name = |r: usize| t.cols[id].str().owned(r).unwrap_or_default();
+                    let customer = t.cols[cust].str().owned(a).unwrap_or_default();
                     for (me, other) in [(a, b), (b, a)] {
                         bad.push((
                             me,
@@ -292,7 +317,7 @@ fn overlapping_contracts(t: &mut Table) {
         }
     }
     for (r, reason) in bad {
-        let v = t.cols[id].str()[r].clone();
+        let v = t.cols[id].str().owned(r);
         t.reject_row(r, "start_date", v, reason);
     }
 }
@@ -310,7 +335,7 @@ fn target_rules(tables: &mut [Table], contracts: usize, targets: usize) {
         t.spec.col("metric"),
     );
     for i in 0..t.len() {
-        let Some(c) = t.cols[cid].str()[i].clone() else {
+        let Some(c) = t.cols[cid].str().owned(i) else {
             continue;
         };
         if !accepted.contains(&c) {
@@ -327,12 +352,9 @@ fn target_rules(tables: &mut [Table], contracts: usize, targets: usize) {
         if !t.keep[i] {
             continue;
         }
-        let scope = match &t.cols[cid].str()[i] {
+        let scope = match t.cols[cid].str().get(i) {
             Some(c) => format!("contract `{c}`"),
-            None => format!(
-                "plan `{}`",
-                t.cols[plan].str()[i].clone().unwrap_or_default()
-            ),
+            None => format!("plan `{}`", t.cols[plan].str().owned(i).unwrap_or_default()),
         };
         let key = (
             scope,
@@ -367,12 +389,15 @@ fn plans_without_targets(tables: &mut [Table], contracts: usize, targets: usize)
         if !tg.keep[i] {
             continue;
         }
-        match (&tg.col("contract_id").str()[i], &tg.col("plan").str()[i]) {
+        match (
+            tg.col("contract_id").str().get(i),
+            tg.col("plan").str().get(i),
+        ) {
             (Some(c), _) => {
-                own.insert(c.clone());
+                own.insert(c.to_string());
             }
             (None, Some(p)) => {
-                plans.insert(p.clone());
+                plans.insert(p.to_string());
             }
             (None, None) => {}
         }
@@ -380,8 +405,8 @@ fn plans_without_targets(tables: &mut [Table], contracts: usize, targets: usize)
     let t = &mut tables[contracts];
     let (plan, id) = (t.spec.col("plan"), t.spec.col("contract_id"));
     for i in 0..t.len() {
-        let p = t.cols[plan].str()[i].clone().unwrap_or_default();
-        let c = t.cols[id].str()[i].clone().unwrap_or_default();
+        let p = t.cols[plan].str().owned(i).unwrap_or_default();
+        let c = t.cols[id].str().owned(i).unwrap_or_default();
         if !plans.contains(&p) && !own.contains(&c) {
             t.reject_row(
                 i,
@@ -395,17 +420,8 @@ fn plans_without_targets(tables: &mut [Table], contracts: usize, targets: usize)
 
 fn duplicate_tickets(t: &mut Table) {
     let (id, upd) = (t.spec.col("ticket_id"), t.spec.col("updated_at"));
-    let mut seen: HashMap<String, Vec<usize>> = HashMap::new();
-    for i in 0..t.len() {
-        if t.keep[i] {
-            seen.entry(t.cols[id].str()[i].clone().unwrap())
-                .or_default()
-                .push(i);
-        }
-    }
-    let mut dups: Vec<_> = seen.into_iter().filter(|(_, v)| v.len() > 1).collect();
-    dups.sort_by_key(|(_, rows)| rows[0]);
-    for (k, rows) in dups {
+    for rows in duplicate_groups(t, id) {
+        let k = t.cols[id].str().owned(rows[0]).unwrap_or_default();
         let stamps: Vec<Option<i64>> = rows.iter().map(|&r| t.cols[upd].ts()[r]).collect();
         let newest = stamps.iter().flatten().max().copied();
         let winners: Vec<usize> = match newest {
@@ -424,7 +440,10 @@ fn duplicate_tickets(t: &mut Table) {
                     r,
                     "ticket_id",
                     Some(k.clone()),
-                    format!("duplicate ticket_id `{k}`: superseded by line {}, whose updated_at is newer", t.lines[w]),
+                    format!(
+                        "duplicate ticket_id `{k}`: superseded by line {}, whose updated_at is newer",
+                        t.lines[w]
+                    ),
                 );
             }
         } else {
@@ -444,57 +463,71 @@ fn duplicate_tickets(t: &mut Table) {
     }
 }
 
-/// Accepted tickets' created_at by id, and the first line of each rejected-only ticket id.
-fn ticket_index(t: &Table) -> (HashMap<String, i64>, HashMap<String, u64>) {
+/// Accepted tickets' created_at by id (borrowed from the tickets table).
+fn ticket_index(t: &Table) -> HashMap<&str, i64> {
     let (id, created) = (t.col("ticket_id").str(), t.col("created_at").ts());
     let mut ok = HashMap::with_capacity(t.len());
     for i in 0..t.len() {
         if t.keep[i] {
-            ok.insert(id[i].clone().unwrap(), created[i].unwrap());
+            if let (Some(k), Some(c)) = (id.get(i), created[i]) {
+                ok.insert(k, c);
+            }
         }
     }
-    (ok, rejected_keys(t, "ticket_id"))
+    ok
 }
 
+/// Rows of `t` must point at an accepted ticket and, for events, not come before it. The
+/// verdicts are computed in parallel over borrowed ids; only rejects allocate.
 fn ticket_refs(
     t: &mut Table,
-    created: &HashMap<String, i64>,
+    created: &HashMap<&str, i64>,
     rejected: &HashMap<String, u64>,
     not_before: Option<&str>,
 ) {
+    use rayon::prelude::*;
     let id = t.spec.col("ticket_id");
     let at = not_before.map(|c| t.spec.col(c));
-    for i in 0..t.len() {
-        if !t.keep[i] {
-            continue;
-        }
-        let k = t.cols[id].str()[i].clone().unwrap();
-        match created.get(&k) {
-            None => {
-                let reason = match rejected.get(&k) {
-                    Some(line) => format!("ticket `{k}` was rejected (tickets line {line}), so this row cannot be kept"),
-                    None => format!("ticket `{k}` not found in tickets"),
-                };
-                t.reject_row(i, "ticket_id", Some(k), reason);
-            }
-            Some(&c) => {
-                if let Some(at) = at {
-                    let when = t.cols[at].ts()[i].unwrap();
-                    if when < c {
-                        t.reject_row(
-                            i,
-                            "at",
-                            Some(m::format_utc(when)),
-                            format!(
-                                "event at {} is before its ticket `{k}` was created ({}); check the export's time zones",
-                                m::format_utc(when),
-                                m::format_utc(c)
+    let verdicts: Vec<(usize, &'static str, String, String)> = {
+        let ids = t.cols[id].str();
+        let ats = at.map(|a| t.cols[a].ts());
+        let keep = &t.keep;
+        (0..t.len())
+            .into_par_iter()
+            .filter(|&i| keep[i])
+            .filter_map(|i| {
+                let k = ids.get(i).unwrap_or_default();
+                match created.get(k) {
+                    None => {
+                        let reason = match rejected.get(k) {
+                            Some(line) => format!(
+                                "ticket `{k}` was rejected (tickets line {line}), so this row cannot be kept"
                             ),
-                        );
+                            None => format!("ticket `{k}` not found in tickets"),
+                        };
+                        Some((i, "ticket_id", k.to_string(), reason))
+                    }
+                    Some(&c) => {
+                        let when = ats.and_then(|a| a[i])?;
+                        (when < c).then(|| {
+                            (
+                                i,
+                                "at",
+                                m::format_utc(when),
+                                format!(
+                                    "event at {} is before its ticket `{k}` was created ({}); check the export's time zones",
+                                    m::format_utc(when),
+                                    m::format_utc(c)
+                                ),
+                            )
+                        })
                     }
                 }
-            }
-        }
+            })
+            .collect()
+    };
+    for (i, column, value, reason) in verdicts {
+        t.reject_row(i, column, Some(value), reason);
     }
 }
 

@@ -109,12 +109,12 @@ pub fn build(ing: &Ingested, manifest: &Manifest, q: Quarter) -> PolarsResult<Su
         if !contracts.keep[i] {
             continue;
         }
-        let (Some(c), Some(n), Some(s)) = (&cid[i], &cname[i], start[i]) else {
+        let (Some(c), Some(n), Some(s)) = (cid.get(i), cname.get(i), start[i]) else {
             continue;
         };
-        let e = names.entry(c.clone()).or_insert((s, n.clone()));
+        let e = names.entry(c.to_string()).or_insert((s, n.to_string()));
         if s >= e.0 {
-            *e = (s, n.clone());
+            *e = (s, n.to_string());
         }
     }
     let mut totals = vec![0u64; 4];
