@@ -10,6 +10,10 @@ use std::time::Instant;
 
 use polars::prelude::*;
 
+/// The same allocator as slareview's binary, so the comparison is of the work, not of malloc.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> PolarsResult<()> {
     let args: Vec<String> = std::env::args().collect();
     let data = PathBuf::from(&args[1]);

@@ -122,13 +122,18 @@ impl ReadArgs {
 
 /// Runs a command; returns the exit code.
 pub fn execute(cli: Cli) -> Result<u8> {
+    let print_counts = |m: &ingest::Manifest| {
+        if !cli.quiet {
+            print_counts(m)
+        }
+    };
     match cli.command {
         Command::Run {
             data,
             out,
             period,
             read,
-        } => run(&data, &out, period.as_deref(), &read),
+        } => run(&data, &out, period.as_deref(), &read, &print_counts),
         Command::Ingest { data, lake, read } => {
             let opts = read.options(&data)?;
             let (_, manifest) = ingest::ingest_to_lake(&opts, &lake)?;
@@ -200,7 +205,13 @@ fn print_counts(m: &ingest::Manifest) {
     eprintln!("as of {}", m.as_of.as_deref().unwrap_or("(no tickets)"));
 }
 
-fn run(data: &Path, out: &Path, period: Option<&str>, read: &ReadArgs) -> Result<u8> {
+fn run(
+    data: &Path,
+    out: &Path,
+    period: Option<&str>,
+    read: &ReadArgs,
+    print_counts: &dyn Fn(&ingest::Manifest),
+) -> Result<u8> {
     let opts = read.options(data)?;
     let quarter = match period {
         Some(p) => Some(Quarter::parse(p).ok_or_else(|| {

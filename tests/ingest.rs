@@ -575,3 +575,21 @@ fn bad_calendar_file_is_an_error_with_a_hint() {
         "{err}"
     );
 }
+
+#[test]
+fn crlf_exports_report_the_right_line_regression() {
+    // The csv crate numbers records of CRLF files one line too low; rejects must not.
+    let t = tmp();
+    let (data, lake) = paths(&t);
+    valid_data(&data);
+    let text = TICKETS
+        .replace(",3,,pending", ",P9,,pending")
+        .replace('\n', "\r\n");
+    std::fs::write(data.join("tickets.csv"), text).unwrap();
+    let rs = rejects_after(&data, &lake, &[]);
+    let r = rs.iter().find(|r| r.file == "tickets.csv").unwrap();
+    assert_eq!((r.line, r.value.as_str()), (4, "P9"));
+    // and on the events of the same ticket, which cascade
+    let e = rs.iter().find(|r| r.file == "ticket_events.csv").unwrap();
+    assert_eq!(e.line, 11);
+}

@@ -173,8 +173,8 @@ impl HeaderMap {
 
 /// One row as read, before any rule is applied.
 pub enum RawRow {
-    /// A CSV record; its cells are checked (count, UTF-8) by whoever validates it.
-    Csv { line: u64, record: csv::ByteRecord },
+    /// A CSV record: fields `first..first + n` of its batch's arena.
+    Csv { line: u64, first: u32, n: u32 },
     /// Cells already as text (NDJSON, Parquet), indexed by header position.
     Cells {
         line: u64,
@@ -188,31 +188,57 @@ pub enum RawRow {
     },
 }
 
+/// Rows read together. CSV fields live in one byte arena per batch (no allocation per row).
+pub struct Batch {
+    pub rows: Vec<RawRow>,
+    bytes: Vec<u8>,
+    /// End of each field in `bytes`.
+    ends: Vec<u32>,
+    /// The whole file is known to be valid UTF-8, so no field needs checking again.
+    utf8_known: bool,
+}
+
+impl Batch {
+    fn field(&self, idx: u32) -> &[u8] {
+        let start = if idx == 0 {
+            0
+        } else {
+            self.ends[idx as usize - 1] as usize
+        };
+        &self.bytes[start..self.ends[idx as usize] as usize]
+    }
+}
+
 /// Cells of a row as text, or why they cannot be had.
 pub fn cells_of<'a>(
+    batch: &'a Batch,
     row: &'a RawRow,
     header: &[String],
-) -> Result<(u64, Vec<Option<&'a str>>), (u64, String, Option<String>)> {
+    cells: &mut Vec<Option<&'a str>>,
+) -> Result<u64, (u64, String, Option<String>)> {
+    cells.clear();
     match row {
         RawRow::Broken {
             line,
             reason,
             value,
         } => Err((*line, reason.clone(), value.clone())),
-        RawRow::Cells { line, cells } => Ok((*line, cells.iter().map(|c| c.as_deref()).collect())),
-        RawRow::Csv { line, record } => {
+        RawRow::Cells { line, cells: given } => {
+            cells.extend(given.iter().map(|c| c.as_deref()));
+            Ok(*line)
+        }
+        RawRow::Csv { line, first, n } => {
             let width = header.len();
-            if record.len() != width {
-                let raw: Vec<String> = record
-                    .iter()
+            let fields = (*first..*first + *n).map(|k| batch.field(k));
+            if *n as usize != width {
+                let raw: Vec<String> = fields
                     .map(|f| String::from_utf8_lossy(f).into_owned())
                     .collect();
                 return Err((
                     *line,
                     format!(
-                        "row has {} fields but the header has {width}{}",
-                        record.len(),
-                        if record.len() < width {
+                        "row has {n} fields but the header has {width}{}",
+                        if (*n as usize) < width {
                             " (truncated line?)"
                         } else {
                             " (unquoted comma?)"
@@ -221,9 +247,15 @@ pub fn cells_of<'a>(
                     Some(raw.join(",")),
                 ));
             }
-            let mut cells = Vec::with_capacity(width);
-            for (i, f) in record.iter().enumerate() {
-                match std::str::from_utf8(f) {
+            for (i, f) in fields.enumerate() {
+                let text = if batch.utf8_known {
+                    // SAFETY: the file is valid UTF-8 as a whole, and CSV splits only at ASCII
+                    // bytes, which never occur inside a multi-byte UTF-8 sequence.
+                    Ok(unsafe { std::str::from_utf8_unchecked(f) })
+                } else {
+                    std::str::from_utf8(f)
+                };
+                match text {
                     Ok("") => cells.push(None),
                     Ok(s) => cells.push(Some(s)),
                     Err(_) => {
@@ -238,9 +270,65 @@ pub fn cells_of<'a>(
                     }
                 }
             }
-            Ok((*line, cells))
+            Ok(*line)
         }
     }
+}
+
+/// Reads up to `max` records of `text[start..]` into `out`'s arena and returns the byte where
+/// reading stopped. `line` is the line number at `start`.
+///
+/// The csv crate counts lines (quoted newlines included), but in a CRLF file it places a record
+/// between the previous `\r` and `\n`, one line too low, and a record after blank lines at the
+/// first blank line. So a record's line is the crate's count plus the line endings its reported
+/// position still has to step over: a record starts at its first byte that is not one.
+fn read_csv_range(out: &mut Batch, text: &[u8], start: usize, line: u64, max: usize) -> usize {
+    let slice = &text[start..];
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(slice);
+    let mut record = csv::ByteRecord::new();
+    let line_of = |pos: &csv::Position| -> u64 {
+        let ahead = slice[(pos.byte() as usize).min(slice.len())..]
+            .iter()
+            .take_while(|&&b| matches!(b, b'\r' | b'\n'))
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        line - 1 + pos.line() + ahead
+    };
+    while out.rows.len() < max {
+        let begin = rdr.position().clone();
+        match rdr.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = line_of(record.position().unwrap_or(&begin));
+                // A line holding nothing at all is not a row (trailing blank lines).
+                if record.len() == 1 && record.get(0).is_some_and(|f| f.is_empty()) {
+                    continue;
+                }
+                let first = out.ends.len() as u32;
+                for f in record.iter() {
+                    out.bytes.extend_from_slice(f);
+                    out.ends.push(out.bytes.len() as u32);
+                }
+                out.rows.push(RawRow::Csv {
+                    line,
+                    first,
+                    n: record.len() as u32,
+                });
+            }
+            Err(e) => {
+                let line = line_of(e.position().unwrap_or(&begin));
+                out.rows.push(RawRow::Broken {
+                    line,
+                    reason: format!("unreadable CSV: {e}"),
+                    value: None,
+                });
+            }
+        }
+    }
+    start + rdr.position().byte() as usize
 }
 
 /// A file opened for reading: its header, then its rows in batches.
@@ -251,45 +339,163 @@ pub struct Rows {
 }
 
 enum RowsInner {
-    Csv((csv::Reader<std::io::Cursor<Vec<u8>>>, csv::ByteRecord)),
+    /// The whole text, the first byte of the body (after the header), and where sequential
+    /// reading stands (byte, and the line number there).
+    Csv {
+        text: Text,
+        body_start: usize,
+        next: usize,
+        next_line: u64,
+        utf8_known: bool,
+    },
     Ready(std::vec::IntoIter<RawRow>),
 }
 
 impl Rows {
     /// Up to `max` rows; an empty batch means the end.
-    pub fn next_batch(&mut self, max: usize) -> Vec<RawRow> {
-        let mut out = Vec::with_capacity(max.min(1 << 16));
+    pub fn next_batch(&mut self, max: usize) -> Batch {
+        let mut out = Batch {
+            rows: Vec::with_capacity(max.min(1 << 16)),
+            bytes: Vec::new(),
+            ends: Vec::new(),
+            utf8_known: false,
+        };
         match &mut self.inner {
-            RowsInner::Ready(it) => out.extend(it.by_ref().take(max)),
-            RowsInner::Csv((rdr, record)) => {
-                while out.len() < max {
-                    // Read into one reused record and keep an exact-size copy: a fresh record
-                    // per row would regrow its buffers field by field.
-                    match rdr.read_byte_record(record) {
-                        Ok(false) => break,
-                        Ok(true) => {
-                            let line = record.position().map(|p| p.line()).unwrap_or(0);
-                            // A line holding nothing at all is not a row (trailing blank lines).
-                            if record.len() == 1 && record.get(0).is_some_and(|f| f.is_empty()) {
-                                continue;
-                            }
-                            out.push(RawRow::Csv {
-                                line,
-                                record: record.clone(),
-                            });
-                        }
-                        Err(e) => {
-                            let line = e.position().map(|p| p.line()).unwrap_or(0);
-                            out.push(RawRow::Broken {
-                                line,
-                                reason: format!("unreadable CSV: {e}"),
-                                value: None,
-                            });
-                        }
-                    }
-                }
+            RowsInner::Ready(it) => out.rows.extend(it.by_ref().take(max)),
+            RowsInner::Csv {
+                text,
+                next,
+                next_line,
+                utf8_known,
+                ..
+            } => {
+                out.utf8_known = *utf8_known;
+                let stop = read_csv_range(&mut out, text, *next, *next_line, max);
+                *next_line += text[*next..stop].iter().filter(|&&b| b == b'\n').count() as u64;
+                *next = stop;
             }
         }
+        out
+    }
+}
+
+impl Rows {
+    /// A CSV file's body cut at record boundaries into about `parts` pieces that parse on their
+    /// own, each with the line number of its first line; `None` when the file is not CSV, is
+    /// small, or cannot be cut safely.
+    ///
+    /// With RFC 4180 quoting (a quote inside a quoted field is doubled) a newline ends a record
+    /// exactly when an even number of quotes comes before it. That holds only if every quote
+    /// stands at the edge of a field, so the file is first checked for stray quotes (`5" disk`)
+    /// and lone carriage returns; finding one, the caller reads the file sequentially, which
+    /// gives the same rows. Counting and cutting run in parallel.
+    pub fn csv_chunks(
+        &self,
+        parts: usize,
+        min_bytes: usize,
+    ) -> Option<Vec<(std::ops::Range<usize>, u64)>> {
+        use rayon::prelude::*;
+        let RowsInner::Csv {
+            text, body_start, ..
+        } = &self.inner
+        else {
+            return None;
+        };
+        let (text, body_start): (&[u8], usize) = (text, *body_start);
+        let len = text.len().checked_sub(body_start)?;
+        if len < min_bytes || parts < 2 {
+            return None;
+        }
+        let seg = len.div_ceil(parts);
+        let segments: Vec<std::ops::Range<usize>> = (0..parts)
+            .map(|k| body_start + k * seg..(body_start + (k + 1) * seg).min(text.len()))
+            .collect();
+        let edge = |b: u8| matches!(b, b',' | b'\n' | b'\r' | b'"');
+        // Per segment: quotes, newlines, and whether every quote and carriage return is tame.
+        let counts: Vec<(usize, usize, bool)> = segments
+            .par_iter()
+            .map(|r| {
+                let (mut quotes, mut newlines, mut ok) = (0, 0, true);
+                for i in r.clone() {
+                    match text[i] {
+                        b'"' => {
+                            quotes += 1;
+                            let before = i == body_start || edge(text[i - 1]);
+                            let after = i + 1 == text.len() || edge(text[i + 1]);
+                            ok &= before || after;
+                        }
+                        b'\n' => newlines += 1,
+                        b'\r' => ok &= text.get(i + 1) == Some(&b'\n'),
+                        _ => {}
+                    }
+                }
+                (quotes, newlines, ok)
+            })
+            .collect();
+        if counts.iter().any(|c| !c.2) {
+            return None;
+        }
+        let header_lines = text[..body_start].iter().filter(|&&b| b == b'\n').count() as u64;
+        let (mut quotes_before, mut lines_before) =
+            (vec![0usize; parts], vec![header_lines; parts]);
+        for k in 1..parts {
+            quotes_before[k] = quotes_before[k - 1] + counts[k - 1].0;
+            lines_before[k] = lines_before[k - 1] + counts[k - 1].1 as u64;
+        }
+        // In each segment after the first, the first newline outside quotes is a cut.
+        let cuts: Vec<Option<(usize, u64)>> = (1..parts)
+            .into_par_iter()
+            .map(|k| {
+                let mut inside = quotes_before[k] % 2 == 1;
+                let mut lines = lines_before[k];
+                for i in segments[k].clone() {
+                    match text[i] {
+                        b'"' => inside = !inside,
+                        b'\n' => {
+                            lines += 1;
+                            if !inside {
+                                return Some((i + 1, lines));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                None
+            })
+            .collect();
+        let mut chunks = Vec::with_capacity(parts);
+        let (mut start, mut line) = (body_start, header_lines + 1);
+        for (cut, lines) in cuts.into_iter().flatten() {
+            if cut > start && cut < text.len() {
+                chunks.push((start..cut, line));
+                (start, line) = (cut, lines + 1);
+            }
+        }
+        chunks.push((start..text.len(), line));
+        Some(chunks)
+    }
+
+    /// Parses one piece from `csv_chunks` into a batch; `first_line` numbers its first line.
+    pub fn parse_chunk(&self, range: std::ops::Range<usize>, first_line: u64) -> Batch {
+        let RowsInner::Csv {
+            text, utf8_known, ..
+        } = &self.inner
+        else {
+            unreachable!("csv_chunks only cuts CSV files")
+        };
+        let mut out = Batch {
+            rows: Vec::new(),
+            bytes: Vec::with_capacity(range.len()),
+            ends: Vec::new(),
+            utf8_known: *utf8_known,
+        };
+        read_csv_range(
+            &mut out,
+            &text[..range.end],
+            range.start,
+            first_line,
+            usize::MAX,
+        );
         out
     }
 }
@@ -310,50 +516,75 @@ fn io_err(src: &SourceFile, e: std::io::Error) -> IngestError {
     }
 }
 
-/// Reads the whole file as text. UTF-8 (a BOM is dropped) unless the user named CP949, or the
-/// bytes are not UTF-8 but decode cleanly as CP949 (how Korean Excel saves CSV).
+/// A file's text: mapped from the file when it can be used as it is (UTF-8), owned when it
+/// had to be decoded (CP949). Mapping instead of reading saves a copy of the whole file.
+pub enum Text {
+    /// The mapping and where the text starts in it (after a UTF-8 byte-order mark).
+    Mapped(memmap2::Mmap, usize),
+    Owned(Vec<u8>),
+}
+
+impl std::ops::Deref for Text {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Text::Mapped(m, start) => &m[*start..],
+            Text::Owned(v) => v,
+        }
+    }
+}
+
+/// Reads a file's text: UTF-8 (a BOM is skipped) unless the user named CP949, or the bytes are
+/// not UTF-8 but decode cleanly as CP949 (how Korean Excel saves CSV). Also says whether the
+/// text is known to be valid UTF-8 throughout, so rows need not be checked again.
 fn load_text(
     src: &SourceFile,
     encoding: Option<Encoding>,
-) -> Result<(Vec<u8>, Encoding), IngestError> {
-    let bytes = std::fs::read(&src.path).map_err(|e| io_err(src, e))?;
-    let as_cp949 = |bytes: &[u8]| -> Option<Vec<u8>> {
+) -> Result<(Text, Encoding, bool), IngestError> {
+    let file = File::open(&src.path).map_err(|e| io_err(src, e))?;
+    let len = file.metadata().map_err(|e| io_err(src, e))?.len();
+    let bytes = if len == 0 {
+        Text::Owned(Vec::new())
+    } else {
+        // SAFETY: the map is read-only and lives only while this file is ingested. Like any
+        // reader of a file, ingest assumes nobody rewrites the export while it reads it.
+        Text::Mapped(
+            unsafe { memmap2::Mmap::map(&file) }.map_err(|e| io_err(src, e))?,
+            0,
+        )
+    };
+    let as_cp949 = |bytes: &[u8]| -> Option<Text> {
         let (text, _, had_errors) = encoding_rs::EUC_KR.decode(bytes);
-        (!had_errors).then(|| text.into_owned().into_bytes())
+        (!had_errors).then(|| Text::Owned(text.into_owned().into_bytes()))
     };
-    let strip_bom = |mut b: Vec<u8>| {
-        if b.starts_with(&[0xEF, 0xBB, 0xBF]) {
-            b.drain(..3);
-        }
-        b
-    };
-    match encoding {
-        Some(Encoding::Cp949) => match as_cp949(&bytes) {
-            Some(text) => Ok((text, Encoding::Cp949)),
+    if encoding == Some(Encoding::Cp949) {
+        return match as_cp949(&bytes) {
+            Some(text) => Ok((text, Encoding::Cp949, true)),
             None => Err(IngestError::Encoding {
                 file: src.name.clone(),
                 message: "is not valid CP949/EUC-KR".into(),
                 hint: "check the export's encoding; drop --encoding to let slareview detect it",
             }),
-        },
-        Some(Encoding::Utf8) => Ok((strip_bom(bytes), Encoding::Utf8)),
-        None => {
-            if std::str::from_utf8(&bytes).is_ok() {
-                Ok((strip_bom(bytes), Encoding::Utf8))
-            } else if let Some(text) = as_cp949(&bytes) {
-                tracing::info!("`{}` is not UTF-8; read as CP949 (Korean Excel)", src.name);
-                Ok((text, Encoding::Cp949))
-            } else {
-                // Neither: read as UTF-8 so that only the bad rows are rejected, each naming its
-                // line, instead of failing the whole file.
-                Ok((strip_bom(bytes), Encoding::Utf8))
-            }
+        };
+    }
+    let valid = std::str::from_utf8(&bytes).is_ok();
+    if !valid && encoding.is_none() {
+        if let Some(text) = as_cp949(&bytes) {
+            tracing::info!("`{}` is not UTF-8; read as CP949 (Korean Excel)", src.name);
+            return Ok((text, Encoding::Cp949, true));
         }
     }
+    // UTF-8, or neither: then read as UTF-8 so that only the rows holding bad bytes are
+    // rejected, each naming its line, instead of failing the whole file.
+    let text = match bytes {
+        Text::Mapped(m, _) if m.starts_with(&[0xEF, 0xBB, 0xBF]) => Text::Mapped(m, 3),
+        other => other,
+    };
+    Ok((text, Encoding::Utf8, valid))
 }
 
 fn open_csv(src: &SourceFile, encoding: Option<Encoding>) -> Result<Rows, IngestError> {
-    let (text, used) = load_text(src, encoding)?;
+    let (text, used, utf8_known) = load_text(src, encoding)?;
     if text.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(IngestError::Empty {
             file: src.name.clone(),
@@ -362,7 +593,7 @@ fn open_csv(src: &SourceFile, encoding: Option<Encoding>) -> Result<Rows, Ingest
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
-        .from_reader(std::io::Cursor::new(text));
+        .from_reader(&text[..]);
     let header: Vec<String> = rdr
         .byte_headers()
         .map_err(|e| IngestError::Malformed {
@@ -372,15 +603,27 @@ fn open_csv(src: &SourceFile, encoding: Option<Encoding>) -> Result<Rows, Ingest
         .iter()
         .map(|h| String::from_utf8_lossy(h).into_owned())
         .collect();
+    let mut body_start = rdr.position().byte() as usize;
+    // After a CRLF header the reader stands between `\r` and `\n`; the `\n` is the header's.
+    if body_start > 0 && text[body_start - 1] == b'\r' && text.get(body_start) == Some(&b'\n') {
+        body_start += 1;
+    }
+    let next_line = 1 + text[..body_start].iter().filter(|&&b| b == b'\n').count() as u64;
     Ok(Rows {
         header,
         encoding: Some(used),
-        inner: RowsInner::Csv((rdr, csv::ByteRecord::new())),
+        inner: RowsInner::Csv {
+            text,
+            body_start,
+            next: body_start,
+            next_line,
+            utf8_known,
+        },
     })
 }
 
 fn open_ndjson(src: &SourceFile, encoding: Option<Encoding>) -> Result<Rows, IngestError> {
-    let (text, used) = load_text(src, encoding)?;
+    let (text, used, _) = load_text(src, encoding)?;
     let text = String::from_utf8_lossy(&text);
     if text.trim().is_empty() {
         return Err(IngestError::Empty {
@@ -514,4 +757,89 @@ fn open_parquet(src: &SourceFile) -> Result<Rows, IngestError> {
         encoding: None,
         inner: RowsInner::Ready(rows.into_iter()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open_text(text: &str) -> (tempfile::TempDir, Rows) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, text).unwrap();
+        let src = SourceFile {
+            path,
+            name: "t.csv".into(),
+            format: Format::Csv,
+        };
+        let rows = open(&src, None).unwrap();
+        (dir, rows)
+    }
+
+    /// (line, fields) of every row, however the rows were read.
+    fn flatten(batches: &[Batch], header: &[String]) -> Vec<(u64, Vec<Option<String>>)> {
+        let mut out = Vec::new();
+        for b in batches {
+            for r in &b.rows {
+                let mut cells = Vec::new();
+                match cells_of(b, r, header, &mut cells) {
+                    Ok(line) => {
+                        out.push((line, cells.iter().map(|c| c.map(str::to_string)).collect()))
+                    }
+                    Err((line, reason, _)) => out.push((line, vec![Some(format!("ERR {reason}"))])),
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn cut_csv_parses_exactly_like_sequential_csv() {
+        let mut text = String::from("id,subject,n\r\n");
+        for i in 0..3000 {
+            match i % 5 {
+                0 => text.push_str(&format!("{i},\"two\r\nlines, and \"\"quotes\"\"\",{i}\r\n")),
+                1 => text.push_str(&format!("{i},plain,{i}\r\n")),
+                2 => text.push_str(&format!("{i},\"\"\"\",\r\n")),
+                3 => text.push_str(&format!("{i},short\r\n")),
+                _ => text.push_str(&format!("{i},\"한글, 쉼표\",{i}\r\n")),
+            }
+        }
+        let (_d, mut seq) = open_text(&text);
+        let header = seq.header.clone();
+        let chunks = seq.csv_chunks(7, 0).expect("well-formed quotes can be cut");
+        assert!(chunks.len() > 3, "{chunks:?}");
+        let cut: Vec<Batch> = chunks
+            .iter()
+            .map(|(r, l)| seq.parse_chunk(r.clone(), *l))
+            .collect();
+        let mut batches = Vec::new();
+        loop {
+            let b = seq.next_batch(500);
+            if b.rows.is_empty() {
+                break;
+            }
+            batches.push(b);
+        }
+        let (a, b) = (flatten(&cut, &header), flatten(&batches, &header));
+        assert_eq!(a.len(), 3000);
+        assert_eq!(a, b);
+        // Line numbers count the quoted newlines: row 0 spans lines 2-3, row 1 is on line 4.
+        assert_eq!((a[0].0, a[1].0), (2, 4));
+    }
+
+    #[test]
+    fn a_stray_quote_means_no_cutting() {
+        let mut text = String::from("id,subject\n");
+        for i in 0..100 {
+            text.push_str(&format!("{i},a 5\" disk\n"));
+        }
+        let (_d, rows) = open_text(&text);
+        assert!(rows.csv_chunks(4, 0).is_none());
+        let (_d, rows) = open_text("id,subject\n1,x\r2,y\n");
+        assert!(
+            rows.csv_chunks(2, 0).is_none(),
+            "a lone carriage return ends a line for csv"
+        );
+    }
 }

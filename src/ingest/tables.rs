@@ -4,100 +4,152 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use polars::prelude::PlHashMap;
+
 use super::{Table, Val};
 use crate::model::config::{Calendar, CALENDAR_24X7};
 use crate::model::schema::TableSpec;
 use crate::model::{self as m};
 
-/// Rules within one row, after its cells were read. Returns the column to blame and why.
-pub(super) fn row_rule(spec: &TableSpec, vals: &mut [Val]) -> Result<(), (&'static str, String)> {
-    match spec.name {
-        "contracts" => {
-            let (s, e) = (spec.col("start_date"), spec.col("end_date"));
-            if let (Some(a), Some(b)) = (vals[s].as_date(), vals[e].as_date()) {
-                if b < a {
-                    return Err((
-                        "end_date",
-                        format!(
-                            "`end_date` {} is before `start_date` {}",
-                            m::date_from_days(b),
-                            m::date_from_days(a)
-                        ),
-                    ));
-                }
-                // inputs.md: renewal_date defaults to end_date + 1 day; filled here so every
-                // later stage reads one column.
-                let r = spec.col("renewal_date");
-                if vals[r] == Val::Null {
-                    vals[r] = Val::Date(b + 1);
-                }
-            }
+/// Rules within one row, after its cells were read, with the columns they look at found once
+/// per table rather than once per row.
+pub(super) enum RowRule {
+    /// `end_date` not before `start_date`; `renewal_date` defaults to `end_date` + 1 day.
+    Contracts {
+        start: usize,
+        end: usize,
+        renewal: usize,
+    },
+    /// `plan` or `contract_id`.
+    Targets {
+        plan: usize,
+        contract: usize,
+    },
+    /// A `status` or `priority` event's value must be one.
+    Events {
+        kind: usize,
+        value: usize,
+    },
+    /// `active_to` not before `active_from`.
+    Engineers {
+        from: usize,
+        to: usize,
+    },
+    None,
+}
+
+impl RowRule {
+    pub(super) fn for_spec(spec: &TableSpec) -> RowRule {
+        match spec.name {
+            "contracts" => RowRule::Contracts {
+                start: spec.col("start_date"),
+                end: spec.col("end_date"),
+                renewal: spec.col("renewal_date"),
+            },
+            "sla_targets" => RowRule::Targets {
+                plan: spec.col("plan"),
+                contract: spec.col("contract_id"),
+            },
+            "ticket_events" => RowRule::Events {
+                kind: spec.col("kind"),
+                value: spec.col("value"),
+            },
+            "engineers" => RowRule::Engineers {
+                from: spec.col("active_from"),
+                to: spec.col("active_to"),
+            },
+            _ => RowRule::None,
         }
-        "sla_targets" => {
-            let (p, c) = (spec.col("plan"), spec.col("contract_id"));
-            if vals[p] == Val::Null && vals[c] == Val::Null {
-                return Err(("plan", "either `plan` or `contract_id` is required".into()));
-            }
-        }
-        "ticket_events" => {
-            let (k, v) = (spec.col("kind"), spec.col("value"));
-            // No copies here: this runs for every event row.
-            let kind = match vals[k] {
-                Val::Static(s) => s,
-                _ => "",
-            };
-            match kind {
-                "status" => {
-                    let Some(raw) = vals[v].as_str() else {
-                        return Err((
-                            "value",
-                            "a `status` event needs the new status in `value`".into(),
-                        ));
-                    };
-                    let st = m::Status::parse(raw).ok_or_else(|| {
-                        (
-                            "value",
-                            format!("unknown status `{raw}`: expected new, open, pending, on_hold, solved or closed"),
-                        )
-                    })?;
-                    vals[v] = Val::Static(st.as_str());
-                }
-                "priority" => {
-                    let Some(raw) = vals[v].as_str() else {
-                        return Err((
-                            "value",
-                            "a `priority` event needs the new priority in `value`".into(),
-                        ));
-                    };
-                    let p = m::Priority::parse(raw).ok_or_else(|| {
-                        (
-                            "value",
-                            format!("unknown priority `{raw}`: expected P1..P4, 1..4, urgent/high/normal/low or critical"),
-                        )
-                    })?;
-                    vals[v] = Val::Static(p.as_str());
-                }
-                _ => {}
-            }
-        }
-        "engineers" => {
-            let (f, t) = (spec.col("active_from"), spec.col("active_to"));
-            if let (Some(a), Some(b)) = (vals[f].as_date(), vals[t].as_date()) {
-                if b < a {
-                    return Err((
-                        "active_to",
-                        format!(
-                            "`active_to` {} is before `active_from` {}",
-                            m::date_from_days(b),
-                            m::date_from_days(a)
-                        ),
-                    ));
-                }
-            }
-        }
-        _ => {}
     }
-    Ok(())
+
+    /// Returns the column to blame and why.
+    pub(super) fn check(&self, vals: &mut [Val]) -> Result<(), (&'static str, String)> {
+        match *self {
+            RowRule::Contracts {
+                start,
+                end,
+                renewal,
+            } => {
+                if let (Some(a), Some(b)) = (vals[start].as_date(), vals[end].as_date()) {
+                    if b < a {
+                        return Err((
+                            "end_date",
+                            format!(
+                                "`end_date` {} is before `start_date` {}",
+                                m::date_from_days(b),
+                                m::date_from_days(a)
+                            ),
+                        ));
+                    }
+                    // inputs.md: renewal_date defaults to end_date + 1 day; filled here so every
+                    // later stage reads one column.
+                    if vals[renewal] == Val::Null {
+                        vals[renewal] = Val::Date(b + 1);
+                    }
+                }
+            }
+            RowRule::Targets { plan, contract } => {
+                if vals[plan] == Val::Null && vals[contract] == Val::Null {
+                    return Err(("plan", "either `plan` or `contract_id` is required".into()));
+                }
+            }
+            RowRule::Events { kind, value } => {
+                let kind = match vals[kind] {
+                    Val::Static(s) => s,
+                    _ => "",
+                };
+                match kind {
+                    "status" => {
+                        let Some(raw) = vals[value].as_str() else {
+                            return Err((
+                                "value",
+                                "a `status` event needs the new status in `value`".into(),
+                            ));
+                        };
+                        let st = m::Status::parse(raw).ok_or_else(|| {
+                            (
+                                "value",
+                                format!("unknown status `{raw}`: expected new, open, pending, on_hold, solved or closed"),
+                            )
+                        })?;
+                        vals[value] = Val::Static(st.as_str());
+                    }
+                    "priority" => {
+                        let Some(raw) = vals[value].as_str() else {
+                            return Err((
+                                "value",
+                                "a `priority` event needs the new priority in `value`".into(),
+                            ));
+                        };
+                        let p = m::Priority::parse(raw).ok_or_else(|| {
+                            (
+                                "value",
+                                format!("unknown priority `{raw}`: expected P1..P4, 1..4, urgent/high/normal/low or critical"),
+                            )
+                        })?;
+                        vals[value] = Val::Static(p.as_str());
+                    }
+                    _ => {}
+                }
+            }
+            RowRule::Engineers { from, to } => {
+                if let (Some(a), Some(b)) = (vals[from].as_date(), vals[to].as_date()) {
+                    if b < a {
+                        return Err((
+                            "active_to",
+                            format!(
+                                "`active_to` {} is before `active_from` {}",
+                                m::date_from_days(b),
+                                m::date_from_days(a)
+                            ),
+                        ));
+                    }
+                }
+            }
+            RowRule::None => {}
+        }
+        Ok(())
+    }
 }
 
 fn idx(tables: &[Table], name: &str) -> usize {
@@ -156,7 +208,9 @@ pub(super) fn check_all(tables: &mut [Table], calendars: &BTreeMap<String, Calen
     let ticket_rejected = rejected_keys(&tables[tickets], "ticket_id");
     unique_key(&mut tables[surveys], "survey_id");
     {
-        // Borrow the tickets while the events and surveys are checked against them.
+        // Borrow the tickets while the events and surveys are checked against them (the tables
+        // are in ALL_TABLES order: tickets, then events, then surveys).
+        assert!(tickets < events && events < surveys);
         let (left, right) = tables.split_at_mut(events);
         let ticket_created = ticket_index(&left[tickets]);
         ticket_refs(&mut right[0], &ticket_created, &ticket_rejected, Some("at"));
@@ -236,7 +290,8 @@ fn unique_key(t: &mut Table, key: &str) {
 /// values (no copy per row), and only ids seen twice get a group.
 fn duplicate_groups(t: &Table, col: usize) -> Vec<Vec<usize>> {
     let c = t.cols[col].str();
-    let mut first: HashMap<&str, usize> = HashMap::with_capacity(t.len());
+    let mut first: PlHashMap<&str, usize> =
+        PlHashMap::with_capacity_and_hasher(t.len(), Default::default());
     let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
     for i in 0..t.len() {
         if !t.keep[i] {
@@ -464,9 +519,9 @@ fn duplicate_tickets(t: &mut Table) {
 }
 
 /// Accepted tickets' created_at by id (borrowed from the tickets table).
-fn ticket_index(t: &Table) -> HashMap<&str, i64> {
+fn ticket_index(t: &Table) -> PlHashMap<&str, i64> {
     let (id, created) = (t.col("ticket_id").str(), t.col("created_at").ts());
-    let mut ok = HashMap::with_capacity(t.len());
+    let mut ok = PlHashMap::with_capacity_and_hasher(t.len(), Default::default());
     for i in 0..t.len() {
         if t.keep[i] {
             if let (Some(k), Some(c)) = (id.get(i), created[i]) {
@@ -481,7 +536,7 @@ fn ticket_index(t: &Table) -> HashMap<&str, i64> {
 /// verdicts are computed in parallel over borrowed ids; only rejects allocate.
 fn ticket_refs(
     t: &mut Table,
-    created: &HashMap<&str, i64>,
+    created: &PlHashMap<&str, i64>,
     rejected: &HashMap<String, u64>,
     not_before: Option<&str>,
 ) {
