@@ -761,6 +761,17 @@ struct Ev {
     value: Option<String>,
 }
 
+impl Ev {
+    fn new(at: i64, kind: &'static str, actor: Option<String>, value: Option<String>) -> Ev {
+        Ev {
+            at,
+            kind,
+            actor,
+            value,
+        }
+    }
+}
+
 struct TicketOut {
     ticket: Vec<String>,
     events: Vec<Vec<String>>,
@@ -930,21 +941,16 @@ impl World {
         let mut assignee = self.pick_engineer(&mut rng, team, created);
         let unassigned_at_start = chance(&mut rng, 0.08);
         let assign_at = created + rng.random_range(0..if unassigned_at_start { 7200 } else { 300 });
-        ev.push(Ev {
-            at: assign_at,
-            kind: "assign",
-            actor: None,
-            value: Some(assignee.clone()),
-        });
+        ev.push(Ev::new(assign_at, "assign", None, Some(assignee.clone())));
 
         // Triage: a private note from the engineer who picked it up.
         if chance(&mut rng, 0.5) {
-            ev.push(Ev {
-                at: assign_at + rng.random_range(0..600),
-                kind: "internal_note",
-                actor: Some(assignee.clone()),
-                value: None,
-            });
+            ev.push(Ev::new(
+                assign_at + rng.random_range(0..600),
+                "internal_note",
+                Some(assignee.clone()),
+                None,
+            ));
         }
         let mut cur_pri = pri;
         let delay =
@@ -970,18 +976,13 @@ impl World {
         if no_reply {
             // The customer solves it themselves before anyone replies.
             now = created + rng.random_range(600..4 * 3600);
-            ev.push(Ev {
-                at: now,
-                kind: "customer_reply",
-                actor: None,
-                value: None,
-            });
-            ev.push(Ev {
-                at: now,
-                kind: "status",
-                actor: Some(assignee.clone()),
-                value: Some("solved".into()),
-            });
+            ev.push(Ev::new(now, "customer_reply", None, None));
+            ev.push(Ev::new(
+                now,
+                "status",
+                Some(assignee.clone()),
+                Some("solved".into()),
+            ));
         } else {
             now = delay(
                 &mut rng,
@@ -991,18 +992,13 @@ impl World {
                 fr_late,
             )
             .max(assign_at);
-            ev.push(Ev {
-                at: now,
-                kind: "agent_reply",
-                actor: Some(assignee.clone()),
-                value: None,
-            });
-            ev.push(Ev {
-                at: now,
-                kind: "status",
-                actor: Some(assignee.clone()),
-                value: Some("open".into()),
-            });
+            ev.push(Ev::new(now, "agent_reply", Some(assignee.clone()), None));
+            ev.push(Ev::new(
+                now,
+                "status",
+                Some(assignee.clone()),
+                Some("open".into()),
+            ));
             let cycles = match rng.random::<f64>() {
                 x if x < 0.45 => 0,
                 x if x < 0.80 => 1,
@@ -1022,71 +1018,51 @@ impl World {
                     };
                     if newp != cur_pri {
                         cur_pri = newp;
-                        ev.push(Ev {
-                            at: now + 60,
-                            kind: "priority",
-                            actor: Some(assignee.clone()),
-                            value: Some(["P1", "P2", "P3", "P4"][cur_pri].into()),
-                        });
+                        ev.push(Ev::new(
+                            now + 60,
+                            "priority",
+                            Some(assignee.clone()),
+                            Some(["P1", "P2", "P3", "P4"][cur_pri].into()),
+                        ));
                         now += 60;
                     }
                 }
                 if chance(&mut rng, 0.1) {
                     let next = self.pick_engineer(&mut rng, team, now);
                     now += rng.random_range(60..3600);
-                    ev.push(Ev {
-                        at: now,
-                        kind: "assign",
-                        actor: None,
-                        value: Some(next.clone()),
-                    });
+                    ev.push(Ev::new(now, "assign", None, Some(next.clone())));
                     assignee = next;
                 }
                 let r = rng.random::<f64>();
                 if r < 0.6 {
                     // Waiting on the customer.
-                    ev.push(Ev {
-                        at: now,
-                        kind: "status",
-                        actor: Some(assignee.clone()),
-                        value: Some("pending".into()),
-                    });
+                    ev.push(Ev::new(
+                        now,
+                        "status",
+                        Some(assignee.clone()),
+                        Some("pending".into()),
+                    ));
                     now = cust_reply_time(&mut rng, now, &self.cals[cust.calendar]);
-                    ev.push(Ev {
-                        at: now,
-                        kind: "customer_reply",
-                        actor: None,
-                        value: None,
-                    });
-                    ev.push(Ev {
-                        at: now,
-                        kind: "status",
-                        actor: None,
-                        value: Some("open".into()),
-                    });
+                    ev.push(Ev::new(now, "customer_reply", None, None));
+                    ev.push(Ev::new(now, "status", None, Some("open".into())));
                 } else if r < 0.75 {
                     // Waiting on a third party.
-                    ev.push(Ev {
-                        at: now,
-                        kind: "status",
-                        actor: Some(assignee.clone()),
-                        value: Some("on_hold".into()),
-                    });
+                    ev.push(Ev::new(
+                        now,
+                        "status",
+                        Some(assignee.clone()),
+                        Some("on_hold".into()),
+                    ));
                     now += rng.random_range(3600..5 * 86_400);
-                    ev.push(Ev {
-                        at: now,
-                        kind: "status",
-                        actor: Some(assignee.clone()),
-                        value: Some("open".into()),
-                    });
+                    ev.push(Ev::new(
+                        now,
+                        "status",
+                        Some(assignee.clone()),
+                        Some("open".into()),
+                    ));
                 } else {
                     now += rng.random_range(600..4 * 3600);
-                    ev.push(Ev {
-                        at: now,
-                        kind: "internal_note",
-                        actor: Some(assignee.clone()),
-                        value: None,
-                    });
+                    ev.push(Ev::new(now, "internal_note", Some(assignee.clone()), None));
                 }
                 now = delay(
                     &mut rng,
@@ -1095,12 +1071,7 @@ impl World {
                     now,
                     0.09,
                 );
-                ev.push(Ev {
-                    at: now,
-                    kind: "agent_reply",
-                    actor: Some(assignee.clone()),
-                    value: None,
-                });
+                ev.push(Ev::new(now, "agent_reply", Some(assignee.clone()), None));
             }
             // Work to the solve.
             let work = if system_down {
@@ -1122,34 +1093,19 @@ impl World {
             } else {
                 cal.next_open(now + work)
             };
-            ev.push(Ev {
-                at: now,
-                kind: "agent_reply",
-                actor: Some(assignee.clone()),
-                value: None,
-            });
-            ev.push(Ev {
-                at: now,
-                kind: "status",
-                actor: Some(assignee.clone()),
-                value: Some("solved".into()),
-            });
+            ev.push(Ev::new(now, "agent_reply", Some(assignee.clone()), None));
+            ev.push(Ev::new(
+                now,
+                "status",
+                Some(assignee.clone()),
+                Some("solved".into()),
+            ));
         }
         // Reopen, then solve again.
         if chance(&mut rng, 0.055) {
             now += rng.random_range(3600..10 * 86_400);
-            ev.push(Ev {
-                at: now,
-                kind: "customer_reply",
-                actor: None,
-                value: None,
-            });
-            ev.push(Ev {
-                at: now,
-                kind: "status",
-                actor: None,
-                value: Some("open".into()),
-            });
+            ev.push(Ev::new(now, "customer_reply", None, None));
+            ev.push(Ev::new(now, "status", None, Some("open".into())));
             now = delay(
                 &mut rng,
                 6 * 3600,
@@ -1157,45 +1113,25 @@ impl World {
                 now,
                 0.1,
             );
-            ev.push(Ev {
-                at: now,
-                kind: "agent_reply",
-                actor: Some(assignee.clone()),
-                value: None,
-            });
+            ev.push(Ev::new(now, "agent_reply", Some(assignee.clone()), None));
             now += rng.random_range(600..2 * 86_400);
-            ev.push(Ev {
-                at: now,
-                kind: "agent_reply",
-                actor: Some(assignee.clone()),
-                value: None,
-            });
-            ev.push(Ev {
-                at: now,
-                kind: "status",
-                actor: Some(assignee.clone()),
-                value: Some("solved".into()),
-            });
+            ev.push(Ev::new(now, "agent_reply", Some(assignee.clone()), None));
+            ev.push(Ev::new(
+                now,
+                "status",
+                Some(assignee.clone()),
+                Some("solved".into()),
+            ));
         }
         let solved_at = now;
         // The customer's thanks: a message that neither reopens nor needs a reply.
         if chance(&mut rng, 0.35) {
             now += rng.random_range(600..86_400);
-            ev.push(Ev {
-                at: now,
-                kind: "customer_reply",
-                actor: None,
-                value: None,
-            });
+            ev.push(Ev::new(now, "customer_reply", None, None));
         }
         if chance(&mut rng, 0.7) {
             now += rng.random_range(3 * 86_400..7 * 86_400);
-            ev.push(Ev {
-                at: now,
-                kind: "status",
-                actor: None,
-                value: Some("closed".into()),
-            });
+            ev.push(Ev::new(now, "status", None, Some("closed".into())));
         }
 
         // Exports list a ticket's events in time order; a stable sort keeps the meaningful order

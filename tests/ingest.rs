@@ -372,15 +372,7 @@ fn missing_column_is_an_error_naming_file_column_and_hint() {
     valid_data(&data);
     let text = TICKETS.replace("created_at", "opened");
     std::fs::write(data.join("tickets.csv"), text).unwrap();
-    let o = slareview(&[
-        "ingest",
-        "--data",
-        data.to_str().unwrap(),
-        "--lake",
-        lake.to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = stderr(&o);
+    let err = ingest_fails(&data, &lake);
     assert!(
         err.contains("error: `tickets.csv`: missing required column `created_at`"),
         "{err}"
@@ -398,15 +390,7 @@ fn empty_file_is_an_error_with_a_hint() {
     let (data, lake) = paths(&t);
     valid_data(&data);
     std::fs::write(data.join("ticket_events.csv"), "").unwrap();
-    let o = slareview(&[
-        "ingest",
-        "--data",
-        data.to_str().unwrap(),
-        "--lake",
-        lake.to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = stderr(&o);
+    let err = ingest_fails(&data, &lake);
     assert!(
         err.contains(
             "error: `ticket_events.csv` is empty: expected a header line naming the columns"
@@ -422,15 +406,7 @@ fn missing_required_file_is_an_error() {
     let (data, lake) = paths(&t);
     valid_data(&data);
     std::fs::remove_file(data.join("sla_targets.csv")).unwrap();
-    let o = slareview(&[
-        "ingest",
-        "--data",
-        data.to_str().unwrap(),
-        "--lake",
-        lake.to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = stderr(&o);
+    let err = ingest_fails(&data, &lake);
     assert!(
         err.contains("`sla_targets` is required but none of sla_targets.csv"),
         "{err}"
@@ -555,15 +531,7 @@ fn bad_calendar_file_is_an_error_with_a_hint() {
         "mon = [\"09:00-18:00\"]",
         "mon = [\"18:00-09:00\"]",
     );
-    let o = slareview(&[
-        "ingest",
-        "--data",
-        data.to_str().unwrap(),
-        "--lake",
-        lake.to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = stderr(&o);
+    let err = ingest_fails(&data, &lake);
     assert!(
         err.contains(
             "error: `calendars.toml`: calendar `seoul_office`: window `18:00-09:00` on `mon`"

@@ -124,6 +124,19 @@ pub fn ingest_ok(data: &Path, lake: &Path, extra: &[&str]) -> Output {
     o
 }
 
+/// Ingests `data` into `lake`, asserting it could not run (exit 2); returns stderr.
+pub fn ingest_fails(data: &Path, lake: &Path) -> String {
+    let o = slareview(&[
+        "ingest",
+        "--data",
+        data.to_str().unwrap(),
+        "--lake",
+        lake.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "expected exit 2: {}", stderr(&o));
+    stderr(&o)
+}
+
 #[derive(Debug, Clone)]
 pub struct RejectRow {
     pub file: String,
