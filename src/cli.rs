@@ -146,9 +146,7 @@ pub fn execute(cli: Cli) -> Result<u8> {
             let ing = ingest::ingest(&opts)?;
             let manifest = ingest::Manifest::new(&ing);
             print_counts(&manifest);
-            let mut rejects: Vec<&ingest::Reject> =
-                ing.tables.iter().flat_map(|t| &t.rejects).collect();
-            rejects.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+            let rejects = ing.rejects_in_order();
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
             for r in &rejects {

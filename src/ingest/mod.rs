@@ -355,6 +355,18 @@ impl Ingested {
             .find(|t| t.spec.name == name)
             .expect("known table")
     }
+    /// Every reject, table by table in reading order (contracts, targets, tickets, events, ...),
+    /// each table's by line.
+    pub fn rejects_in_order(&self) -> Vec<&Reject> {
+        let mut out = Vec::with_capacity(self.rejected_rows() as usize);
+        for t in &self.tables {
+            let start = out.len();
+            out.extend(&t.rejects);
+            out[start..].sort_by_key(|r| r.line);
+        }
+        out
+    }
+
     pub fn rejected_rows(&self) -> u64 {
         self.tables.iter().map(|t| t.rejects.len() as u64).sum()
     }
@@ -848,10 +860,9 @@ pub fn to_frame(table: &Table) -> PolarsResult<DataFrame> {
     DataFrame::new_infer_height(columns)
 }
 
-/// All rejects of an ingest, sorted by file and line.
+/// All rejects of an ingest, in `rejects_in_order`.
 pub fn rejects_frame(ing: &Ingested) -> PolarsResult<DataFrame> {
-    let mut all: Vec<&Reject> = ing.tables.iter().flat_map(|t| &t.rejects).collect();
-    all.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    let all = ing.rejects_in_order();
     let df = DataFrame::new_infer_height(vec![
         Series::new(
             "file".into(),

@@ -16,10 +16,92 @@ pub fn environment() -> Environment<'static> {
             AutoEscape::None
         }
     });
+    env.add_filter("thousands", thousands);
+    env.add_filter("code_spans", code_spans);
     env.add_template(
         "summary.html.j2",
         include_str!("../../report_templates/summary.html.j2"),
     )
     .expect("bundled template parses");
     env
+}
+
+/// `12345` -> `12,345`.
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A message in which `backticked` names become `<code>` in HTML. Everything is escaped first,
+/// so a message quoting a hostile cell stays text.
+pub fn code_spans(s: &str) -> minijinja::Value {
+    let parts: Vec<&str> = s.split('`').collect();
+    // An odd number of parts means the backticks pair up; otherwise they are left as they are.
+    let paired = parts.len() % 2 == 1;
+    let mut out = String::with_capacity(s.len() + 16);
+    for (i, part) in parts.iter().enumerate() {
+        if paired && i % 2 == 1 {
+            out.push_str("<code>");
+            out.push_str(&escape_html(part));
+            out.push_str("</code>");
+        } else {
+            if i > 0 && !paired {
+                out.push('`');
+            }
+            out.push_str(&escape_html(part));
+        }
+    }
+    minijinja::Value::from_safe_string(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(109505), "109,505");
+        assert_eq!(thousands(-1234567), "-1,234,567");
+    }
+
+    #[test]
+    fn code_spans_escape_everything() {
+        assert_eq!(
+            code_spans("unknown priority `<script>`: expected P1").to_string(),
+            "unknown priority <code>&lt;script&gt;</code>: expected P1"
+        );
+        assert_eq!(code_spans("a `b` c `d").to_string(), "a `b` c `d");
+        assert_eq!(
+            code_spans("\"><img onerror=x>").to_string(),
+            "&quot;&gt;&lt;img onerror=x&gt;"
+        );
+    }
 }

@@ -132,9 +132,7 @@ pub fn build(ing: &Ingested, manifest: &Manifest, q: Quarter) -> PolarsResult<Su
             }
         })
         .collect();
-    let mut all_rejects: Vec<&ingest::Reject> =
-        ing.tables.iter().flat_map(|t| &t.rejects).collect();
-    all_rejects.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    let all_rejects = ing.rejects_in_order();
     const SAMPLE: usize = 50;
     let tz = ing.goals.reporting_tz();
     Ok(SummaryView {
