@@ -1485,25 +1485,17 @@ fn write_contracts(world: &World, out: &Path) -> Result<()> {
         "clock",
         "commitment_pct",
     ])?;
-    for (plan, pri, metric, minutes, clock, pct) in TARGETS {
+    // Plan rows first, then contract overrides (plan empty, contract set).
+    let plan_rows = TARGETS.iter().map(|r| (r.0, "", r));
+    let override_rows = OVERRIDES.iter().map(|r| ("", r.0, r));
+    for (plan, contract, &(_, pri, metric, minutes, clock, pct)) in plan_rows.chain(override_rows) {
         t.write_record([
-            *plan,
-            "",
-            *pri,
-            *metric,
+            plan,
+            contract,
+            pri,
+            metric,
             minutes.to_string().as_str(),
-            *clock,
-            pct.to_string().as_str(),
-        ])?;
-    }
-    for (contract, pri, metric, minutes, clock, pct) in OVERRIDES {
-        t.write_record([
-            "",
-            *contract,
-            *pri,
-            *metric,
-            minutes.to_string().as_str(),
-            *clock,
+            clock,
             pct.to_string().as_str(),
         ])?;
     }

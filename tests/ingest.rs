@@ -38,9 +38,7 @@ fn only_reject<'a>(rs: &'a [RejectRow], file: &str) -> &'a RejectRow {
 
 #[test]
 fn valid_folder_is_accepted_whole() {
-    let t = tmp();
-    let (data, lake) = paths(&t);
-    valid_data(&data);
+    let (_t, data, lake) = valid_folder();
     let rs = rejects_after(&data, &lake, &[]);
     assert!(rs.is_empty(), "{rs:#?}");
     let counts = reconciled_counts(&lake);
@@ -62,9 +60,7 @@ fn valid_folder_is_accepted_whole() {
 
 #[test]
 fn truncated_line_is_a_reject() {
-    let t = tmp();
-    let (data, lake) = paths(&t);
-    valid_data(&data);
+    let (_t, data, lake) = valid_folder();
     append(&data, "tickets.csv", "T4,C1,2026-08-");
     let rs = rejects_after(&data, &lake, &[]);
     let r = only_reject(&rs, "tickets.csv");
@@ -77,9 +73,7 @@ fn truncated_line_is_a_reject() {
 
 #[test]
 fn wrong_type_is_a_reject() {
-    let t = tmp();
-    let (data, lake) = paths(&t);
-    valid_data(&data);
+    let (_t, data, lake) = valid_folder();
     edit(&data, "contracts.csv", "USD,400000", "USD,four hundred k");
     let rs = rejects_after(&data, &lake, &[]);
     let r = rs.iter().find(|r| r.file == "contracts.csv").unwrap();
@@ -113,9 +107,7 @@ fn wrong_type_is_a_reject() {
 
 #[test]
 fn timestamp_without_offset_is_a_reject_unless_a_zone_is_assumed() {
-    let t = tmp();
-    let (data, lake) = paths(&t);
-    valid_data(&data);
+    let (t, data, lake) = valid_folder();
     edit(
         &data,
         "tickets.csv",
@@ -139,9 +131,7 @@ fn timestamp_without_offset_is_a_reject_unless_a_zone_is_assumed() {
 
 #[test]
 fn unknown_priority_is_a_reject() {
-    let t = tmp();
-    let (data, lake) = paths(&t);
-    valid_data(&data);
+    let (_t, data, lake) = valid_folder();
     edit(&data, "tickets.csv", ",3,,pending", ",P9,,pending");
     let rs = rejects_after(&data, &lake, &[]);
     let r = rs.iter().find(|r| r.file == "tickets.csv").unwrap();
@@ -154,9 +144,7 @@ fn unknown_priority_is_a_reject() {
 
 #[test]
 fn duplicate_ticket_ids_are_both_rejected_unless_updated_at_decides() {
-    let t = tmp();
-    let (data, lake) = paths(&t);
-    valid_data(&data);
+    let (_t, data, lake) = valid_folder();
     append(
         &data,
         "tickets.csv",
@@ -173,9 +161,7 @@ fn duplicate_ticket_ids_are_both_rejected_unless_updated_at_decides() {
     );
 
     // With updated_at on both rows, the newer one wins and only the older is rejected.
-    let t = tmp();
-    let (data, lake) = paths(&t);
-    valid_data(&data);
+    let (_t, data, lake) = valid_folder();
     edit(
         &data,
         "tickets.csv",
@@ -202,9 +188,7 @@ fn duplicate_ticket_ids_are_both_rejected_unless_updated_at_decides() {
 
 #[test]
 fn orphan_event_is_a_reject() {
-    let t = tmp();
-    let (data, lake) = paths(&t);
-    valid_data(&data);
+    let (_t, data, lake) = valid_folder();
     append(
         &data,
         "ticket_events.csv",
@@ -218,9 +202,7 @@ fn orphan_event_is_a_reject() {
 
 #[test]
 fn event_before_its_ticket_is_a_reject() {
-    let t = tmp();
-    let (data, lake) = paths(&t);
-    valid_data(&data);
+    let (_t, data, lake) = valid_folder();
     edit(
         &data,
         "ticket_events.csv",
@@ -237,9 +219,7 @@ fn event_before_its_ticket_is_a_reject() {
 
 #[test]
 fn overlapping_contracts_are_rejected_and_say_with_which() {
-    let t = tmp();
-    let (data, lake) = paths(&t);
-    valid_data(&data);
+    let (_t, data, lake) = valid_folder();
     append(
         &data,
         "contracts.csv",
@@ -270,9 +250,7 @@ fn overlapping_contracts_are_rejected_and_say_with_which() {
 
 #[test]
 fn plan_without_targets_rejects_the_contract() {
-    let t = tmp();
-    let (data, lake) = paths(&t);
-    valid_data(&data);
+    let (_t, data, lake) = valid_folder();
     append(
         &data,
         "contracts.csv",
@@ -286,9 +264,7 @@ fn plan_without_targets_rejects_the_contract() {
 
 #[test]
 fn utf8_bom_is_accepted() {
-    let t = tmp();
-    let (data, lake) = paths(&t);
-    valid_data(&data);
+    let (_t, data, lake) = valid_folder();
     let text = std::fs::read(data.join("tickets.csv")).unwrap();
     let mut with_bom = vec![0xEF, 0xBB, 0xBF];
     with_bom.extend(text);
@@ -320,9 +296,7 @@ fn lake_subjects(lake: &std::path::Path) -> Vec<Option<String>> {
 
 #[test]
 fn cp949_is_detected_and_korean_text_arrives_intact() {
-    let t = tmp();
-    let (data, lake) = paths(&t);
-    valid_data(&data);
+    let (t, data, lake) = valid_folder();
     korean_tickets_cp949(&data);
     let rs = rejects_after(&data, &lake, &[]);
     assert!(rs.is_empty(), "{rs:#?}");
@@ -351,9 +325,7 @@ fn cp949_is_detected_and_korean_text_arrives_intact() {
 
 #[test]
 fn bytes_that_are_neither_utf8_nor_cp949_reject_only_their_row() {
-    let t = tmp();
-    let (data, lake) = paths(&t);
-    valid_data(&data);
+    let (_t, data, lake) = valid_folder();
     let mut bytes = TICKETS.as_bytes().to_vec();
     bytes.extend_from_slice(
         b"T9,C1,2026-08-01T10:00:00+09:00,P3,,open,,chat,,bad \xff\xfe bytes,\n",
@@ -367,9 +339,7 @@ fn bytes_that_are_neither_utf8_nor_cp949_reject_only_their_row() {
 
 #[test]
 fn missing_column_is_an_error_naming_file_column_and_hint() {
-    let t = tmp();
-    let (data, lake) = paths(&t);
-    valid_data(&data);
+    let (_t, data, lake) = valid_folder();
     let text = TICKETS.replace("created_at", "opened");
     std::fs::write(data.join("tickets.csv"), text).unwrap();
     let err = ingest_fails(&data, &lake);
@@ -386,9 +356,7 @@ fn missing_column_is_an_error_naming_file_column_and_hint() {
 
 #[test]
 fn empty_file_is_an_error_with_a_hint() {
-    let t = tmp();
-    let (data, lake) = paths(&t);
-    valid_data(&data);
+    let (_t, data, lake) = valid_folder();
     std::fs::write(data.join("ticket_events.csv"), "").unwrap();
     let err = ingest_fails(&data, &lake);
     assert!(
@@ -402,9 +370,7 @@ fn empty_file_is_an_error_with_a_hint() {
 
 #[test]
 fn missing_required_file_is_an_error() {
-    let t = tmp();
-    let (data, lake) = paths(&t);
-    valid_data(&data);
+    let (_t, data, lake) = valid_folder();
     std::fs::remove_file(data.join("sla_targets.csv")).unwrap();
     let err = ingest_fails(&data, &lake);
     assert!(
@@ -416,9 +382,7 @@ fn missing_required_file_is_an_error() {
 
 #[test]
 fn bad_values_within_rows_are_rejects() {
-    let t = tmp();
-    let (data, lake) = paths(&t);
-    valid_data(&data);
+    let (_t, data, lake) = valid_folder();
     // unknown event kind, status event with an unknown status, survey rating out of range,
     // required cell empty, unknown calendar, duplicate plan target
     append(
@@ -489,9 +453,7 @@ fn bad_values_within_rows_are_rejects() {
 
 #[test]
 fn ndjson_and_parquet_exports_pass_the_same_rules() {
-    let t = tmp();
-    let (data, lake) = paths(&t);
-    valid_data(&data);
+    let (t, data, lake) = valid_folder();
     // tickets as NDJSON (with one bad priority), then surveys as Parquet
     std::fs::remove_file(data.join("tickets.csv")).unwrap();
     let nd = r#"{"ticket_id":"00123","customer_id":"C1","created_at":"2026-07-03T17:00:00+09:00","priority":"P2","status":"solved","updated_at":"2026-07-09T10:00:00+09:00"}
@@ -522,9 +484,7 @@ fn ndjson_and_parquet_exports_pass_the_same_rules() {
 
 #[test]
 fn bad_calendar_file_is_an_error_with_a_hint() {
-    let t = tmp();
-    let (data, lake) = paths(&t);
-    valid_data(&data);
+    let (_t, data, lake) = valid_folder();
     edit(
         &data,
         "calendars.toml",
@@ -547,9 +507,7 @@ fn bad_calendar_file_is_an_error_with_a_hint() {
 #[test]
 fn crlf_exports_report_the_right_line_regression() {
     // The csv crate numbers records of CRLF files one line too low; rejects must not.
-    let t = tmp();
-    let (data, lake) = paths(&t);
-    valid_data(&data);
+    let (_t, data, lake) = valid_folder();
     let text = TICKETS
         .replace(",3,,pending", ",P9,,pending")
         .replace('\n', "\r\n");

@@ -6,9 +6,7 @@ use common::*;
 
 #[test]
 fn ingest_is_idempotent() {
-    let t = tmp();
-    let (data, lake) = paths(&t);
-    valid_data(&data);
+    let (_t, data, lake) = valid_folder();
     ingest_ok(&data, &lake, &[]);
     let first = lake_bytes(&lake);
     ingest_ok(&data, &lake, &[]);
@@ -37,9 +35,7 @@ fn ingest_is_idempotent() {
 
 #[test]
 fn a_crash_at_any_step_leaves_the_previous_lake_intact() {
-    let t = tmp();
-    let (data, lake) = paths(&t);
-    valid_data(&data);
+    let (t, data, lake) = valid_folder();
     ingest_ok(&data, &lake, &[]);
     let before = lake_bytes(&lake);
 
@@ -100,14 +96,7 @@ fn a_crash_at_any_step_leaves_the_previous_lake_intact() {
 fn slareview_recover(lake: &std::path::Path) {
     let empty = lake.parent().unwrap().join("empty-input");
     std::fs::create_dir_all(&empty).unwrap();
-    let o = slareview(&[
-        "ingest",
-        "--data",
-        empty.to_str().unwrap(),
-        "--lake",
-        lake.to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    ingest_fails(&empty, lake);
 }
 
 #[test]

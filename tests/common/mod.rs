@@ -212,3 +212,11 @@ pub fn tmp() -> tempfile::TempDir {
 pub fn paths(t: &tempfile::TempDir) -> (PathBuf, PathBuf) {
     (t.path().join("data"), t.path().join("lake"))
 }
+
+/// A temporary folder holding the valid data folder, and where its lake goes.
+pub fn valid_folder() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let t = tmp();
+    let (data, lake) = paths(&t);
+    valid_data(&data);
+    (t, data, lake)
+}
