@@ -122,9 +122,10 @@ impl ReadArgs {
 
 /// Runs a command; returns the exit code.
 pub fn execute(cli: Cli) -> Result<u8> {
+    // Per-file counts on stderr, unless --quiet.
     let print_counts = |m: &ingest::Manifest| {
         if !cli.quiet {
-            print_counts(m)
+            eprint_counts(m)
         }
     };
     match cli.command {
@@ -193,7 +194,7 @@ pub fn execute(cli: Cli) -> Result<u8> {
     }
 }
 
-fn print_counts(m: &ingest::Manifest) {
+fn eprint_counts(m: &ingest::Manifest) {
     for f in &m.files {
         eprintln!(
             "{:<20} read {:>10}  accepted {:>10}  rejected {:>8}",

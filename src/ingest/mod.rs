@@ -274,6 +274,17 @@ impl Table {
             rejects: Vec::new(),
         }
     }
+    /// An empty table for a file whose header is `map` (so its extra columns are known).
+    fn for_file(spec: &'static TableSpec, map: &HeaderMap) -> Table {
+        let mut t = Table::empty(spec);
+        t.extras = map
+            .extras
+            .iter()
+            .map(|(n, _)| (n.clone(), Vec::new()))
+            .collect();
+        t
+    }
+
     /// Room for about `factor` times the rows held now, so that appending the rest of a file
     /// does not grow (copy, and fault in fresh pages for) every column again and again.
     fn reserve_scaled(&mut self, factor: f64) {
@@ -483,56 +494,43 @@ fn read_table(spec: &'static TableSpec, opts: &Options) -> Result<Table, IngestE
             let mut rows = source::open(&src, opts.encoding)?;
             tracing::debug!("`{}`: opened in {:.2?}", src.name, opened.elapsed());
             let map = HeaderMap::new(spec, &src.name, &rows.header)?;
-            table.extras = map
-                .extras
-                .iter()
-                .map(|(n, _)| (n.clone(), Vec::new()))
-                .collect();
+            table = Table::for_file(spec, &map);
             table.encoding = rows.encoding;
-            let header = rows.header.clone();
             const BATCH: usize = 1 << 16;
             const CHUNK: usize = 1 << 13;
+            // Owned: the sequential reader below borrows `rows` mutably while rows are checked.
+            let header = rows.header.clone();
             let rule = tables::RowRule::for_spec(spec);
+            let ctx = RowContext {
+                map: &map,
+                header: &header,
+                rule: &rule,
+                opts,
+                file: &src.name,
+            };
             let validate = |batch: Batch| -> Vec<Table> {
                 use rayon::prelude::*;
                 batch
                     .rows
                     .par_chunks(CHUNK)
                     .map(|rows| {
-                        let mut chunk = Table::empty(spec);
-                        chunk.extras = map
-                            .extras
-                            .iter()
-                            .map(|(n, _)| (n.clone(), Vec::new()))
-                            .collect();
+                        let mut chunk = Table::for_file(spec, &map);
                         // Reused for every row of the chunk: they borrow from the batch.
-                        let mut cells = Vec::with_capacity(header.len());
+                        let mut cells = Vec::with_capacity(ctx.header.len());
                         let mut vals = Vec::with_capacity(spec.columns.len());
                         for row in rows {
-                            let ctx = RowContext {
-                                map: &map,
-                                header: &header,
-                                rule: &rule,
-                                opts,
-                                file: &src.name,
-                            };
                             row_pass(&mut chunk, &ctx, &batch, row, &mut cells, &mut vals);
                         }
                         chunk
                     })
                     .collect()
             };
-            let (mut parse_time, mut validate_time, mut append_time) = (
-                std::time::Duration::ZERO,
-                std::time::Duration::ZERO,
-                std::time::Duration::ZERO,
-            );
+            let started = std::time::Instant::now();
             // Large CSV files are cut at record boundaries and each piece is parsed and checked
             // on its own; pieces are appended in file order, so the result is the sequential
             // one. Other files, and CSV that cannot be cut safely, go batch by batch below.
             if let Some(pieces) = rows.csv_chunks(64, 4 << 20) {
                 use rayon::prelude::*;
-                let t = std::time::Instant::now();
                 // In waves, so that finished pieces are appended (and freed) as we go.
                 let total: usize = pieces.iter().map(|(r, _)| r.len()).sum();
                 let mut done = 0usize;
@@ -554,36 +552,23 @@ fn read_table(spec: &'static TableSpec, opts: &Options) -> Result<Table, IngestE
                     "`{}`: {} pieces parsed and checked in {:.2?}",
                     src.name,
                     pieces.len(),
-                    t.elapsed()
+                    started.elapsed()
                 );
                 return Ok(());
             }
+            // Batch by batch: the next batch is read while this one is checked.
             let mut current = rows.next_batch(BATCH);
             while !current.rows.is_empty() {
-                let (next, chunks) = rayon::join(
-                    || {
-                        let t = std::time::Instant::now();
-                        let b = rows.next_batch(BATCH);
-                        (b, t.elapsed())
-                    },
-                    || {
-                        let t = std::time::Instant::now();
-                        let c = validate(current);
-                        (c, t.elapsed())
-                    },
-                );
-                parse_time += next.1;
-                validate_time += chunks.1;
-                let t = std::time::Instant::now();
-                for c in chunks.0 {
+                let (next, chunks) = rayon::join(|| rows.next_batch(BATCH), || validate(current));
+                for c in chunks {
                     table.append(c);
                 }
-                append_time += t.elapsed();
-                current = next.0;
+                current = next;
             }
             tracing::debug!(
-                "`{}`: parsing {parse_time:.2?}, validating {validate_time:.2?} (overlapped)",
-                src.name
+                "`{}`: parsed and checked in {:.2?}",
+                src.name,
+                started.elapsed()
             );
             Ok(())
         },
