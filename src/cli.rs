@@ -239,6 +239,19 @@ fn run(
             period::default_quarter(&tz, as_of, earliest)
         }
     };
+    // The clocks read the lake just written: the validated tables are their only input.
+    let tables_dir = out.join("tables");
+    let clock_rows = match ing.as_of {
+        Some(as_of) => {
+            let inputs = crate::clock::ClockInputs::read_lake(&lake)?;
+            let prepared = crate::clock::prepare(inputs, &ing.calendars, &ing.goals, as_of)?;
+            let outs = crate::clock::compute(&prepared);
+            let mut tables = crate::clock::tables(&prepared, &outs)?;
+            crate::clock::write_tables(&tables_dir, &mut tables)?;
+            Some(tables.ticket_sla.height())
+        }
+        None => None,
+    };
     let view = crate::report::summary::build(&ing, &manifest, quarter)?;
     let html = crate::report::summary::render_html(&view)?;
     let summary_path = out.join(format!("summary_{}.html", quarter.label()));
@@ -252,6 +265,12 @@ fn run(
         lake.join("rejects.csv").display(),
         manifest.rows_rejected
     );
+    if let Some(rows) = clock_rows {
+        println!(
+            "tables:   {} (ticket_sla: {rows} rows; update_windows, ticket_facts)",
+            tables_dir.display()
+        );
+    }
     println!("summary:  {}", summary_path.display());
     Ok(0)
 }

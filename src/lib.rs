@@ -3,6 +3,7 @@
 //! definitions this crate implements.
 
 pub mod cli;
+pub mod clock;
 pub mod generate;
 pub mod ingest;
 pub mod model;

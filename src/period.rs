@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 
 use crate::model::local_to_utc;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Quarter {
     pub year: i32,
     /// 1..=4

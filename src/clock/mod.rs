@@ -1,0 +1,810 @@
+//! The clock engine: from the lake's tickets, events, contracts and targets to the three
+//! ticket-level tables of `metrics.md` ("Output tables"): `ticket_sla`, `update_windows` and
+//! `ticket_facts`.
+//!
+//! Three stages, timed separately by the benchmark:
+//! 1. `prepare`: columns out of polars into plain vectors; events grouped by ticket (a stable
+//!    counting sort, so same-instant events keep file order), contracts and targets resolved per
+//!    ticket, one business-time table per calendar over the data's days.
+//! 2. `compute`: `engine::ticket_clocks` for every ticket, in parallel with rayon. It is pure,
+//!    so the order of work cannot change a result.
+//! 3. `tables`: the results as DataFrames (ids gathered by index, timestamps as UTC datetimes),
+//!    written as Parquet and CSV by `write_tables`.
+//!
+//! Tickets created after as_of do not exist yet and get no rows; events after as_of are ignored
+//! ("nothing after as_of exists").
+
+pub mod calendar;
+pub mod engine;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use polars::prelude::*;
+use rayon::prelude::*;
+
+use crate::ingest::lake::{write_csv, write_parquet};
+use crate::ingest::IngestError;
+use crate::model::config::{Calendar, Goals, CALENDAR_24X7};
+use crate::model::{days_from_epoch, Priority, Status};
+use crate::period::{local_date, Quarter};
+
+pub use calendar::BusinessTime;
+pub use engine::{ticket_clocks, Event, EventKind, Metric, Rules, State, TicketIn, TicketOut};
+use engine::{Target, Targets, NOBODY};
+
+/// The lake tables the clocks read.
+pub struct ClockInputs {
+    pub tickets: DataFrame,
+    pub events: DataFrame,
+    pub contracts: DataFrame,
+    pub sla_targets: DataFrame,
+}
+
+impl ClockInputs {
+    /// Reads the four tables from a lake folder written by `slareview ingest`.
+    pub fn read_lake(lake: &Path) -> Result<ClockInputs, IngestError> {
+        let read = |name: &str| -> Result<DataFrame, IngestError> {
+            let path = lake.join(format!("{name}.parquet"));
+            let file = std::fs::File::open(&path).map_err(|e| IngestError::Io {
+                path: path.clone(),
+                source: e,
+            })?;
+            Ok(ParquetReader::new(file).finish()?)
+        };
+        Ok(ClockInputs {
+            tickets: read("tickets")?,
+            events: read("ticket_events")?,
+            contracts: read("contracts")?,
+            sla_targets: read("sla_targets")?,
+        })
+    }
+}
+
+/// A contract as the clocks need it.
+struct ContractRef {
+    customer: String,
+    start: i32,
+    end: i32,
+    targets: Targets,
+}
+
+/// Everything `compute` needs, out of polars.
+pub struct Prepared {
+    pub as_of: i64,
+    tickets: DataFrame,
+    /// Lake rows of tickets that exist at as_of, in lake order.
+    rows: Vec<u32>,
+    created: Vec<i64>,
+    priority: Vec<Priority>,
+    system_down: Vec<bool>,
+    status: Vec<Status>,
+    assignee: Vec<u32>,
+    contract: Vec<Option<u32>>,
+    period: Vec<u16>,
+    /// Events of ticket `k` (in `rows` order) are `events[offsets[k]..offsets[k + 1]]`.
+    offsets: Vec<usize>,
+    events: Vec<Event>,
+    contracts: Vec<ContractRef>,
+    contract_ids: Vec<String>,
+    engineers: Vec<String>,
+    periods: Vec<String>,
+    calendars: Vec<BusinessTime>,
+    always: u32,
+    system_down_target: i64,
+    reopen_window: i64,
+}
+
+impl Prepared {
+    pub fn tickets(&self) -> usize {
+        self.rows.len()
+    }
+    pub fn events(&self) -> usize {
+        self.events.len()
+    }
+    pub fn rules(&self) -> Rules<'_> {
+        Rules {
+            as_of: self.as_of,
+            system_down_target: self.system_down_target,
+            reopen_window: self.reopen_window,
+            calendars: &self.calendars,
+            always: self.always,
+        }
+    }
+    /// The clock input of ticket `k`.
+    pub fn ticket(&self, k: usize) -> TicketIn<'_> {
+        TicketIn {
+            created: self.created[k],
+            priority_filed: self.priority[k],
+            system_down: self.system_down[k],
+            export_status: self.status[k],
+            export_assignee: self.assignee[k],
+            targets: self.contract[k].map(|c| &self.contracts[c as usize].targets),
+            events: &self.events[self.offsets[k]..self.offsets[k + 1]],
+        }
+    }
+    pub fn calendar(&self, id: &str) -> Option<&BusinessTime> {
+        self.calendars.iter().find(|c| c.id() == id)
+    }
+}
+
+fn str_col<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<&'a StringChunked> {
+    df.column(name)?.str()
+}
+
+/// A datetime column as whole UTC seconds.
+fn secs_col(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i64>>> {
+    let s = df
+        .column(name)?
+        .as_materialized_series()
+        .cast(&DataType::Datetime(
+            TimeUnit::Milliseconds,
+            Some(TimeZone::UTC),
+        ))?;
+    let phys = s.to_physical_repr();
+    Ok(phys
+        .i64()?
+        .iter()
+        .map(|v| v.map(|ms| ms.div_euclid(1000)))
+        .collect())
+}
+
+/// A date column as days since the epoch.
+fn days_col(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i32>>> {
+    let s = df
+        .column(name)?
+        .as_materialized_series()
+        .cast(&DataType::Date)?;
+    let phys = s.to_physical_repr();
+    Ok(phys.i32()?.iter().collect())
+}
+
+fn bad(message: String) -> IngestError {
+    IngestError::Config {
+        file: "lake".into(),
+        message,
+        hint: "the lake is written by `slareview ingest`; ingest the exports again",
+    }
+}
+
+/// Interns engineer ids.
+#[derive(Default)]
+struct Engineers {
+    index: HashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Engineers {
+    fn get(&mut self, id: Option<&str>) -> u32 {
+        let Some(id) = id.filter(|s| !s.is_empty()) else {
+            return NOBODY;
+        };
+        if let Some(&i) = self.index.get(id) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.names.push(id.to_string());
+        self.index.insert(id.to_string(), i);
+        i
+    }
+}
+
+/// Resolves each contract's targets: its plan's rows, then its own rows over them.
+fn contract_targets(
+    inputs: &ClockInputs,
+    calendars: &BTreeMap<String, Calendar>,
+    cal_index: &HashMap<String, u32>,
+    always: u32,
+) -> Result<(Vec<ContractRef>, Vec<String>), IngestError> {
+    let c = &inputs.contracts;
+    let ids = str_col(c, "contract_id")?;
+    let customers = str_col(c, "customer_id")?;
+    let plans = str_col(c, "plan")?;
+    let cal_ids = str_col(c, "calendar_id")?;
+    let starts = days_col(c, "start_date")?;
+    let ends = days_col(c, "end_date")?;
+
+    let t = &inputs.sla_targets;
+    let t_plan = str_col(t, "plan")?;
+    let t_contract = str_col(t, "contract_id")?;
+    let t_priority = str_col(t, "priority")?;
+    let t_metric = str_col(t, "metric")?;
+    let t_clock = str_col(t, "clock")?;
+    let t_minutes = t
+        .column("target_minutes")?
+        .as_materialized_series()
+        .cast(&DataType::Int64)?;
+    let t_minutes = t_minutes.i64()?;
+
+    let mut out = Vec::with_capacity(c.height());
+    let mut out_ids = Vec::with_capacity(c.height());
+    for i in 0..c.height() {
+        let id = ids.get(i).unwrap_or_default();
+        let cal_id = cal_ids.get(i).unwrap_or(CALENDAR_24X7);
+        let Some(&business_cal) = cal_index.get(cal_id) else {
+            return Err(bad(format!(
+                "contract `{id}` names calendar `{cal_id}`, which calendars.toml does not define (known: {})",
+                calendars.keys().cloned().collect::<Vec<_>>().join(", ")
+            )));
+        };
+        let mut targets: Targets = Default::default();
+        // Two passes: plan rows first, then this contract's own rows override them.
+        for own in [false, true] {
+            for r in 0..t.height() {
+                let applies = match (own, t_contract.get(r)) {
+                    (true, Some(cid)) => cid == id,
+                    (false, None) => t_plan.get(r) == plans.get(i),
+                    _ => false,
+                };
+                if !applies {
+                    continue;
+                }
+                let (Some(p), Some(m), Some(minutes)) = (
+                    t_priority.get(r).and_then(Priority::parse),
+                    t_metric.get(r).and_then(Metric::parse),
+                    t_minutes.get(r),
+                ) else {
+                    continue;
+                };
+                let business = t_clock.get(r) == Some("business");
+                targets[m as usize][p as usize] = Some(Target {
+                    seconds: minutes * 60,
+                    business,
+                    calendar: if business { business_cal } else { always },
+                });
+            }
+        }
+        out.push(ContractRef {
+            customer: customers.get(i).unwrap_or_default().to_string(),
+            start: starts[i].unwrap_or(i32::MAX),
+            end: ends[i].unwrap_or(i32::MIN),
+            targets,
+        });
+        out_ids.push(id.to_string());
+    }
+    Ok((out, out_ids))
+}
+
+/// Stage 1: the lake's columns as plain vectors, events grouped and ordered per ticket.
+pub fn prepare(
+    inputs: ClockInputs,
+    calendars: &BTreeMap<String, Calendar>,
+    goals: &Goals,
+    as_of: i64,
+) -> Result<Prepared, IngestError> {
+    let reporting = goals.reporting_tz();
+    let mut cal_ids: Vec<&String> = calendars.keys().collect();
+    if !calendars.contains_key(CALENDAR_24X7) {
+        cal_ids.push(&CALENDAR_24X7_STRING);
+    }
+    let cal_index: HashMap<String, u32> = cal_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| ((*id).clone(), i as u32))
+        .collect();
+    let always = cal_index[CALENDAR_24X7];
+    let (contracts, contract_ids) = contract_targets(&inputs, calendars, &cal_index, always)?;
+
+    let t = &inputs.tickets;
+    let ids = str_col(t, "ticket_id")?;
+    let customers = str_col(t, "customer_id")?;
+    let created_all = secs_col(t, "created_at")?;
+    let priorities = str_col(t, "priority")?;
+    let severities = str_col(t, "severity")?;
+    let statuses = str_col(t, "status")?;
+    let assignees = str_col(t, "assignee_id")?;
+
+    let mut engineers = Engineers::default();
+    let mut by_customer: HashMap<&str, Vec<u32>> = HashMap::new();
+    for (i, c) in contracts.iter().enumerate() {
+        by_customer
+            .entry(c.customer.as_str())
+            .or_default()
+            .push(i as u32);
+    }
+
+    let n_all = t.height();
+    let mut rows = Vec::with_capacity(n_all);
+    let mut created = Vec::with_capacity(n_all);
+    let mut priority = Vec::with_capacity(n_all);
+    let mut system_down = Vec::with_capacity(n_all);
+    let mut status = Vec::with_capacity(n_all);
+    let mut assignee = Vec::with_capacity(n_all);
+    let mut contract = Vec::with_capacity(n_all);
+    let mut period = Vec::with_capacity(n_all);
+    let mut periods: Vec<String> = Vec::new();
+    let mut period_index: HashMap<Quarter, u16> = HashMap::new();
+    // Lake row -> ticket number (u32::MAX: does not exist at as_of).
+    let mut ticket_of_row = vec![u32::MAX; n_all];
+    let mut min_created = as_of;
+
+    for i in 0..n_all {
+        let Some(c) = created_all[i] else {
+            return Err(bad(format!("tickets row {i} has no created_at")));
+        };
+        if c > as_of {
+            continue;
+        }
+        min_created = min_created.min(c);
+        let p = priorities.get(i).and_then(Priority::parse).ok_or_else(|| {
+            bad(format!(
+                "ticket `{}` has no valid priority",
+                ids.get(i).unwrap_or_default()
+            ))
+        })?;
+        let st = statuses.get(i).and_then(Status::parse).ok_or_else(|| {
+            bad(format!(
+                "ticket `{}` has no valid status",
+                ids.get(i).unwrap_or_default()
+            ))
+        })?;
+        let day = local_date(&reporting, c);
+        let days = days_from_epoch(day);
+        let customer = customers.get(i).unwrap_or_default();
+        let k = by_customer.get(customer).and_then(|list| {
+            list.iter().copied().find(|&ci| {
+                contracts[ci as usize].start <= days && days <= contracts[ci as usize].end
+            })
+        });
+        let q = Quarter::containing(day);
+        let pi = *period_index.entry(q).or_insert_with(|| {
+            periods.push(q.label());
+            (periods.len() - 1) as u16
+        });
+        ticket_of_row[i] = rows.len() as u32;
+        rows.push(i as u32);
+        created.push(c);
+        priority.push(p);
+        system_down.push(severities.get(i) == Some("system_down"));
+        status.push(st);
+        assignee.push(engineers.get(assignees.get(i)));
+        contract.push(k);
+        period.push(pi);
+    }
+    let n = rows.len();
+
+    // Events: ticket number per event through the ticket ids; consecutive events of one ticket
+    // (the usual export order) skip the hash lookup.
+    let id_index: HashMap<&str, u32> = ids
+        .iter()
+        .enumerate()
+        .filter_map(|(i, id)| Some((id?, ticket_of_row[i])))
+        .collect();
+    let e = &inputs.events;
+    let e_ticket = str_col(e, "ticket_id")?;
+    let e_at = secs_col(e, "at")?;
+    let e_kind = str_col(e, "kind")?;
+    let e_value = str_col(e, "value")?;
+    // Same-instant events keep file order: the lake is in file order, but check.
+    let order: Vec<u32> = match e.column("source_line") {
+        Ok(col) => {
+            let lines = col.as_materialized_series().cast(&DataType::Int64)?;
+            let lines = lines.i64()?;
+            let sorted = lines.iter().zip(lines.iter().skip(1)).all(|(a, b)| a <= b);
+            if sorted {
+                (0..e.height() as u32).collect()
+            } else {
+                let mut o: Vec<u32> = (0..e.height() as u32).collect();
+                let l: Vec<i64> = lines.iter().map(|x| x.unwrap_or(i64::MAX)).collect();
+                o.sort_by_key(|&r| l[r as usize]);
+                o
+            }
+        }
+        Err(_) => (0..e.height() as u32).collect(),
+    };
+
+    let mut ev_ticket: Vec<u32> = Vec::with_capacity(e.height());
+    let mut ev: Vec<Event> = Vec::with_capacity(e.height());
+    let mut last_id: Option<&str> = None;
+    let mut last_k = u32::MAX;
+    let mut counts = vec![0usize; n + 1];
+    for &r in &order {
+        let r = r as usize;
+        let Some(at) = e_at[r] else { continue };
+        if at > as_of {
+            continue;
+        }
+        let tid = e_ticket.get(r);
+        let k = if tid.is_some() && tid == last_id {
+            last_k
+        } else {
+            let k = tid
+                .and_then(|s| id_index.get(s).copied())
+                .unwrap_or(u32::MAX);
+            last_id = tid;
+            last_k = k;
+            k
+        };
+        if k == u32::MAX {
+            continue;
+        }
+        let value = e_value.get(r);
+        let kind = match e_kind.get(r).unwrap_or_default() {
+            "agent_reply" => EventKind::AgentReply,
+            "customer_reply" => EventKind::CustomerReply,
+            "internal_note" => EventKind::InternalNote,
+            "status" => match value.and_then(Status::parse) {
+                Some(s) => EventKind::Status(s),
+                None => continue,
+            },
+            "priority" => match value.and_then(Priority::parse) {
+                Some(p) => EventKind::Priority(p),
+                None => continue,
+            },
+            "assign" => EventKind::Assign(engineers.get(value)),
+            _ => continue,
+        };
+        counts[k as usize] += 1;
+        ev_ticket.push(k);
+        ev.push(Event { at, kind });
+    }
+    // Stable counting sort by ticket, then a stable sort by instant within each ticket.
+    let mut offsets = vec![0usize; n + 1];
+    for k in 0..n {
+        offsets[k + 1] = offsets[k] + counts[k];
+    }
+    let mut next = offsets.clone();
+    let mut events = vec![
+        Event {
+            at: 0,
+            kind: EventKind::InternalNote
+        };
+        ev.len()
+    ];
+    for (x, &k) in ev.iter().zip(&ev_ticket) {
+        events[next[k as usize]] = *x;
+        next[k as usize] += 1;
+    }
+    drop(ev);
+    {
+        let mut rest: &mut [Event] = &mut events;
+        let mut slices: Vec<&mut [Event]> = Vec::with_capacity(n);
+        for k in 0..n {
+            let (head, tail) = rest.split_at_mut(offsets[k + 1] - offsets[k]);
+            slices.push(head);
+            rest = tail;
+        }
+        slices.par_iter_mut().for_each(|s| {
+            if !s.is_sorted_by_key(|e| e.at) {
+                s.sort_by_key(|e| e.at);
+            }
+        });
+    }
+
+    // Business-time tables over every day the data can ask about, with a margin for zones.
+    let first = local_date(&chrono_tz::UTC, min_created) - chrono::Duration::days(2);
+    let last = local_date(&chrono_tz::UTC, as_of) + chrono::Duration::days(400);
+    let calendars_vec: Vec<BusinessTime> = cal_ids
+        .par_iter()
+        .map(|id| match calendars.get(*id) {
+            Some(c) => BusinessTime::new(c, first, last),
+            None => BusinessTime::always(),
+        })
+        .collect();
+
+    Ok(Prepared {
+        as_of,
+        tickets: inputs.tickets,
+        rows,
+        created,
+        priority,
+        system_down,
+        status,
+        assignee,
+        contract,
+        period,
+        offsets,
+        events,
+        contracts,
+        contract_ids,
+        engineers: engineers.names,
+        periods,
+        calendars: calendars_vec,
+        always,
+        system_down_target: (goals.engineer.system_down_max_hours * 3600.0).round() as i64,
+        reopen_window: goals.fcr.reopen_window_days * 86_400,
+    })
+}
+
+static CALENDAR_24X7_STRING: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| CALENDAR_24X7.to_string());
+
+/// Stage 2: every ticket's clocks, in parallel; results in ticket order.
+pub fn compute(p: &Prepared) -> Vec<TicketOut> {
+    let rules = p.rules();
+    (0..p.tickets())
+        .into_par_iter()
+        .with_min_len(1024)
+        .map(|k| ticket_clocks(&p.ticket(k), &rules))
+        .collect()
+}
+
+/// The three output tables.
+pub struct ClockTables {
+    pub ticket_sla: DataFrame,
+    pub update_windows: DataFrame,
+    pub ticket_facts: DataFrame,
+}
+
+fn datetime(name: &str, v: Vec<Option<i64>>) -> PolarsResult<Column> {
+    let ms: Vec<Option<i64>> = v.into_iter().map(|s| s.map(|x| x * 1000)).collect();
+    Ok(Series::new(name.into(), ms)
+        .cast(&DataType::Datetime(
+            TimeUnit::Milliseconds,
+            Some(TimeZone::UTC),
+        ))?
+        .into())
+}
+
+fn strings<'a>(name: &str, v: impl Iterator<Item = Option<&'a str>>) -> Column {
+    StringChunked::from_iter_options(name.into(), v)
+        .into_series()
+        .into()
+}
+
+/// Stage 3: the results as DataFrames, rows in ticket order.
+pub fn tables(p: &Prepared, outs: &[TicketOut]) -> PolarsResult<ClockTables> {
+    let ids = str_col(&p.tickets, "ticket_id")?;
+    let customers = str_col(&p.tickets, "customer_id")?;
+    let severities = str_col(&p.tickets, "severity")?;
+    let row_ids: Vec<Option<&str>> = p.rows.iter().map(|&r| ids.get(r as usize)).collect();
+    let row_customers: Vec<Option<&str>> =
+        p.rows.iter().map(|&r| customers.get(r as usize)).collect();
+    let engineer = |e: u32| (e != NOBODY).then(|| p.engineers[e as usize].as_str());
+    let contract_id = |k: usize| p.contract[k].map(|c| p.contract_ids[c as usize].as_str());
+    let calendar_id = |c: u32| Some(p.calendars[c as usize].id());
+    let clock = |b: bool| Some(if b { "business" } else { "calendar" });
+
+    // ticket_sla
+    let sla_rows: Vec<(usize, &engine::SlaRow)> = outs
+        .iter()
+        .enumerate()
+        .flat_map(|(k, o)| o.sla.iter().map(move |r| (k, r)))
+        .collect();
+    let ticket_sla = DataFrame::new_infer_height(vec![
+        strings("ticket_id", sla_rows.iter().map(|(k, _)| row_ids[*k])),
+        strings(
+            "customer_id",
+            sla_rows.iter().map(|(k, _)| row_customers[*k]),
+        ),
+        strings("contract_id", sla_rows.iter().map(|(k, _)| contract_id(*k))),
+        strings(
+            "priority",
+            sla_rows.iter().map(|(_, r)| Some(r.priority.as_str())),
+        ),
+        strings(
+            "metric",
+            sla_rows.iter().map(|(_, r)| Some(r.metric.as_str())),
+        ),
+        strings(
+            "period",
+            sla_rows
+                .iter()
+                .map(|(k, _)| Some(p.periods[p.period[*k] as usize].as_str())),
+        ),
+        Series::new(
+            "target_seconds".into(),
+            sla_rows
+                .iter()
+                .map(|(_, r)| r.target_seconds)
+                .collect::<Vec<i64>>(),
+        )
+        .into(),
+        strings("clock", sla_rows.iter().map(|(_, r)| clock(r.business))),
+        strings(
+            "calendar_id",
+            sla_rows.iter().map(|(_, r)| calendar_id(r.calendar)),
+        ),
+        Series::new(
+            "elapsed_seconds".into(),
+            sla_rows
+                .iter()
+                .map(|(_, r)| r.elapsed)
+                .collect::<Vec<i64>>(),
+        )
+        .into(),
+        strings(
+            "state",
+            sla_rows.iter().map(|(_, r)| Some(r.state.as_str())),
+        ),
+        datetime(
+            "breached_at",
+            sla_rows.iter().map(|(_, r)| r.breached_at).collect(),
+        )?,
+        datetime(
+            "stopped_at",
+            sla_rows.iter().map(|(_, r)| r.stopped_at).collect(),
+        )?,
+        Series::new(
+            "windows".into(),
+            sla_rows
+                .iter()
+                .map(|(_, r)| r.windows.map(|w| w.0 as i64))
+                .collect::<Vec<Option<i64>>>(),
+        )
+        .into(),
+        Series::new(
+            "breached_windows".into(),
+            sla_rows
+                .iter()
+                .map(|(_, r)| r.windows.map(|w| w.1 as i64))
+                .collect::<Vec<Option<i64>>>(),
+        )
+        .into(),
+    ])?;
+
+    // update_windows
+    let wins: Vec<(usize, &engine::Window)> = outs
+        .iter()
+        .enumerate()
+        .flat_map(|(k, o)| o.windows.iter().map(move |w| (k, w)))
+        .collect();
+    let update_windows = DataFrame::new_infer_height(vec![
+        strings("ticket_id", wins.iter().map(|(k, _)| row_ids[*k])),
+        Series::new(
+            "window_no".into(),
+            wins.iter()
+                .map(|(_, w)| w.window_no as i64)
+                .collect::<Vec<i64>>(),
+        )
+        .into(),
+        datetime(
+            "started_at",
+            wins.iter().map(|(_, w)| Some(w.started_at)).collect(),
+        )?,
+        datetime(
+            "ended_at",
+            wins.iter().map(|(_, w)| Some(w.ended_at)).collect(),
+        )?,
+        strings(
+            "end_reason",
+            wins.iter().map(|(_, w)| Some(w.end_reason.as_str())),
+        ),
+        Series::new(
+            "elapsed_seconds".into(),
+            wins.iter().map(|(_, w)| w.elapsed).collect::<Vec<i64>>(),
+        )
+        .into(),
+        Series::new(
+            "target_seconds".into(),
+            wins.iter()
+                .map(|(_, w)| w.target_seconds)
+                .collect::<Vec<i64>>(),
+        )
+        .into(),
+        Series::new(
+            "breached".into(),
+            wins.iter().map(|(_, w)| w.breached).collect::<Vec<bool>>(),
+        )
+        .into(),
+        strings(
+            "priority",
+            wins.iter().map(|(_, w)| Some(w.priority.as_str())),
+        ),
+        strings("clock", wins.iter().map(|(_, w)| clock(w.business))),
+        strings(
+            "calendar_id",
+            wins.iter().map(|(_, w)| calendar_id(w.calendar)),
+        ),
+        datetime(
+            "breached_at",
+            wins.iter().map(|(_, w)| w.breached_at).collect(),
+        )?,
+    ])?;
+
+    // ticket_facts
+    let n = outs.len();
+    let f = |k: usize| &outs[k].facts;
+    let ticket_facts = DataFrame::new_infer_height(vec![
+        strings("ticket_id", row_ids.iter().copied()),
+        strings("customer_id", row_customers.iter().copied()),
+        strings("contract_id", (0..n).map(contract_id)),
+        strings(
+            "period",
+            (0..n).map(|k| Some(p.periods[p.period[k] as usize].as_str())),
+        ),
+        strings("priority", (0..n).map(|k| Some(f(k).priority.as_str()))),
+        strings(
+            "priority_filed",
+            (0..n).map(|k| Some(p.priority[k].as_str())),
+        ),
+        strings(
+            "severity",
+            p.rows.iter().map(|&r| severities.get(r as usize)),
+        ),
+        datetime("created_at", p.created.iter().map(|&c| Some(c)).collect())?,
+        datetime(
+            "first_reply_at",
+            (0..n).map(|k| f(k).first_reply_at).collect(),
+        )?,
+        datetime(
+            "first_solved_at",
+            (0..n).map(|k| f(k).first_solved_at).collect(),
+        )?,
+        datetime(
+            "final_solved_at",
+            (0..n).map(|k| f(k).final_solved_at).collect(),
+        )?,
+        Series::new(
+            "agent_replies".into(),
+            (0..n)
+                .map(|k| f(k).agent_replies as i64)
+                .collect::<Vec<i64>>(),
+        )
+        .into(),
+        Series::new(
+            "reopens".into(),
+            (0..n).map(|k| f(k).reopens as i64).collect::<Vec<i64>>(),
+        )
+        .into(),
+        Series::new(
+            "one_touch".into(),
+            (0..n).map(|k| f(k).one_touch).collect::<Vec<bool>>(),
+        )
+        .into(),
+        strings(
+            "assignee_at_first_solve",
+            (0..n).map(|k| engineer(f(k).assignee_at_first_solve)),
+        ),
+        strings(
+            "status_at_as_of",
+            (0..n).map(|k| Some(f(k).status_at_as_of.as_str())),
+        ),
+        Series::new(
+            "no_events".into(),
+            (0..n).map(|k| f(k).no_events).collect::<Vec<bool>>(),
+        )
+        .into(),
+        Series::new(
+            "export_status_differs".into(),
+            (0..n)
+                .map(|k| f(k).export_status_differs)
+                .collect::<Vec<bool>>(),
+        )
+        .into(),
+    ])?;
+    Ok(ClockTables {
+        ticket_sla,
+        update_windows,
+        ticket_facts,
+    })
+}
+
+/// Writes each table as `<dir>/<name>.parquet` and `<dir>/<name>.csv`. In the CSV, instants
+/// are RFC 3339 in UTC (`2026-07-03T08:00:00Z`), as in the exports.
+pub fn write_tables(dir: &Path, t: &mut ClockTables) -> Result<(), IngestError> {
+    std::fs::create_dir_all(dir).map_err(|e| IngestError::Io {
+        path: dir.to_path_buf(),
+        source: e,
+    })?;
+    for (name, df) in [
+        ("ticket_sla", &mut t.ticket_sla),
+        ("update_windows", &mut t.update_windows),
+        ("ticket_facts", &mut t.ticket_facts),
+    ] {
+        write_table(dir, name, df)?;
+    }
+    Ok(())
+}
+
+/// One table as Parquet and CSV.
+pub fn write_table(dir: &Path, name: &str, df: &mut DataFrame) -> Result<(), IngestError> {
+    write_parquet(df, &dir.join(format!("{name}.parquet")))?;
+    let formatted = df
+        .clone()
+        .lazy()
+        .with_columns(
+            df.columns()
+                .iter()
+                .filter(|c| matches!(c.dtype(), DataType::Datetime(_, _)))
+                .map(|c| {
+                    col(c.name().clone())
+                        .dt()
+                        .strftime("%Y-%m-%dT%H:%M:%SZ")
+                        .alias(c.name().clone())
+                })
+                .collect::<Vec<_>>(),
+        )
+        .collect()?;
+    write_csv(&formatted, &dir.join(format!("{name}.csv")))
+}
