@@ -283,6 +283,7 @@ pub fn ticket_clocks(t: &TicketIn, rules: &Rules) -> TicketOut {
 
     if no_events && status.is_done() {
         solves.push(t.created);
+        first_stop = Some(FirstStop::Solve(t.created));
     }
 
     for e in t.events {
