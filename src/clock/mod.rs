@@ -18,6 +18,8 @@ pub mod calendar;
 pub mod engine;
 
 use std::collections::{BTreeMap, HashMap};
+
+use rustc_hash::FxHashMap;
 use std::path::Path;
 
 use polars::prelude::*;
@@ -130,6 +132,11 @@ impl Prepared {
 
 fn str_col<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<&'a StringChunked> {
     df.column(name)?.str()
+}
+
+/// A text column as a vector, read in one sequential pass.
+fn strs(ca: &StringChunked) -> Vec<Option<&str>> {
+    ca.iter().collect()
 }
 
 /// A datetime column as whole UTC seconds.
@@ -265,6 +272,116 @@ fn contract_targets(
     Ok((out, out_ids))
 }
 
+/// Events of one slice of the events table, decoded.
+struct EventSlice {
+    ticket: Vec<u32>,
+    events: Vec<Event>,
+    /// Engineer ids of this slice: `EventKind::Assign` holds an index into it.
+    engineers: Vec<String>,
+}
+
+/// Reads the lake's canonical spellings fast, and anything else through the full parsers.
+fn status_of(s: &str) -> Option<Status> {
+    Some(match s {
+        "new" => Status::New,
+        "open" => Status::Open,
+        "pending" => Status::Pending,
+        "on_hold" => Status::OnHold,
+        "solved" => Status::Solved,
+        "closed" => Status::Closed,
+        _ => return Status::parse(s),
+    })
+}
+
+fn priority_of(s: &str) -> Option<Priority> {
+    Some(match s {
+        "P1" => Priority::P1,
+        "P2" => Priority::P2,
+        "P3" => Priority::P3,
+        "P4" => Priority::P4,
+        _ => return Priority::parse(s),
+    })
+}
+
+/// Decodes a slice of `ticket_events`: events after as_of and of tickets that do not exist at
+/// as_of are left out.
+fn decode_events(
+    e: &DataFrame,
+    id_index: &FxHashMap<&str, u32>,
+    as_of: i64,
+) -> PolarsResult<EventSlice> {
+    let tickets = str_col(e, "ticket_id")?;
+    let at = e
+        .column("at")?
+        .as_materialized_series()
+        .cast(&DataType::Datetime(
+            TimeUnit::Milliseconds,
+            Some(TimeZone::UTC),
+        ))?;
+    let at = at.to_physical_repr();
+    let at = at.i64()?;
+    let kinds = str_col(e, "kind")?;
+    let values = str_col(e, "value")?;
+    let mut out = EventSlice {
+        ticket: Vec::with_capacity(e.height()),
+        events: Vec::with_capacity(e.height()),
+        engineers: Vec::new(),
+    };
+    let mut local: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut last_id: Option<&str> = None;
+    let mut last_k = u32::MAX;
+    for (((tid, at), kind), value) in tickets
+        .iter()
+        .zip(at.iter())
+        .zip(kinds.iter())
+        .zip(values.iter())
+    {
+        let Some(at) = at.map(|ms| ms.div_euclid(1000)) else {
+            continue;
+        };
+        if at > as_of {
+            continue;
+        }
+        let k = if tid.is_some() && tid == last_id {
+            last_k
+        } else {
+            let k = tid
+                .and_then(|s| id_index.get(s).copied())
+                .unwrap_or(u32::MAX);
+            last_id = tid;
+            last_k = k;
+            k
+        };
+        if k == u32::MAX {
+            continue;
+        }
+        let kind = match kind.unwrap_or_default() {
+            "agent_reply" => EventKind::AgentReply,
+            "customer_reply" => EventKind::CustomerReply,
+            "internal_note" => EventKind::InternalNote,
+            "status" => match value.and_then(status_of) {
+                Some(s) => EventKind::Status(s),
+                None => continue,
+            },
+            "priority" => match value.and_then(priority_of) {
+                Some(p) => EventKind::Priority(p),
+                None => continue,
+            },
+            "assign" => EventKind::Assign(match value.filter(|v| !v.is_empty()) {
+                None => NOBODY,
+                Some(v) => *local.entry(v).or_insert_with(|| {
+                    out.engineers.push(v.to_string());
+                    (out.engineers.len() - 1) as u32
+                }),
+            }),
+            _ => continue,
+        };
+        out.ticket.push(k);
+        out.events.push(Event { at, kind });
+    }
+    Ok(out)
+}
+
 /// Stage 1: the lake's columns as plain vectors, events grouped and ordered per ticket.
 pub fn prepare(
     inputs: ClockInputs,
@@ -286,13 +403,14 @@ pub fn prepare(
     let (contracts, contract_ids) = contract_targets(&inputs, calendars, &cal_index, always)?;
 
     let t = &inputs.tickets;
-    let ids = str_col(t, "ticket_id")?;
-    let customers = str_col(t, "customer_id")?;
+    // Sequential iteration: `ChunkedArray::get(i)` looks up the chunk on every call.
+    let ids = strs(str_col(t, "ticket_id")?);
+    let customers = strs(str_col(t, "customer_id")?);
     let created_all = secs_col(t, "created_at")?;
-    let priorities = str_col(t, "priority")?;
-    let severities = str_col(t, "severity")?;
-    let statuses = str_col(t, "status")?;
-    let assignees = str_col(t, "assignee_id")?;
+    let priorities = strs(str_col(t, "priority")?);
+    let severities = strs(str_col(t, "severity")?);
+    let statuses = strs(str_col(t, "status")?);
+    let assignees = strs(str_col(t, "assignee_id")?);
 
     let mut engineers = Engineers::default();
     let mut by_customer: HashMap<&str, Vec<u32>> = HashMap::new();
@@ -326,21 +444,21 @@ pub fn prepare(
             continue;
         }
         min_created = min_created.min(c);
-        let p = priorities.get(i).and_then(Priority::parse).ok_or_else(|| {
+        let p = priorities[i].and_then(Priority::parse).ok_or_else(|| {
             bad(format!(
                 "ticket `{}` has no valid priority",
-                ids.get(i).unwrap_or_default()
+                ids[i].unwrap_or_default()
             ))
         })?;
-        let st = statuses.get(i).and_then(Status::parse).ok_or_else(|| {
+        let st = statuses[i].and_then(Status::parse).ok_or_else(|| {
             bad(format!(
                 "ticket `{}` has no valid status",
-                ids.get(i).unwrap_or_default()
+                ids[i].unwrap_or_default()
             ))
         })?;
         let day = local_date(&reporting, c);
         let days = days_from_epoch(day);
-        let customer = customers.get(i).unwrap_or_default();
+        let customer = customers[i].unwrap_or_default();
         let k = by_customer.get(customer).and_then(|list| {
             list.iter().copied().find(|&ci| {
                 contracts[ci as usize].start <= days && days <= contracts[ci as usize].end
@@ -355,90 +473,53 @@ pub fn prepare(
         rows.push(i as u32);
         created.push(c);
         priority.push(p);
-        system_down.push(severities.get(i) == Some("system_down"));
+        system_down.push(severities[i] == Some("system_down"));
         status.push(st);
-        assignee.push(engineers.get(assignees.get(i)));
+        assignee.push(engineers.get(assignees[i]));
         contract.push(k);
         period.push(pi);
     }
     let n = rows.len();
 
-    // Events: ticket number per event through the ticket ids; consecutive events of one ticket
-    // (the usual export order) skip the hash lookup.
-    let id_index: HashMap<&str, u32> = ids
-        .iter()
-        .enumerate()
-        .filter_map(|(i, id)| Some((id?, ticket_of_row[i])))
-        .collect();
-    let e = &inputs.events;
-    let e_ticket = str_col(e, "ticket_id")?;
-    let e_at = secs_col(e, "at")?;
-    let e_kind = str_col(e, "kind")?;
-    let e_value = str_col(e, "value")?;
-    // Same-instant events keep file order: the lake is in file order, but check.
-    let order: Vec<u32> = match e.column("source_line") {
-        Ok(col) => {
-            let lines = col.as_materialized_series().cast(&DataType::Int64)?;
-            let lines = lines.i64()?;
-            let sorted = lines.iter().zip(lines.iter().skip(1)).all(|(a, b)| a <= b);
-            if sorted {
-                (0..e.height() as u32).collect()
-            } else {
-                let mut o: Vec<u32> = (0..e.height() as u32).collect();
-                let l: Vec<i64> = lines.iter().map(|x| x.unwrap_or(i64::MAX)).collect();
-                o.sort_by_key(|&r| l[r as usize]);
-                o
-            }
+    // Events: decoded in parallel slices, each finding its tickets through the ids (consecutive
+    // events of one ticket, the usual export order, skip the lookup) and naming engineers by a
+    // slice-local number that is mapped to the shared one afterwards.
+    let mut id_index: FxHashMap<&str, u32> = FxHashMap::default();
+    id_index.reserve(n_all);
+    for (i, id) in ids.iter().enumerate() {
+        if let Some(id) = id {
+            id_index.insert(id, ticket_of_row[i]);
         }
-        Err(_) => (0..e.height() as u32).collect(),
-    };
-
-    let mut ev_ticket: Vec<u32> = Vec::with_capacity(e.height());
-    let mut ev: Vec<Event> = Vec::with_capacity(e.height());
-    let mut last_id: Option<&str> = None;
-    let mut last_k = u32::MAX;
-    let mut counts = vec![0usize; n + 1];
-    for &r in &order {
-        let r = r as usize;
-        let Some(at) = e_at[r] else { continue };
-        if at > as_of {
-            continue;
-        }
-        let tid = e_ticket.get(r);
-        let k = if tid.is_some() && tid == last_id {
-            last_k
-        } else {
-            let k = tid
-                .and_then(|s| id_index.get(s).copied())
-                .unwrap_or(u32::MAX);
-            last_id = tid;
-            last_k = k;
-            k
-        };
-        if k == u32::MAX {
-            continue;
-        }
-        let value = e_value.get(r);
-        let kind = match e_kind.get(r).unwrap_or_default() {
-            "agent_reply" => EventKind::AgentReply,
-            "customer_reply" => EventKind::CustomerReply,
-            "internal_note" => EventKind::InternalNote,
-            "status" => match value.and_then(Status::parse) {
-                Some(s) => EventKind::Status(s),
-                None => continue,
-            },
-            "priority" => match value.and_then(Priority::parse) {
-                Some(p) => EventKind::Priority(p),
-                None => continue,
-            },
-            "assign" => EventKind::Assign(engineers.get(value)),
-            _ => continue,
-        };
-        counts[k as usize] += 1;
-        ev_ticket.push(k);
-        ev.push(Event { at, kind });
     }
-    // Stable counting sort by ticket, then a stable sort by instant within each ticket.
+    // Same-instant events keep file order: the lake is in file order, but make sure.
+    let mut e = inputs.events;
+    if let Ok(col) = e.column("source_line") {
+        let lines = col.as_materialized_series().cast(&DataType::Int64)?;
+        let lines = lines.i64()?;
+        if !lines.iter().zip(lines.iter().skip(1)).all(|(a, b)| a <= b) {
+            e = e.sort(
+                ["source_line"],
+                SortMultipleOptions::default().with_maintain_order(true),
+            )?;
+        }
+    }
+    let slices = (rayon::current_num_threads() * 4).max(1);
+    let h = e.height();
+    let parts: Vec<EventSlice> = (0..slices)
+        .into_par_iter()
+        .map(|s| {
+            let (a, b) = (h * s / slices, h * (s + 1) / slices);
+            decode_events(&e.slice(a as i64, b - a), &id_index, as_of)
+        })
+        .collect::<PolarsResult<_>>()?;
+    // Stable counting sort by ticket (slices in order keep file order), then a stable sort by
+    // instant within each ticket.
+    let mut counts = vec![0usize; n];
+    for part in &parts {
+        for &k in &part.ticket {
+            counts[k as usize] += 1;
+        }
+    }
     let mut offsets = vec![0usize; n + 1];
     for k in 0..n {
         offsets[k + 1] = offsets[k] + counts[k];
@@ -449,13 +530,24 @@ pub fn prepare(
             at: 0,
             kind: EventKind::InternalNote
         };
-        ev.len()
+        offsets[n]
     ];
-    for (x, &k) in ev.iter().zip(&ev_ticket) {
-        events[next[k as usize]] = *x;
-        next[k as usize] += 1;
+    for part in parts {
+        let global: Vec<u32> = part
+            .engineers
+            .iter()
+            .map(|name| engineers.get(Some(name)))
+            .collect();
+        for (mut x, k) in part.events.into_iter().zip(part.ticket) {
+            if let EventKind::Assign(who) = &mut x.kind {
+                if *who != NOBODY {
+                    *who = global[*who as usize];
+                }
+            }
+            events[next[k as usize]] = x;
+            next[k as usize] += 1;
+        }
     }
-    drop(ev);
     {
         let mut rest: &mut [Event] = &mut events;
         let mut slices: Vec<&mut [Event]> = Vec::with_capacity(n);
@@ -544,12 +636,11 @@ fn strings<'a>(name: &str, v: impl Iterator<Item = Option<&'a str>>) -> Column {
 
 /// Stage 3: the results as DataFrames, rows in ticket order.
 pub fn tables(p: &Prepared, outs: &[TicketOut]) -> PolarsResult<ClockTables> {
-    let ids = str_col(&p.tickets, "ticket_id")?;
-    let customers = str_col(&p.tickets, "customer_id")?;
-    let severities = str_col(&p.tickets, "severity")?;
-    let row_ids: Vec<Option<&str>> = p.rows.iter().map(|&r| ids.get(r as usize)).collect();
-    let row_customers: Vec<Option<&str>> =
-        p.rows.iter().map(|&r| customers.get(r as usize)).collect();
+    let ids = strs(str_col(&p.tickets, "ticket_id")?);
+    let customers = strs(str_col(&p.tickets, "customer_id")?);
+    let severities = strs(str_col(&p.tickets, "severity")?);
+    let row_ids: Vec<Option<&str>> = p.rows.iter().map(|&r| ids[r as usize]).collect();
+    let row_customers: Vec<Option<&str>> = p.rows.iter().map(|&r| customers[r as usize]).collect();
     let engineer = |e: u32| (e != NOBODY).then(|| p.engineers[e as usize].as_str());
     let contract_id = |k: usize| p.contract[k].map(|c| p.contract_ids[c as usize].as_str());
     let calendar_id = |c: u32| Some(p.calendars[c as usize].id());
@@ -708,10 +799,7 @@ pub fn tables(p: &Prepared, outs: &[TicketOut]) -> PolarsResult<ClockTables> {
             "priority_filed",
             (0..n).map(|k| Some(p.priority[k].as_str())),
         ),
-        strings(
-            "severity",
-            p.rows.iter().map(|&r| severities.get(r as usize)),
-        ),
+        strings("severity", p.rows.iter().map(|&r| severities[r as usize])),
         datetime("created_at", p.created.iter().map(|&c| Some(c)).collect())?,
         datetime(
             "first_reply_at",
