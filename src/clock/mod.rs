@@ -125,9 +125,6 @@ impl Prepared {
             events: &self.events[self.offsets[k]..self.offsets[k + 1]],
         }
     }
-    pub fn calendar(&self, id: &str) -> Option<&BusinessTime> {
-        self.calendars.iter().find(|c| c.id() == id)
-    }
 }
 
 fn str_col<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<&'a StringChunked> {
@@ -390,14 +387,15 @@ pub fn prepare(
     as_of: i64,
 ) -> Result<Prepared, IngestError> {
     let reporting = goals.reporting_tz();
-    let mut cal_ids: Vec<&String> = calendars.keys().collect();
+    // Every calendar gets a number; `24x7` is always there, calendars.toml or not.
+    let mut cal_ids: Vec<String> = calendars.keys().cloned().collect();
     if !calendars.contains_key(CALENDAR_24X7) {
-        cal_ids.push(&CALENDAR_24X7_STRING);
+        cal_ids.push(CALENDAR_24X7.to_string());
     }
     let cal_index: HashMap<String, u32> = cal_ids
         .iter()
         .enumerate()
-        .map(|(i, id)| ((*id).clone(), i as u32))
+        .map(|(i, id)| (id.clone(), i as u32))
         .collect();
     let always = cal_index[CALENDAR_24X7];
     let (contracts, contract_ids) = contract_targets(&inputs, calendars, &cal_index, always)?;
@@ -568,7 +566,7 @@ pub fn prepare(
     let last = local_date(&chrono_tz::UTC, as_of) + chrono::Duration::days(400);
     let calendars_vec: Vec<BusinessTime> = cal_ids
         .par_iter()
-        .map(|id| match calendars.get(*id) {
+        .map(|id| match calendars.get(id) {
             Some(c) => BusinessTime::new(c, first, last),
             None => BusinessTime::always(),
         })
@@ -597,9 +595,6 @@ pub fn prepare(
         reopen_window: goals.fcr.reopen_window_days * 86_400,
     })
 }
-
-static CALENDAR_24X7_STRING: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(|| CALENDAR_24X7.to_string());
 
 /// Stage 2: every ticket's clocks, in parallel; results in ticket order.
 pub fn compute(p: &Prepared) -> Vec<TicketOut> {
