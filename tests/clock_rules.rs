@@ -887,3 +887,23 @@ fn assignee_at_the_first_solve() {
     case.events = vec![status("2026-07-01T01:00:00Z", "solved")];
     assert_eq!(case.run().facts.assignee_at_first_solve, 9);
 }
+
+#[test]
+fn last_status_event_wins_over_the_export_and_is_flagged() {
+    // Edge rule 4: the export says `open`, the events end in `solved`: the events win (done,
+    // final solve at 01:00), and the disagreement is flagged for data_quality.
+    let tg = calendar_targets(P2, 60, 600, 240);
+    let mut case = Case::new("2026-07-01T00:00:00Z", P2, tg, "2026-07-02T00:00:00Z");
+    case.export_status = Status::Open;
+    case.events = vec![
+        reply("2026-07-01T00:10:00Z"),
+        status("2026-07-01T01:00:00Z", "solved"),
+    ];
+    let out = case.run();
+    assert_eq!(out.facts.status_at_as_of, Status::Solved);
+    assert_eq!(out.facts.final_solved_at, Some(t("2026-07-01T01:00:00Z")));
+    assert!(out.facts.export_status_differs);
+    assert!(!out.facts.no_events);
+    case.export_status = Status::Solved;
+    assert!(!case.run().facts.export_status_differs);
+}
