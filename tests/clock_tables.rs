@@ -41,16 +41,7 @@ fn run_tables() -> (tempfile::TempDir, std::path::PathBuf) {
     events.push_str("T4,2025-12-20T11:00:00+09:00,status,E1,solved\n");
     std::fs::write(data.join("ticket_events.csv"), events).unwrap();
     let out = t.path().join("out");
-    let o = slareview(&[
-        "run",
-        "--data",
-        data.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--as-of",
-        "2026-08-02T00:00:00+09:00",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "run failed: {}", stderr(&o));
+    let o = run_ok(&data, &out, &["--as-of", "2026-08-02T00:00:00+09:00"]);
     assert!(stdout(&o).contains("tables:"), "{}", stdout(&o));
     (t, out.join("tables"))
 }
@@ -197,9 +188,7 @@ fn parquet_and_csv_hold_the_same_rows() {
 fn sample_data_clocks_cover_every_ticket() {
     let t = tempfile::tempdir().unwrap();
     let out = t.path().join("out");
-    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/sample_data");
-    let o = slareview(&["run", "--data", sample, "--out", out.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    run_ok(sample_data(), &out, &[]);
     let lake_tickets = manifest(&out.join("lake"))["files"]
         .as_array()
         .unwrap()

@@ -103,9 +103,8 @@ fn slareview_recover(lake: &std::path::Path) {
 fn run_on_sample_data_writes_lake_manifest_rejects_and_summary() {
     let t = tmp();
     let out = t.path().join("out");
-    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/sample_data");
-    let o = slareview(&["run", "--data", sample, "--out", out.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let sample = sample_data();
+    let o = run_ok(sample, &out, &[]);
     let lake = out.join("lake");
     let counts = reconciled_counts(&lake);
     let (read, accepted, _) = counts["tickets.csv"];
@@ -135,8 +134,7 @@ fn run_on_sample_data_writes_lake_manifest_rejects_and_summary() {
         assert!(s.contains(want), "{s}");
     }
     // Two runs, same document.
-    let o = slareview(&["run", "--data", sample, "--out", out.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0));
+    run_ok(sample, &out, &[]);
     assert_eq!(std::fs::read_to_string(&summary).unwrap(), html);
 }
 
@@ -148,16 +146,7 @@ fn subject_markup_is_escaped_in_the_summary() {
     let contracts = CONTRACTS.replace("Acme Korea", "<script>alert(1)</script>");
     std::fs::write(data.join("contracts.csv"), contracts).unwrap();
     let out = t.path().join("out");
-    let o = slareview(&[
-        "run",
-        "--data",
-        data.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--period",
-        "2026Q3",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    run_ok(&data, &out, &["--period", "2026Q3"]);
     let html = std::fs::read_to_string(out.join("summary_2026Q3.html")).unwrap();
     assert!(!html.contains("<script>alert(1)</script>"));
     assert!(html.contains("&lt;script&gt;"));

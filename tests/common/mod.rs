@@ -124,6 +124,26 @@ pub fn ingest_ok(data: &Path, lake: &Path, extra: &[&str]) -> Output {
     o
 }
 
+/// Runs `slareview run` on `data` into `out`, asserting success.
+pub fn run_ok(data: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "run",
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let o = slareview(&args);
+    assert_eq!(o.status.code(), Some(0), "run failed: {}", stderr(&o));
+    o
+}
+
+/// The bundled sample data folder.
+pub fn sample_data() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/sample_data"))
+}
+
 /// Ingests `data` into `lake`, asserting it could not run (exit 2); returns stderr.
 pub fn ingest_fails(data: &Path, lake: &Path) -> String {
     let o = slareview(&[
