@@ -65,6 +65,7 @@ impl ClockInputs {
 
 /// A contract as the clocks need it.
 struct ContractRef {
+    id: String,
     customer: String,
     start: i32,
     end: i32,
@@ -88,7 +89,6 @@ pub struct Prepared {
     offsets: Vec<usize>,
     events: Vec<Event>,
     contracts: Vec<ContractRef>,
-    contract_ids: Vec<String>,
     engineers: Vec<String>,
     periods: Vec<String>,
     calendars: Vec<BusinessTime>,
@@ -136,8 +136,8 @@ fn strs(ca: &StringChunked) -> Vec<Option<&str>> {
     ca.iter().collect()
 }
 
-/// A datetime column as whole UTC seconds.
-fn secs_col(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i64>>> {
+/// A datetime column as its physical UTC milliseconds (Int64).
+fn utc_millis(df: &DataFrame, name: &str) -> PolarsResult<Series> {
     let s = df
         .column(name)?
         .as_materialized_series()
@@ -145,8 +145,12 @@ fn secs_col(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i64>>> {
             TimeUnit::Milliseconds,
             Some(TimeZone::UTC),
         ))?;
-    let phys = s.to_physical_repr();
-    Ok(phys
+    Ok(s.to_physical_repr().into_owned())
+}
+
+/// A datetime column as whole UTC seconds.
+fn secs_col(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i64>>> {
+    Ok(utc_millis(df, name)?
         .i64()?
         .iter()
         .map(|v| v.map(|ms| ms.div_euclid(1000)))
@@ -199,7 +203,7 @@ fn contract_targets(
     calendars: &BTreeMap<String, Calendar>,
     cal_index: &HashMap<String, u32>,
     always: u32,
-) -> Result<(Vec<ContractRef>, Vec<String>), IngestError> {
+) -> Result<Vec<ContractRef>, IngestError> {
     let c = &inputs.contracts;
     let ids = str_col(c, "contract_id")?;
     let customers = str_col(c, "customer_id")?;
@@ -221,7 +225,6 @@ fn contract_targets(
     let t_minutes = t_minutes.i64()?;
 
     let mut out = Vec::with_capacity(c.height());
-    let mut out_ids = Vec::with_capacity(c.height());
     for i in 0..c.height() {
         let id = ids.get(i).unwrap_or_default();
         let cal_id = cal_ids.get(i).unwrap_or(CALENDAR_24X7);
@@ -259,14 +262,14 @@ fn contract_targets(
             }
         }
         out.push(ContractRef {
+            id: id.to_string(),
             customer: customers.get(i).unwrap_or_default().to_string(),
             start: starts[i].unwrap_or(i32::MAX),
             end: ends[i].unwrap_or(i32::MIN),
             targets,
         });
-        out_ids.push(id.to_string());
     }
-    Ok((out, out_ids))
+    Ok(out)
 }
 
 /// Events of one slice of the events table, decoded.
@@ -308,14 +311,7 @@ fn decode_events(
     as_of: i64,
 ) -> PolarsResult<EventSlice> {
     let tickets = str_col(e, "ticket_id")?;
-    let at = e
-        .column("at")?
-        .as_materialized_series()
-        .cast(&DataType::Datetime(
-            TimeUnit::Milliseconds,
-            Some(TimeZone::UTC),
-        ))?;
-    let at = at.to_physical_repr();
+    let at = utc_millis(e, "at")?;
     let at = at.i64()?;
     let kinds = str_col(e, "kind")?;
     let values = str_col(e, "value")?;
@@ -398,7 +394,7 @@ pub fn prepare(
         .map(|(i, id)| (id.clone(), i as u32))
         .collect();
     let always = cal_index[CALENDAR_24X7];
-    let (contracts, contract_ids) = contract_targets(&inputs, calendars, &cal_index, always)?;
+    let contracts = contract_targets(&inputs, calendars, &cal_index, always)?;
 
     let t = &inputs.tickets;
     // Sequential iteration: `ChunkedArray::get(i)` looks up the chunk on every call.
@@ -442,13 +438,13 @@ pub fn prepare(
             continue;
         }
         min_created = min_created.min(c);
-        let p = priorities[i].and_then(Priority::parse).ok_or_else(|| {
+        let p = priorities[i].and_then(priority_of).ok_or_else(|| {
             bad(format!(
                 "ticket `{}` has no valid priority",
                 ids[i].unwrap_or_default()
             ))
         })?;
-        let st = statuses[i].and_then(Status::parse).ok_or_else(|| {
+        let st = statuses[i].and_then(status_of).ok_or_else(|| {
             bad(format!(
                 "ticket `{}` has no valid status",
                 ids[i].unwrap_or_default()
@@ -586,7 +582,6 @@ pub fn prepare(
         offsets,
         events,
         contracts,
-        contract_ids,
         engineers: engineers.names,
         periods,
         calendars: calendars_vec,
@@ -637,7 +632,7 @@ pub fn tables(p: &Prepared, outs: &[TicketOut]) -> PolarsResult<ClockTables> {
     let row_ids: Vec<Option<&str>> = p.rows.iter().map(|&r| ids[r as usize]).collect();
     let row_customers: Vec<Option<&str>> = p.rows.iter().map(|&r| customers[r as usize]).collect();
     let engineer = |e: u32| (e != NOBODY).then(|| p.engineers[e as usize].as_str());
-    let contract_id = |k: usize| p.contract[k].map(|c| p.contract_ids[c as usize].as_str());
+    let contract_id = |k: usize| p.contract[k].map(|c| p.contracts[c as usize].id.as_str());
     let calendar_id = |c: u32| Some(p.calendars[c as usize].id());
     let clock = |b: bool| Some(if b { "business" } else { "calendar" });
 
