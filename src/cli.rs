@@ -54,8 +54,13 @@ pub enum Command {
         #[arg(long, default_value = "out")]
         out: PathBuf,
         /// Reporting quarter, e.g. 2026Q3. Default: the last quarter that ended by as_of.
+        /// Metric tables cover it and the three quarters before it.
         #[arg(long)]
         period: Option<String>,
+        /// Folder of metric queries: one `.sql` file, one table in <out>/tables. Default: the
+        /// bundled `queries/` of this project.
+        #[arg(long, value_name = "DIR")]
+        queries: Option<PathBuf>,
         #[command(flatten)]
         read: ReadArgs,
     },
@@ -133,8 +138,19 @@ pub fn execute(cli: Cli) -> Result<u8> {
             data,
             out,
             period,
+            queries,
             read,
-        } => run(&data, &out, period.as_deref(), &read, &print_counts),
+        } => {
+            let queries = queries.unwrap_or_else(bundled_queries);
+            run(
+                &data,
+                &out,
+                period.as_deref(),
+                &queries,
+                &read,
+                &print_counts,
+            )
+        }
         Command::Ingest { data, lake, read } => {
             let opts = read.options(&data)?;
             let (_, manifest) = ingest::ingest_to_lake(&opts, &lake)?;
@@ -204,10 +220,16 @@ fn eprint_counts(m: &ingest::Manifest) {
     eprintln!("as of {}", m.as_of.as_deref().unwrap_or("(no tickets)"));
 }
 
+/// The project's own `queries/` folder.
+pub fn bundled_queries() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("queries")
+}
+
 fn run(
     data: &Path,
     out: &Path,
     period: Option<&str>,
+    queries: &Path,
     read: &ReadArgs,
     print_counts: &dyn Fn(&ingest::Manifest),
 ) -> Result<u8> {
@@ -241,16 +263,34 @@ fn run(
     };
     // The clocks read the lake just written: the validated tables are their only input.
     let tables_dir = out.join("tables");
-    let clock_rows = match ing.as_of {
+    let written = match ing.as_of {
         Some(as_of) => {
             let inputs = crate::clock::ClockInputs::read_lake(&lake)?;
             let prepared = crate::clock::prepare(inputs, &ing.calendars, &ing.goals, as_of)?;
             let outs = crate::clock::compute(&prepared);
             let mut tables = crate::clock::tables(&prepared, &outs)?;
             crate::clock::write_tables(&tables_dir, &mut tables)?;
-            Some(tables.ticket_sla.height())
+            let mut written = vec![
+                ("ticket_sla".to_string(), tables.ticket_sla.height()),
+                ("update_windows".to_string(), tables.update_windows.height()),
+                ("ticket_facts".to_string(), tables.ticket_facts.height()),
+            ];
+            let m = crate::metrics::run(
+                &crate::metrics::Inputs {
+                    lake: &lake,
+                    prepared: &prepared,
+                    clock: &tables,
+                    calendars: &ing.calendars,
+                    goals: &ing.goals,
+                    report: quarter,
+                    queries,
+                },
+                &tables_dir,
+            )?;
+            written.extend(m.tables);
+            written
         }
-        None => None,
+        None => Vec::new(),
     };
     let view = crate::report::summary::build(&ing, &manifest, quarter)?;
     let html = crate::report::summary::render_html(&view)?;
@@ -265,11 +305,23 @@ fn run(
         lake.join("rejects.csv").display(),
         manifest.rows_rejected
     );
-    if let Some(rows) = clock_rows {
+    if !written.is_empty() {
+        let periods: Vec<String> = {
+            let mut q = vec![quarter];
+            for _ in 0..3 {
+                q.push(q.last().unwrap().prev());
+            }
+            q.iter().rev().map(|q| q.label()).collect()
+        };
         println!(
-            "tables:   {} (ticket_sla: {rows} rows; update_windows, ticket_facts)",
-            tables_dir.display()
+            "tables:   {} ({} tables for {})",
+            tables_dir.display(),
+            written.len(),
+            periods.join(", ")
         );
+        for (name, rows) in &written {
+            println!("          {name:<20} {rows:>9} rows");
+        }
     }
     println!("summary:  {}", summary_path.display());
     Ok(0)

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod clock;
 pub mod generate;
 pub mod ingest;
+pub mod metrics;
 pub mod model;
 pub mod period;
 pub mod report;

@@ -64,7 +64,7 @@ impl ClockInputs {
 }
 
 /// A contract as the clocks need it.
-struct ContractRef {
+pub(crate) struct ContractRef {
     id: String,
     customer: String,
     start: i32,
@@ -75,26 +75,26 @@ struct ContractRef {
 /// Everything `compute` needs, out of polars.
 pub struct Prepared {
     pub as_of: i64,
-    tickets: DataFrame,
+    pub(crate) tickets: DataFrame,
     /// Lake rows of tickets that exist at as_of, in lake order.
-    rows: Vec<u32>,
-    created: Vec<i64>,
-    priority: Vec<Priority>,
-    system_down: Vec<bool>,
-    status: Vec<Status>,
-    assignee: Vec<u32>,
-    contract: Vec<Option<u32>>,
-    period: Vec<u16>,
+    pub(crate) rows: Vec<u32>,
+    pub(crate) created: Vec<i64>,
+    pub(crate) priority: Vec<Priority>,
+    pub(crate) system_down: Vec<bool>,
+    pub(crate) status: Vec<Status>,
+    pub(crate) assignee: Vec<u32>,
+    pub(crate) contract: Vec<Option<u32>>,
+    pub(crate) period: Vec<u16>,
     /// Events of ticket `k` (in `rows` order) are `events[offsets[k]..offsets[k + 1]]`.
-    offsets: Vec<usize>,
-    events: Vec<Event>,
-    contracts: Vec<ContractRef>,
-    engineers: Vec<String>,
-    periods: Vec<String>,
-    calendars: Vec<BusinessTime>,
-    always: u32,
-    system_down_target: i64,
-    reopen_window: i64,
+    pub(crate) offsets: Vec<usize>,
+    pub(crate) events: Vec<Event>,
+    pub(crate) contracts: Vec<ContractRef>,
+    pub(crate) engineers: Vec<String>,
+    pub(crate) periods: Vec<String>,
+    pub(crate) calendars: Vec<BusinessTime>,
+    pub(crate) always: u32,
+    pub(crate) system_down_target: i64,
+    pub(crate) reopen_window: i64,
 }
 
 impl Prepared {
@@ -127,12 +127,12 @@ impl Prepared {
     }
 }
 
-fn str_col<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<&'a StringChunked> {
+pub(crate) fn str_col<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<&'a StringChunked> {
     df.column(name)?.str()
 }
 
 /// A text column as a vector, read in one sequential pass.
-fn strs(ca: &StringChunked) -> Vec<Option<&str>> {
+pub(crate) fn strs(ca: &StringChunked) -> Vec<Option<&str>> {
     ca.iter().collect()
 }
 
@@ -149,7 +149,7 @@ fn utc_millis(df: &DataFrame, name: &str) -> PolarsResult<Series> {
 }
 
 /// A datetime column as whole UTC seconds.
-fn secs_col(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i64>>> {
+pub(crate) fn secs_col(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i64>>> {
     Ok(utc_millis(df, name)?
         .i64()?
         .iter()
@@ -158,7 +158,7 @@ fn secs_col(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i64>>> {
 }
 
 /// A date column as days since the epoch.
-fn days_col(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i32>>> {
+pub(crate) fn days_col(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i32>>> {
     let s = df
         .column(name)?
         .as_materialized_series()
@@ -608,7 +608,7 @@ pub struct ClockTables {
     pub ticket_facts: DataFrame,
 }
 
-fn datetime(name: &str, v: Vec<Option<i64>>) -> PolarsResult<Column> {
+pub(crate) fn datetime(name: &str, v: Vec<Option<i64>>) -> PolarsResult<Column> {
     let ms: Vec<Option<i64>> = v.into_iter().map(|s| s.map(|x| x * 1000)).collect();
     Ok(Series::new(name.into(), ms)
         .cast(&DataType::Datetime(
@@ -618,7 +618,7 @@ fn datetime(name: &str, v: Vec<Option<i64>>) -> PolarsResult<Column> {
         .into())
 }
 
-fn strings<'a>(name: &str, v: impl Iterator<Item = Option<&'a str>>) -> Column {
+pub(crate) fn strings<'a>(name: &str, v: impl Iterator<Item = Option<&'a str>>) -> Column {
     StringChunked::from_iter_options(name.into(), v)
         .into_series()
         .into()

@@ -1,0 +1,216 @@
+//! Runs a folder of `.sql` files through polars' SQL context: one file, one output table named
+//! after the file. A query may read any registered table and any other query's table; the
+//! files run in dependency order (a name of another query appearing in the text, outside
+//! comments and string literals, is a dependency), ties in name order, so a user can drop a new
+//! file into `--queries DIR` and get a new table without a rebuild.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use polars::prelude::*;
+use polars::sql::SQLContext;
+
+/// One query file.
+#[derive(Debug, Clone)]
+pub struct Query {
+    pub name: String,
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// The `.sql` files of a folder, checked for usable names.
+pub fn read_folder(dir: &Path) -> Result<Vec<Query>> {
+    let entries = std::fs::read_dir(dir).with_context(|| {
+        format!(
+            "cannot read the queries folder `{}`\nhint: pass --queries with a folder of .sql files, or run from the project folder so the bundled `queries/` is found",
+            dir.display()
+        )
+    })?;
+    let mut out = Vec::new();
+    for e in entries {
+        let path = e?.path();
+        if path.extension().and_then(|x| x.to_str()) != Some("sql") {
+            continue;
+        }
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            || name.starts_with(|c: char| c.is_ascii_digit())
+        {
+            bail!(
+                "`{}`: a query file's name becomes its table's name\nhint: use lower-case letters, digits and `_`, starting with a letter (e.g. `my_table.sql`)",
+                path.display()
+            );
+        }
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read `{}`", path.display()))?;
+        out.push(Query { name, path, text });
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    if out.is_empty() {
+        bail!(
+            "no .sql files in `{}`\nhint: the bundled queries are in the project's `queries/` folder",
+            dir.display()
+        );
+    }
+    Ok(out)
+}
+
+/// The text without comments and string literals, lower-cased: what names are searched in.
+fn code_only(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let b = sql.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'-' && b.get(i + 1) == Some(&b'-') {
+            while i < b.len() && b[i] != b'\n' {
+                i += 1;
+            }
+        } else if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
+            i += 2;
+            while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b'/')) {
+                i += 1;
+            }
+            i += 2;
+            out.push(' ');
+        } else if b[i] == b'\'' {
+            i += 1;
+            while i < b.len() && b[i] != b'\'' {
+                i += 1;
+            }
+            i += 1;
+            out.push(' ');
+        } else {
+            out.push(b[i].to_ascii_lowercase() as char);
+            i += 1;
+        }
+    }
+    out
+}
+
+fn words(code: &str) -> BTreeSet<&str> {
+    code.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// The queries in an order where each runs after the queries it reads.
+pub fn order(queries: &[Query]) -> Result<Vec<usize>> {
+    let names: BTreeMap<&str, usize> = queries
+        .iter()
+        .enumerate()
+        .map(|(i, q)| (q.name.as_str(), i))
+        .collect();
+    let deps: Vec<BTreeSet<usize>> = queries
+        .iter()
+        .map(|q| {
+            let code = code_only(&q.text);
+            words(&code)
+                .into_iter()
+                .filter_map(|w| names.get(w).copied())
+                .filter(|&j| queries[j].name != q.name)
+                .collect()
+        })
+        .collect();
+    let mut done = vec![false; queries.len()];
+    let mut out = Vec::with_capacity(queries.len());
+    while out.len() < queries.len() {
+        // Name order among the ready ones, so the order never depends on the file system.
+        let ready = (0..queries.len()).find(|&i| !done[i] && deps[i].iter().all(|&d| done[d]));
+        match ready {
+            Some(i) => {
+                done[i] = true;
+                out.push(i);
+            }
+            None => {
+                let stuck: Vec<&str> = (0..queries.len())
+                    .filter(|&i| !done[i])
+                    .map(|i| queries[i].name.as_str())
+                    .collect();
+                bail!(
+                    "the queries {} read each other in a circle\nhint: a query can read another query's table only if that one does not read it back",
+                    stuck.join(", ")
+                );
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Runs every query; each result is registered under its name for the queries after it and
+/// handed to `sink` (which writes it). Returns (name, rows) in run order.
+pub fn run_all(
+    ctx: &mut SQLContext,
+    queries: &[Query],
+    sink: &mut dyn FnMut(&str, &mut DataFrame) -> Result<()>,
+) -> Result<Vec<(String, usize)>> {
+    let mut out = Vec::new();
+    for i in order(queries)? {
+        let q = &queries[i];
+        if ctx.get_tables().iter().any(|t| t == &q.name) {
+            bail!(
+                "`{}`: its name `{}` is already a table (an input or a built-in table)\nhint: rename the file",
+                q.path.display(),
+                q.name
+            );
+        }
+        let sql = q.text.trim().trim_end_matches(';');
+        let mut df = ctx.execute(sql).and_then(|lf| lf.collect()).map_err(|e| {
+            anyhow::anyhow!(
+                "query `{}` failed: {e}\nhint: the tables it can read are: {}",
+                q.path.display(),
+                {
+                    let mut t = ctx.get_tables();
+                    t.sort();
+                    t.join(", ")
+                }
+            )
+        })?;
+        sink(&q.name, &mut df)?;
+        out.push((q.name.clone(), df.height()));
+        ctx.register(&q.name, df.lazy());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(name: &str, text: &str) -> Query {
+        Query {
+            name: name.into(),
+            path: PathBuf::from(format!("{name}.sql")),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn dependencies_come_first_and_comments_do_not_count() {
+        let qs = vec![
+            q("a_summary", "-- reads csat\nselect * from csat_rows"),
+            q("csat_rows", "select * from surveys -- not a_summary"),
+            q("z", "select 'a_summary' as x /* a_summary */ from surveys"),
+        ];
+        let order: Vec<&str> = order(&qs)
+            .unwrap()
+            .into_iter()
+            .map(|i| qs[i].name.as_str())
+            .collect();
+        assert_eq!(order, ["csat_rows", "a_summary", "z"]);
+    }
+
+    #[test]
+    fn a_circle_is_an_error_naming_the_queries() {
+        let qs = vec![q("a", "select * from b"), q("b", "select * from a")];
+        let e = order(&qs).unwrap_err().to_string();
+        assert!(e.contains("a, b"), "{e}");
+    }
+}
