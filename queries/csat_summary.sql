@@ -17,13 +17,18 @@ with surveys_in as (
     join periods p on c.period = p.period
 ),
 
-solved_tickets as (
-    select distinct m.period, m.ticket_id, f.customer_id, f.priority,
-        f.assignee_at_first_solve as engineer_id
+solved_once as (
+    select distinct m.period, m.ticket_id
     from ticket_moments m
     join periods p on m.period = p.period
-    join ticket_facts f on m.ticket_id = f.ticket_id
     where m.kind = 'solve'
+),
+
+solved_tickets as (
+    select s.period, s.ticket_id, f.customer_id, f.priority,
+        f.assignee_at_first_solve as engineer_id
+    from solved_once s
+    join ticket_facts f on s.ticket_id = f.ticket_id
 ),
 
 responses as (
@@ -59,7 +64,8 @@ counted as (
 ),
 
 solved_counts as (
-    select period, dimension, key, count(distinct ticket_id) as solved_tickets
+    -- solved_tickets holds each ticket once per period, so a count is a distinct count.
+    select period, dimension, key, count(*) as solved_tickets
     from solved
     group by period, dimension, key
 ),

@@ -23,52 +23,57 @@ with rejected as (
     from rejects
 ),
 
+ticket_findings as (
+    -- One pass over the tickets for the three ticket-level findings.
+    select f.*, t.source_line, t.status as export_status, t.created_at_date
+    from ticket_facts f
+    join tickets t on f.ticket_id = t.ticket_id
+    where f.contract_id is null or f.no_events or f.export_status_differs
+),
+
 outside_contract as (
     select
         'ticket_outside_contract' as check,
-        f.period,
+        period,
         'tickets' as file,
-        t.source_line as line,
+        source_line as line,
         'customer_id' as column_name,
-        f.ticket_id,
+        ticket_id,
         cast(null as varchar) as item_id,
-        'customer ' || f.customer_id || ' has no contract covering '
-            || cast(t.created_at_date as varchar) as detail
-    from ticket_facts f
-    join tickets t on f.ticket_id = t.ticket_id
-    where f.contract_id is null
+        'customer ' || customer_id || ' has no contract covering '
+            || cast(created_at_date as varchar) as detail
+    from ticket_findings
+    where contract_id is null
 ),
 
 without_events as (
     select
         'ticket_without_events' as check,
-        f.period,
+        period,
         'tickets' as file,
-        t.source_line as line,
+        source_line as line,
         'status' as column_name,
-        f.ticket_id,
+        ticket_id,
         cast(null as varchar) as item_id,
-        'no events: measured from created_at with the exported status `' || t.status || '`'
+        'no events: measured from created_at with the exported status `' || export_status || '`'
             as detail
-    from ticket_facts f
-    join tickets t on f.ticket_id = t.ticket_id
-    where f.no_events
+    from ticket_findings
+    where no_events
 ),
 
 status_differs as (
     select
         'export_status_differs' as check,
-        f.period,
+        period,
         'tickets' as file,
-        t.source_line as line,
+        source_line as line,
         'status' as column_name,
-        f.ticket_id,
+        ticket_id,
         cast(null as varchar) as item_id,
-        'exported status `' || t.status || '`, but the last status event says `'
-            || f.status_at_as_of || '`; the events are used' as detail
-    from ticket_facts f
-    join tickets t on f.ticket_id = t.ticket_id
-    where f.export_status_differs
+        'exported status `' || export_status || '`, but the last status event says `'
+            || status_at_as_of || '`; the events are used' as detail
+    from ticket_findings
+    where export_status_differs
 ),
 
 tickets_later as (

@@ -7,6 +7,7 @@
 //! write) moves back. Nothing in the lake carries a wall-clock time, so the same inputs give the
 //! same bytes (idempotent ingest).
 
+use std::borrow::Cow;
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -76,46 +77,54 @@ pub fn write_parquet(df: &mut DataFrame, path: &Path) -> Result<(), IngestError>
 /// CSV for people and spreadsheets: a text cell starting with `=`, `+`, `-` or `@` gets a
 /// leading `'` so that a spreadsheet shows it instead of running it.
 pub fn write_csv(df: &DataFrame, path: &Path) -> Result<(), IngestError> {
-    let mut w = csv::Writer::from_path(path).map_err(|e| IngestError::Io {
-        path: path.to_path_buf(),
-        source: e.into(),
-    })?;
-    let csv_err = |e: csv::Error| IngestError::Io {
-        path: path.to_path_buf(),
-        source: e.into(),
-    };
-    w.write_record(df.get_column_names().iter().map(|s| s.as_str()))
-        .map_err(csv_err)?;
-    let cols: Vec<Series> = df
+    // Text columns are defused first; then polars' own (parallel) CSV writer does the rest.
+    let columns: Vec<Column> = df
         .columns()
         .iter()
-        .map(|c| c.as_materialized_series().cast(&DataType::String))
+        .map(|c| -> PolarsResult<Column> {
+            Ok(match c.dtype() {
+                DataType::String => {
+                    let ca = c.as_materialized_series().str()?.clone();
+                    let needs = ca
+                        .iter()
+                        .flatten()
+                        .any(|v| matches!(defuse(v), Cow::Owned(_)));
+                    if needs {
+                        StringChunked::from_iter_options(
+                            c.name().clone(),
+                            ca.iter().map(|o| o.map(defuse)),
+                        )
+                        .into_series()
+                        .into()
+                    } else {
+                        c.clone()
+                    }
+                }
+                _ => c.clone(),
+            })
+        })
         .collect::<PolarsResult<_>>()?;
-    let strs: Vec<&StringChunked> = cols.iter().map(|s| s.str()).collect::<PolarsResult<_>>()?;
-    let mut record: Vec<String> = Vec::with_capacity(strs.len());
-    for row in 0..df.height() {
-        record.clear();
-        for s in &strs {
-            record.push(s.get(row).map(defuse_cell).unwrap_or_default());
-        }
-        w.write_record(&record).map_err(csv_err)?;
-    }
-    w.flush().map_err(io(path))?;
+    let mut out = DataFrame::new_infer_height(columns)?;
+    let mut file = File::create(path).map_err(io(path))?;
+    CsvWriter::new(&mut file)
+        .include_header(true)
+        .finish(&mut out)?;
+    file.flush().map_err(io(path))?;
     Ok(())
 }
 
 /// A cell a spreadsheet would read as a formula is prefixed with `'`.
 pub fn defuse_cell(s: &str) -> String {
+    defuse(s).into_owned()
+}
+
+fn defuse(s: &str) -> Cow<'_, str> {
     match s.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => {
-            // A plain negative number is data, not a formula.
-            if s.parse::<f64>().is_ok() {
-                s.to_string()
-            } else {
-                format!("'{s}")
-            }
+        // A plain negative number is data, not a formula.
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') if s.parse::<f64>().is_err() => {
+            Cow::Owned(format!("'{s}"))
         }
-        _ => s.to_string(),
+        _ => Cow::Borrowed(s),
     }
 }
 

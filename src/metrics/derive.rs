@@ -56,6 +56,19 @@ pub fn spans(report: Quarter, tz: &Tz, as_of: i64) -> Vec<Span> {
     qs.into_iter().map(|q| Span::new(q, as_of_day)).collect()
 }
 
+/// A text column from a small dictionary and one index per row (a gather, not a string per
+/// row).
+fn gather(
+    name: &str,
+    dict: &[Option<&str>],
+    idx: impl Iterator<Item = u32>,
+) -> PolarsResult<Column> {
+    let dict = StringChunked::from_iter_options(name.into(), dict.iter().copied()).into_series();
+    let idx: Vec<IdxSize> = idx.map(|i| i as IdxSize).collect();
+    let idx = IdxCa::from_vec("".into(), idx);
+    Ok(dict.take(&idx)?.into())
+}
+
 fn date_col(name: &str, days: Vec<Option<i32>>) -> PolarsResult<Column> {
     Ok(Series::new(name.into(), days).cast(&DataType::Date)?.into())
 }
@@ -189,6 +202,7 @@ pub struct Derived {
 /// replay of every ticket (in parallel; the merge is a sum, so the order of work cannot change
 /// a figure).
 pub fn replay(p: &Prepared, spans: &[Span], tz: &Tz) -> PolarsResult<Derived> {
+    let t0 = std::time::Instant::now();
     let days = Days::new(spans, tz);
     let n_days = days.len();
     let as_of = p.as_of;
@@ -290,6 +304,7 @@ pub fn replay(p: &Prepared, spans: &[Span], tz: &Tz) -> PolarsResult<Derived> {
             acc
         })
         .collect();
+    tracing::debug!("replay: timelines {:.2?}", t0.elapsed());
     let mut acc = Acc::default();
     for part in parts {
         acc.cells.extend(part.cells);
@@ -303,30 +318,38 @@ pub fn replay(p: &Prepared, spans: &[Span], tz: &Tz) -> PolarsResult<Derived> {
 
     // backlog_daily: running sums of the deltas; a row per day and combination with anything
     // to show, sorted so the file is the same whatever the thread count.
-    let mut keys: Vec<Key> = acc.cells.iter().map(|c| c.0).collect();
-    keys.par_sort_unstable();
-    keys.dedup();
-    keys.sort_by(|a, b| {
-        (a.0, customer_names[a.1 as usize], engineer(a.2)).cmp(&(
-            b.0,
-            customer_names[b.1 as usize],
-            engineer(b.2),
-        ))
-    });
-    let rank: FxHashMap<Key, u32> = keys
-        .iter()
-        .enumerate()
-        .map(|(i, k)| (*k, i as u32))
-        .collect();
-    let mut cells: Vec<(u32, u32, DayCounts)> = acc
+    // Keys packed into one integer that sorts as (priority, customer id, engineer id with
+    // unassigned first): no string comparison or hashing per cell.
+    let mut by_name: Vec<u32> = (0..customer_names.len() as u32).collect();
+    by_name.sort_by_key(|&c| customer_names[c as usize]);
+    let mut rank_c = vec![0u32; customer_names.len()];
+    for (r, &c) in by_name.iter().enumerate() {
+        rank_c[c as usize] = r as u32;
+    }
+    let mut eng_by_name: Vec<u32> = (0..p.engineers.len() as u32).collect();
+    eng_by_name.sort_by_key(|&e| p.engineers[e as usize].as_str());
+    // Rank 0 is unassigned.
+    let mut rank_e = vec![0u32; p.engineers.len()];
+    for (r, &e) in eng_by_name.iter().enumerate() {
+        rank_e[e as usize] = r as u32 + 1;
+    }
+    let pack = |k: Key| -> u64 {
+        let e = if k.2 == NOBODY {
+            0
+        } else {
+            rank_e[k.2 as usize]
+        };
+        ((k.0 as u64) << 48) | ((rank_c[k.1 as usize] as u64) << 24) | e as u64
+    };
+    let mut cells: Vec<(u64, u32, DayCounts)> = acc
         .cells
-        .into_iter()
-        .map(|(k, d, c)| (rank[&k], d, c))
+        .into_par_iter()
+        .map(|(k, d, c)| (pack(k), d, c))
         .collect();
-    cells.par_sort_by_key(|c| (c.0, c.1));
+    cells.par_sort_unstable_by_key(|c| (c.0, c.1));
     struct Row {
-        day: usize,
-        key: usize,
+        day: u32,
+        key: u64,
         active: i32,
         paused: i32,
         c: DayCounts,
@@ -353,8 +376,8 @@ pub fn replay(p: &Prepared, spans: &[Span], tz: &Tz) -> PolarsResult<Derived> {
             paused += c.paused_delta;
             if active != 0 || paused != 0 || c.inflow != 0 || c.outflow != 0 || c.reopens != 0 {
                 rows.push(Row {
-                    day: d,
-                    key: key as usize,
+                    day: d as u32,
+                    key,
                     active,
                     paused,
                     c,
@@ -375,87 +398,105 @@ pub fn replay(p: &Prepared, spans: &[Span], tz: &Tz) -> PolarsResult<Derived> {
             i += 1;
         }
     }
-    rows.sort_by_key(|r| (r.day, r.key));
-    let period_of_day = |d: usize| Quarter::containing(days.date(d)).label();
-    let day_period: Vec<String> = (0..n_days).map(period_of_day).collect();
+    tracing::debug!("replay: backlog rows {:.2?}", t0.elapsed());
+    rows.par_sort_unstable_by_key(|r| (r.day, r.key));
+    let priorities = ["P1", "P2", "P3", "P4"].map(Some);
+    let customers_sorted: Vec<Option<&str>> = by_name
+        .iter()
+        .map(|&c| Some(customer_names[c as usize]))
+        .collect();
+    let engineers_sorted: Vec<Option<&str>> = std::iter::once(None)
+        .chain(
+            eng_by_name
+                .iter()
+                .map(|&e| Some(p.engineers[e as usize].as_str())),
+        )
+        .collect();
+    let day_periods: Vec<String> = (0..n_days)
+        .map(|d| Quarter::containing(days.date(d)).label())
+        .collect();
+    let day_periods: Vec<Option<&str>> = day_periods.iter().map(|s| Some(s.as_str())).collect();
+    let ints = |name: &str, f: &dyn Fn(&Row) -> i32| -> Column {
+        Series::new(
+            name.into(),
+            rows.iter().map(|r| f(r) as i64).collect::<Vec<_>>(),
+        )
+        .into()
+    };
     let backlog_daily = DataFrame::new_infer_height(vec![
         date_col(
             "date",
             rows.iter()
-                .map(|r| Some(days_from_epoch(days.date(r.day))))
+                .map(|r| Some(days_from_epoch(days.date(r.day as usize))))
                 .collect(),
         )?,
-        strings(
+        gather(
             "priority",
-            rows.iter().map(|r| Some(keys[r.key].0.as_str())),
-        ),
-        strings(
+            &priorities,
+            rows.iter().map(|r| (r.key >> 48) as u32),
+        )?,
+        gather(
             "customer_id",
-            rows.iter()
-                .map(|r| Some(customer_names[keys[r.key].1 as usize])),
-        ),
-        strings("engineer_id", rows.iter().map(|r| engineer(keys[r.key].2))),
-        Series::new(
-            "backlog".into(),
-            rows.iter()
-                .map(|r| (r.active + r.paused) as i64)
-                .collect::<Vec<_>>(),
-        )
-        .into(),
-        Series::new(
-            "active".into(),
-            rows.iter().map(|r| r.active as i64).collect::<Vec<_>>(),
-        )
-        .into(),
-        Series::new(
-            "paused".into(),
-            rows.iter().map(|r| r.paused as i64).collect::<Vec<_>>(),
-        )
-        .into(),
-        Series::new(
-            "inflow".into(),
-            rows.iter().map(|r| r.c.inflow as i64).collect::<Vec<_>>(),
-        )
-        .into(),
-        Series::new(
-            "outflow".into(),
-            rows.iter().map(|r| r.c.outflow as i64).collect::<Vec<_>>(),
-        )
-        .into(),
-        Series::new(
-            "reopens".into(),
-            rows.iter().map(|r| r.c.reopens as i64).collect::<Vec<_>>(),
-        )
-        .into(),
-        strings(
-            "period",
-            rows.iter().map(|r| Some(day_period[r.day].as_str())),
-        ),
+            &customers_sorted,
+            rows.iter().map(|r| ((r.key >> 24) & 0xFF_FFFF) as u32),
+        )?,
+        gather(
+            "engineer_id",
+            &engineers_sorted,
+            rows.iter().map(|r| (r.key & 0xFF_FFFF) as u32),
+        )?,
+        ints("backlog", &|r| r.active + r.paused),
+        ints("active", &|r| r.active),
+        ints("paused", &|r| r.paused),
+        ints("inflow", &|r| r.c.inflow),
+        ints("outflow", &|r| r.c.outflow),
+        ints("reopens", &|r| r.c.reopens),
+        gather("period", &day_periods, rows.iter().map(|r| r.day))?,
     ])?;
+    drop(rows);
 
+    tracing::debug!("replay: backlog frame {:.2?}", t0.elapsed());
     // ticket_moments, in ticket order then time.
     let mut moments = acc.moments;
     moments.sort_by_key(|(k, m)| (*k, m.at, m.kind as u8));
-    let m_dates: Vec<NaiveDate> = moments.iter().map(|(_, m)| local_date(tz, m.at)).collect();
-    let m_periods: Vec<String> = m_dates
-        .iter()
-        .map(|d| Quarter::containing(*d).label())
+    // Local dates through the day table where it covers the instant (no zone lookup per row).
+    let m_dates: Vec<NaiveDate> = moments
+        .par_iter()
+        .map(|(_, m)| match days.of(m.at) {
+            Some(d) => days.date(d),
+            None => local_date(tz, m.at),
+        })
         .collect();
+    let mut quarter_labels: Vec<String> = Vec::new();
+    let mut quarter_index: HashMap<Quarter, u32> = HashMap::new();
+    let m_quarters: Vec<u32> = m_dates
+        .iter()
+        .map(|d| {
+            let q = Quarter::containing(*d);
+            *quarter_index.entry(q).or_insert_with(|| {
+                quarter_labels.push(q.label());
+                quarter_labels.len() as u32 - 1
+            })
+        })
+        .collect();
+    let quarter_labels: Vec<Option<&str>> =
+        quarter_labels.iter().map(|s| Some(s.as_str())).collect();
+    let kinds = ["solve", "reopen", "system_down_over_goal"].map(Some);
+    let customers_by_index: Vec<Option<&str>> = customer_names.iter().map(|c| Some(*c)).collect();
     let ticket_moments = DataFrame::new_infer_height(vec![
         strings("ticket_id", moments.iter().map(|(k, _)| ticket_id(*k))),
-        strings(
+        gather(
             "customer_id",
-            moments
-                .iter()
-                .map(|(k, _)| Some(customer_names[customer[*k as usize] as usize])),
-        ),
-        strings("kind", moments.iter().map(|(_, m)| Some(m.kind.as_str()))),
+            &customers_by_index,
+            moments.iter().map(|(k, _)| customer[*k as usize]),
+        )?,
+        gather("kind", &kinds, moments.iter().map(|(_, m)| m.kind as u32))?,
         datetime("at", moments.iter().map(|(_, m)| Some(m.at)).collect())?,
         date_col(
             "date",
             m_dates.iter().map(|d| Some(days_from_epoch(*d))).collect(),
         )?,
-        strings("period", m_periods.iter().map(|s| Some(s.as_str()))),
+        gather("period", &quarter_labels, m_quarters.into_iter())?,
         strings(
             "priority",
             moments.iter().map(|(_, m)| Some(m.priority.as_str())),
@@ -466,6 +507,7 @@ pub fn replay(p: &Prepared, spans: &[Span], tz: &Tz) -> PolarsResult<Derived> {
         ),
     ])?;
 
+    tracing::debug!("replay: moments frame {:.2?}", t0.elapsed());
     // open_at_period_end
     let mut open = acc.open;
     open.sort_by_key(|o| (o.0, o.1));

@@ -59,23 +59,29 @@ pub struct Written {
     pub queries_secs: f64,
 }
 
-fn read_lake_table(lake: &Path, name: &str) -> Result<Option<DataFrame>> {
+/// A lake table as a lazy scan: a query that does not read it costs nothing, and one that
+/// filters it reads only what it needs.
+fn scan_lake_table(lake: &Path, name: &str) -> Result<Option<LazyFrame>> {
     let path = lake.join(format!("{name}.parquet"));
     if !path.exists() {
         return Ok(None);
     }
-    let file = std::fs::File::open(&path)?;
-    Ok(Some(ParquetReader::new(file).finish()?))
+    let path = PlRefPath::try_from_path(&path)?;
+    Ok(Some(LazyFrame::scan_parquet(
+        path,
+        ScanArgsParquet::default(),
+    )?))
 }
 
 /// A lake table with `x_date` and `x_period` beside every timestamp column `x`. Lazy: a column
 /// no query reads is never computed.
-fn with_local_dates(df: DataFrame, tz: &Tz) -> LazyFrame {
+fn with_local_dates(mut lf: LazyFrame, tz: &Tz) -> Result<LazyFrame> {
     let zone = TimeZone::from_chrono(tz);
     let mut extra = Vec::new();
-    for c in df.columns() {
-        if let DataType::Datetime(_, _) = c.dtype() {
-            let name = c.name().as_str();
+    let schema = lf.collect_schema()?;
+    for (name, dtype) in schema.iter() {
+        if let DataType::Datetime(_, _) = dtype {
+            let name = name.as_str();
             let local = col(name).dt().convert_time_zone(zone.clone());
             extra.push(local.clone().dt().date().alias(format!("{name}_date")));
             extra.push(
@@ -92,7 +98,7 @@ fn with_local_dates(df: DataFrame, tz: &Tz) -> LazyFrame {
             );
         }
     }
-    df.lazy().with_columns(extra)
+    Ok(lf.with_columns(extra))
 }
 
 /// Derives the Rust tables, runs every query of `inputs.queries`, and writes each table to
@@ -104,21 +110,34 @@ pub fn run(inputs: &Inputs, out: &Path) -> Result<Written> {
     let queries = sql::read_folder(inputs.queries)?;
     let spans = derive::spans(inputs.report, &tz, p.as_of);
 
-    let lake: Vec<(&str, Option<DataFrame>)> = LAKE_TABLES
+    let lake: Vec<(&str, Option<LazyFrame>)> = LAKE_TABLES
         .iter()
-        .map(|&n| Ok((n, read_lake_table(inputs.lake, n)?)))
+        .map(|&n| Ok((n, scan_lake_table(inputs.lake, n)?)))
         .collect::<Result<_>>()?;
-    let lake_df = |n: &str| {
-        lake.iter()
+    // The two small tables the Rust side needs whole.
+    let eager = |n: &str| -> Result<Option<DataFrame>> {
+        match lake
+            .iter()
             .find(|(m, _)| *m == n)
-            .and_then(|(_, d)| d.as_ref())
+            .and_then(|(_, d)| d.clone())
+        {
+            Some(lf) => Ok(Some(lf.collect()?)),
+            None => Ok(None),
+        }
     };
+    let engineers = eager("engineers")?;
+    let kb_articles = eager("kb_articles")?;
 
+    let t = Instant::now();
     let derived = derive::replay(p, &spans, &tz)?;
+    tracing::info!(
+        "replayed every ticket for backlog and moments: {:.2?}",
+        t.elapsed()
+    );
     // Everyone who can be credited with anything: assignees, event actors named by assign
     // events (both in the clock's engineer list) and article authors.
     let mut others: BTreeSet<String> = p.engineers.iter().cloned().collect();
-    if let Some(kb) = lake_df("kb_articles") {
+    if let Some(kb) = &kb_articles {
         for a in kb.column("author_id")?.str()?.iter().flatten() {
             if !a.is_empty() {
                 others.insert(a.to_string());
@@ -126,7 +145,7 @@ pub fn run(inputs: &Inputs, out: &Path) -> Result<Written> {
         }
     }
     let engineer_days = derive::engineer_days(
-        lake_df("engineers"),
+        engineers.as_ref(),
         &others,
         inputs.calendars,
         inputs.goals,
@@ -142,9 +161,9 @@ pub fn run(inputs: &Inputs, out: &Path) -> Result<Written> {
     let derive_secs = started.elapsed().as_secs_f64();
 
     let ctx = SQLContext::new();
-    for (name, df) in &lake {
-        if let Some(df) = df {
-            ctx.register(name, with_local_dates(df.clone(), &tz));
+    for (name, lf) in lake {
+        if let Some(lf) = lf {
+            ctx.register(name, with_local_dates(lf, &tz)?);
         }
     }
     let clock = inputs.clock;
@@ -169,7 +188,9 @@ pub fn run(inputs: &Inputs, out: &Path) -> Result<Written> {
         ("open_at_period_end", derived.open_at_period_end),
         ("engineer_days", engineer_days),
     ] {
+        let t = Instant::now();
         write(name, &mut df)?;
+        tracing::info!("wrote `{name}` ({} rows): {:.2?}", df.height(), t.elapsed());
         written.push((name.to_string(), df.height()));
         ctx.register(name, df.lazy());
     }

@@ -162,6 +162,7 @@ pub fn run_all(
             );
         }
         let sql = q.text.trim().trim_end_matches(';');
+        let started = std::time::Instant::now();
         let mut df = ctx.execute(sql).and_then(|lf| lf.collect()).map_err(|e| {
             anyhow::anyhow!(
                 "query `{}` failed: {e}\nhint: the tables it can read are: {}",
@@ -173,7 +174,14 @@ pub fn run_all(
                 }
             )
         })?;
+        let ran = started.elapsed();
         sink(&q.name, &mut df)?;
+        tracing::info!(
+            "query `{}`: {} rows, ran {ran:.2?}, written {:.2?}",
+            q.name,
+            df.height(),
+            started.elapsed() - ran
+        );
         out.push((q.name.clone(), df.height()));
         ctx.register(&q.name, df.lazy());
     }
