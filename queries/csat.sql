@@ -15,8 +15,7 @@ with responses as (
         s.rating,
         s.source_line
     from surveys s
-    cross join run_info r
-    where s.responded_at <= r.as_of
+    where not s.responded_at_after_as_of
 ),
 
 ranked as (

@@ -87,8 +87,7 @@ tickets_later as (
         cast(null as varchar) as item_id,
         'created after as_of: not counted anywhere' as detail
     from tickets t
-    cross join run_info r
-    where t.created_at > r.as_of
+    where t.created_at_after_as_of
 ),
 
 events_later as (
@@ -102,8 +101,7 @@ events_later as (
         cast(null as varchar) as item_id,
         'a `' || e.kind || '` event after as_of: ignored' as detail
     from ticket_events e
-    cross join run_info r
-    where e.at > r.as_of
+    where e.at_after_as_of
 ),
 
 surveys_later as (
@@ -117,8 +115,7 @@ surveys_later as (
         s.survey_id as item_id,
         'responded after as_of: not counted' as detail
     from surveys s
-    cross join run_info r
-    where s.responded_at > r.as_of
+    where s.responded_at_after_as_of
 ),
 
 replaced as (
@@ -133,8 +130,7 @@ replaced as (
         'replaced by the later survey ' || c.survey_id || ' of the same ticket' as detail
     from surveys s
     join csat c on s.ticket_id = c.ticket_id
-    cross join run_info r
-    where s.survey_id <> c.survey_id and s.responded_at <= r.as_of
+    where s.survey_id <> c.survey_id and not s.responded_at_after_as_of
 ),
 
 unknown_engineers as (

@@ -51,10 +51,9 @@ system_down as (
 kb as (
     select k.author_id as engineer_id, k.published_at_period as period, count(*) as kb_articles
     from kb_articles k
-    cross join run_info i
     left join roster r on k.author_id = r.engineer_id
     where k.author_id is not null
-        and k.published_at <= i.as_of
+        and not k.published_at_after_as_of
         and (r.active_from is null or k.published_at_date >= r.active_from)
         and (r.active_to is null or k.published_at_date <= r.active_to)
     group by k.author_id, k.published_at_period

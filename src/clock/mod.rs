@@ -867,7 +867,10 @@ pub fn write_tables(dir: &Path, t: &mut ClockTables) -> Result<(), IngestError> 
 
 /// One table as Parquet and CSV.
 pub fn write_table(dir: &Path, name: &str, df: &mut DataFrame) -> Result<(), IngestError> {
+    let t = std::time::Instant::now();
     write_parquet(df, &dir.join(format!("{name}.parquet")))?;
+    tracing::debug!("`{name}`: parquet {:.2?}", t.elapsed());
+    let t = std::time::Instant::now();
     let formatted = df
         .clone()
         .lazy()
@@ -884,5 +887,7 @@ pub fn write_table(dir: &Path, name: &str, df: &mut DataFrame) -> Result<(), Ing
                 .collect::<Vec<_>>(),
         )
         .collect()?;
-    write_csv(&formatted, &dir.join(format!("{name}.csv")))
+    write_csv(&formatted, &dir.join(format!("{name}.csv")))?;
+    tracing::debug!("`{name}`: csv {:.2?}", t.elapsed());
+    Ok(())
 }

@@ -354,49 +354,75 @@ pub fn replay(p: &Prepared, spans: &[Span], tz: &Tz) -> PolarsResult<Derived> {
         paused: i32,
         c: DayCounts,
     }
-    let mut rows: Vec<Row> = Vec::new();
-    let mut i = 0;
-    while i < cells.len() {
-        let key = cells[i].0;
-        let (mut active, mut paused) = (0i32, 0i32);
-        let mut d = cells[i].1 as usize;
-        // Walk this key's days from its first change while anything is open or changes remain.
-        while d < n_days {
-            let mut c = DayCounts::default();
-            while i < cells.len() && cells[i].0 == key && cells[i].1 as usize == d {
-                let x = cells[i].2;
-                c.active_delta += x.active_delta;
-                c.paused_delta += x.paused_delta;
-                c.inflow += x.inflow;
-                c.outflow += x.outflow;
-                c.reopens += x.reopens;
+    // Each key's days are walked on their own, so the cells are cut into pieces at key
+    // boundaries and walked in parallel.
+    let pieces = rayon::current_num_threads() * 4;
+    let mut cuts = vec![0usize];
+    for j in 1..pieces {
+        let mut at = (cells.len() * j / pieces).max(*cuts.last().unwrap());
+        while at > 0 && at < cells.len() && cells[at].0 == cells[at - 1].0 {
+            at += 1;
+        }
+        cuts.push(at);
+    }
+    cuts.push(cells.len());
+    let walk = |cells: &[(u64, u32, DayCounts)]| -> Vec<Row> {
+        let mut rows = Vec::new();
+        let mut i = 0;
+        while i < cells.len() {
+            let key = cells[i].0;
+            let (mut active, mut paused) = (0i32, 0i32);
+            let mut d = cells[i].1 as usize;
+            // From the key's first change while anything is open or changes remain.
+            while d < n_days {
+                let mut c = DayCounts::default();
+                while i < cells.len() && cells[i].0 == key && cells[i].1 as usize == d {
+                    let x = cells[i].2;
+                    c.active_delta += x.active_delta;
+                    c.paused_delta += x.paused_delta;
+                    c.inflow += x.inflow;
+                    c.outflow += x.outflow;
+                    c.reopens += x.reopens;
+                    i += 1;
+                }
+                active += c.active_delta;
+                paused += c.paused_delta;
+                if active != 0 || paused != 0 || c.inflow != 0 || c.outflow != 0 || c.reopens != 0 {
+                    rows.push(Row {
+                        day: d as u32,
+                        key,
+                        active,
+                        paused,
+                        c,
+                    });
+                }
+                let more = i < cells.len() && cells[i].0 == key;
+                if active == 0 && paused == 0 {
+                    if !more {
+                        break;
+                    }
+                    d = cells[i].1 as usize;
+                } else {
+                    d += 1;
+                }
+            }
+            // Changes at the end marker (day n_days) close stretches running past the last day.
+            while i < cells.len() && cells[i].0 == key {
                 i += 1;
             }
-            active += c.active_delta;
-            paused += c.paused_delta;
-            if active != 0 || paused != 0 || c.inflow != 0 || c.outflow != 0 || c.reopens != 0 {
-                rows.push(Row {
-                    day: d as u32,
-                    key,
-                    active,
-                    paused,
-                    c,
-                });
-            }
-            let more = i < cells.len() && cells[i].0 == key;
-            if active == 0 && paused == 0 {
-                if !more {
-                    break;
-                }
-                d = cells[i].1 as usize;
-            } else {
-                d += 1;
-            }
         }
-        // Changes at the end marker (day n_days) close stretches that run past the last day.
-        while i < cells.len() && cells[i].0 == key {
-            i += 1;
-        }
+        rows
+    };
+    let parts: Vec<Vec<Row>> = cuts
+        .windows(2)
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|w| walk(&cells[w[0]..w[1]]))
+        .collect();
+    drop(cells);
+    let mut rows: Vec<Row> = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        rows.extend(part);
     }
     tracing::debug!("replay: backlog rows {:.2?}", t0.elapsed());
     rows.par_sort_unstable_by_key(|r| (r.day, r.key));
@@ -416,43 +442,48 @@ pub fn replay(p: &Prepared, spans: &[Span], tz: &Tz) -> PolarsResult<Derived> {
         .map(|d| Quarter::containing(days.date(d)).label())
         .collect();
     let day_periods: Vec<Option<&str>> = day_periods.iter().map(|s| Some(s.as_str())).collect();
-    let ints = |name: &str, f: &dyn Fn(&Row) -> i32| -> Column {
-        Series::new(
+    let first_epoch = days_from_epoch(days.first);
+    let ints = |name: &str, f: &(dyn Fn(&Row) -> i32 + Sync)| -> PolarsResult<Column> {
+        Ok(Series::new(
             name.into(),
             rows.iter().map(|r| f(r) as i64).collect::<Vec<_>>(),
         )
-        .into()
+        .into())
     };
-    let backlog_daily = DataFrame::new_infer_height(vec![
-        date_col(
-            "date",
-            rows.iter()
-                .map(|r| Some(days_from_epoch(days.date(r.day as usize))))
-                .collect(),
-        )?,
-        gather(
-            "priority",
-            &priorities,
-            rows.iter().map(|r| (r.key >> 48) as u32),
-        )?,
-        gather(
-            "customer_id",
-            &customers_sorted,
-            rows.iter().map(|r| ((r.key >> 24) & 0xFF_FFFF) as u32),
-        )?,
-        gather(
-            "engineer_id",
-            &engineers_sorted,
-            rows.iter().map(|r| (r.key & 0xFF_FFFF) as u32),
-        )?,
-        ints("backlog", &|r| r.active + r.paused),
-        ints("active", &|r| r.active),
-        ints("paused", &|r| r.paused),
-        ints("inflow", &|r| r.c.inflow),
-        ints("outflow", &|r| r.c.outflow),
-        ints("reopens", &|r| r.c.reopens),
-        gather("period", &day_periods, rows.iter().map(|r| r.day))?,
-    ])?;
+    let columns: Vec<Column> = (0..11)
+        .into_par_iter()
+        .map(|i| match i {
+            0 => date_col(
+                "date",
+                rows.iter()
+                    .map(|r| Some(first_epoch + r.day as i32))
+                    .collect(),
+            ),
+            1 => gather(
+                "priority",
+                &priorities,
+                rows.iter().map(|r| (r.key >> 48) as u32),
+            ),
+            2 => gather(
+                "customer_id",
+                &customers_sorted,
+                rows.iter().map(|r| ((r.key >> 24) & 0xFF_FFFF) as u32),
+            ),
+            3 => gather(
+                "engineer_id",
+                &engineers_sorted,
+                rows.iter().map(|r| (r.key & 0xFF_FFFF) as u32),
+            ),
+            4 => ints("backlog", &|r| r.active + r.paused),
+            5 => ints("active", &|r| r.active),
+            6 => ints("paused", &|r| r.paused),
+            7 => ints("inflow", &|r| r.c.inflow),
+            8 => ints("outflow", &|r| r.c.outflow),
+            9 => ints("reopens", &|r| r.c.reopens),
+            _ => gather("period", &day_periods, rows.iter().map(|r| r.day)),
+        })
+        .collect::<PolarsResult<_>>()?;
+    let backlog_daily = DataFrame::new_infer_height(columns)?;
     drop(rows);
 
     tracing::debug!("replay: backlog frame {:.2?}", t0.elapsed());

@@ -7,7 +7,7 @@
 //! - the lake: `tickets`, `ticket_events`, `surveys`, `contracts`, `sla_targets`, `engineers`,
 //!   `kb_articles`, `rejects`; every timestamp column `x` also as `x_date` (the local date in the
 //!   reporting zone) and `x_period` (its quarter, e.g. `2026Q3`), because polars' SQL has no
-//!   time-zone conversion;
+//!   time-zone conversion, and `x_after_as_of` (true when `x` is after as_of);
 //! - the clocks: `ticket_sla`, `update_windows`, `ticket_facts`;
 //! - derived: `periods`, `goals`, `run_info`, `backlog_daily`, `ticket_moments`,
 //!   `open_at_period_end`, `engineer_days`.
@@ -73,9 +73,9 @@ fn scan_lake_table(lake: &Path, name: &str) -> Result<Option<LazyFrame>> {
     )?))
 }
 
-/// A lake table with `x_date` and `x_period` beside every timestamp column `x`. Lazy: a column
+/// A lake table with `x_date`, `x_period` and `x_after_as_of` beside every timestamp column `x`. Lazy: a column
 /// no query reads is never computed.
-fn with_local_dates(mut lf: LazyFrame, tz: &Tz) -> Result<LazyFrame> {
+fn with_local_dates(mut lf: LazyFrame, tz: &Tz, as_of: i64) -> Result<LazyFrame> {
     let zone = TimeZone::from_chrono(tz);
     let mut extra = Vec::new();
     let schema = lf.collect_schema()?;
@@ -84,6 +84,16 @@ fn with_local_dates(mut lf: LazyFrame, tz: &Tz) -> Result<LazyFrame> {
             let name = name.as_str();
             let local = col(name).dt().convert_time_zone(zone.clone());
             extra.push(local.clone().dt().date().alias(format!("{name}_date")));
+            // "Nothing after as_of exists": a flag rather than a cross join with run_info, which
+            // polars would materialise before filtering.
+            extra.push(
+                col(name)
+                    .gt(lit(as_of * 1000).cast(DataType::Datetime(
+                        TimeUnit::Milliseconds,
+                        Some(TimeZone::UTC),
+                    )))
+                    .alias(format!("{name}_after_as_of")),
+            );
             extra.push(
                 concat_str(
                     [
@@ -163,15 +173,10 @@ pub fn run(inputs: &Inputs, out: &Path) -> Result<Written> {
     let ctx = SQLContext::new();
     for (name, lf) in lake {
         if let Some(lf) = lf {
-            ctx.register(name, with_local_dates(lf, &tz)?);
+            ctx.register(name, with_local_dates(lf, &tz, p.as_of)?);
         }
     }
     let clock = inputs.clock;
-    let mut written = Vec::new();
-    let mut write = |name: &str, df: &mut DataFrame| -> Result<()> {
-        write_table(out, name, df)?;
-        Ok(())
-    };
     for (name, df) in [
         ("ticket_sla", &clock.ticket_sla),
         ("update_windows", &clock.update_windows),
@@ -181,23 +186,50 @@ pub fn run(inputs: &Inputs, out: &Path) -> Result<Written> {
     ] {
         ctx.register(name, df.clone().lazy());
     }
-    for (name, mut df) in [
-        ("periods", periods),
-        ("backlog_daily", derived.backlog_daily),
-        ("ticket_moments", derived.ticket_moments),
-        ("open_at_period_end", derived.open_at_period_end),
-        ("engineer_days", engineer_days),
-    ] {
-        let t = Instant::now();
-        write(name, &mut df)?;
-        tracing::info!("wrote `{name}` ({} rows): {:.2?}", df.height(), t.elapsed());
-        written.push((name.to_string(), df.height()));
-        ctx.register(name, df.lazy());
-    }
     let mut ctx = ctx;
+    // Tables are written on a thread of their own while the next queries run: the queries are
+    // mostly small and leave cores idle that the Parquet and CSV encoders can use. A frame is
+    // shared, not copied (polars columns are reference-counted).
+    let (send, receive) = std::sync::mpsc::channel::<(String, DataFrame)>();
     let started = Instant::now();
-    let ran = sql::run_all(&mut ctx, &queries, &mut write)?;
-    written.extend(ran);
+    let (written, writer_result) = std::thread::scope(|scope| {
+        let writer = scope.spawn(move || -> Result<()> {
+            for (name, mut df) in receive {
+                let t = Instant::now();
+                write_table(out, &name, &mut df)?;
+                tracing::info!("wrote `{name}` ({} rows): {:.2?}", df.height(), t.elapsed());
+            }
+            Ok(())
+        });
+        let work = || -> Result<Vec<(String, usize)>> {
+            let mut written = Vec::new();
+            for (name, df) in [
+                ("periods", periods),
+                ("backlog_daily", derived.backlog_daily),
+                ("ticket_moments", derived.ticket_moments),
+                ("open_at_period_end", derived.open_at_period_end),
+                ("engineer_days", engineer_days),
+            ] {
+                written.push((name.to_string(), df.height()));
+                ctx.register(name, df.clone().lazy());
+                send.send((name.to_string(), df))?;
+            }
+            let mut write = |name: &str, df: &mut DataFrame| -> Result<()> {
+                send.send((name.to_string(), df.clone()))?;
+                Ok(())
+            };
+            written.extend(sql::run_all(&mut ctx, &queries, &mut write)?);
+            Ok(written)
+        };
+        let written = work();
+        drop(send);
+        let writer_result = writer
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the table writer panicked")));
+        (written, writer_result)
+    });
+    writer_result?;
+    let written = written?;
     Ok(Written {
         tables: written,
         derive_secs,
