@@ -9,24 +9,9 @@
 # bench/clocks.sh. RUNS (default 3) runs; each prints its own figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TICKETS=${1:-1000000}
-BENCH_DIR=${BENCH_DIR:-/tmp/slareview-bench}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/slareview-target}
-DATA="$BENCH_DIR/data-$TICKETS"
-LAKE="$BENCH_DIR/clock-lake-$TICKETS"
+EXAMPLE=metrics_bench
+source bench/lake.sh "$@"
 OUT="$BENCH_DIR/metrics-out-$TICKETS"
-
-cargo build --quiet --bin slareview --example metrics_bench
-BIN="$CARGO_TARGET_DIR/debug/slareview"
-if [ ! -f "$DATA/ticket_events.csv" ]; then
-  echo "generating $TICKETS tickets into $DATA ..." >&2
-  "$BIN" generate --tickets "$TICKETS" --seed 1 --out "$DATA" >&2
-fi
-if [ ! -f "$LAKE/manifest.json" ]; then
-  echo "ingesting into $LAKE ..." >&2
-  "$BIN" -q ingest --data "$DATA" --lake "$LAKE" >&2
-fi
-nproc | sed 's/^/cores: /'
 for _ in $(seq "${RUNS:-3}"); do
   /usr/bin/time -f "peak memory %M KiB" "$CARGO_TARGET_DIR/debug/examples/metrics_bench" "$LAKE" "$DATA" "$OUT"
 done

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 use slareview::clock::{self, BusinessTime, ClockInputs};
-use slareview::model::config::{parse_calendars, parse_goals, read_optional, Goals};
+use slareview::model::config::read_configs;
 use slareview::model::parse_timestamp;
 
 #[global_allocator]
@@ -23,14 +23,7 @@ fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let lake = PathBuf::from(&args[1]);
     let data = PathBuf::from(&args[2]);
-    let calendars = match read_optional(&data, "calendars.toml")? {
-        Some((text, _)) => parse_calendars(&text, "calendars.toml")?,
-        None => parse_calendars("", "calendars.toml")?,
-    };
-    let goals = match read_optional(&data, "goals.toml")? {
-        Some((text, _)) => parse_goals(&text, "goals.toml", &calendars)?,
-        None => Goals::default(),
-    };
+    let (calendars, goals, _) = read_configs(&data)?;
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(lake.join("manifest.json"))?)?;
     let as_of = parse_timestamp(manifest["as_of"].as_str().unwrap(), None).unwrap();

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use slareview::clock::{self, ClockInputs};
 use slareview::metrics;
-use slareview::model::config::{parse_calendars, parse_goals, read_optional, Goals};
+use slareview::model::config::read_configs;
 use slareview::model::parse_timestamp;
 
 #[global_allocator]
@@ -28,14 +28,7 @@ fn main() -> anyhow::Result<()> {
     let lake = PathBuf::from(&args[1]);
     let data = PathBuf::from(&args[2]);
     let out = PathBuf::from(&args[3]);
-    let calendars = match read_optional(&data, "calendars.toml")? {
-        Some((text, _)) => parse_calendars(&text, "calendars.toml")?,
-        None => parse_calendars("", "calendars.toml")?,
-    };
-    let goals = match read_optional(&data, "goals.toml")? {
-        Some((text, _)) => parse_goals(&text, "goals.toml", &calendars)?,
-        None => Goals::default(),
-    };
+    let (calendars, goals, _) = read_configs(&data)?;
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(lake.join("manifest.json"))?)?;
     let as_of = parse_timestamp(manifest["as_of"].as_str().unwrap(), None).unwrap();

@@ -229,17 +229,36 @@ impl<T: Copy> Changes<T> {
     }
 }
 
+/// The state a ticket starts in at `created_at`, before its events: the exported status if it
+/// has no events at all (edge rule 4), else `new`; `tickets.assignee_id` if no `assign` event
+/// exists, else unassigned (metrics.md, Backlog).
+pub fn initial_state(t: &TicketIn) -> (Status, u32) {
+    let status = if t.events.is_empty() {
+        t.export_status
+    } else {
+        Status::New
+    };
+    let has_assign = t
+        .events
+        .iter()
+        .any(|e| matches!(e.kind, EventKind::Assign(_)));
+    (
+        status,
+        if has_assign {
+            NOBODY
+        } else {
+            t.export_assignee
+        },
+    )
+}
+
 /// The clocks of one ticket.
 pub fn ticket_clocks(t: &TicketIn, rules: &Rules) -> TicketOut {
     let as_of = rules.as_of;
     let no_events = t.events.is_empty();
 
     // Edge rule 4: a ticket with no events has its exported status from created_at on.
-    let mut status = if no_events {
-        t.export_status
-    } else {
-        Status::New
-    };
+    let (mut status, first_assignee) = initial_state(t);
     let mut active_since = status.is_active().then_some(t.created);
     let mut active: Vec<(i64, i64)> = Vec::new();
 
@@ -256,16 +275,8 @@ pub fn ticket_clocks(t: &TicketIn, rules: &Rules) -> TicketOut {
         initial: t.priority_filed,
         at: Vec::new(),
     };
-    let has_assign = t
-        .events
-        .iter()
-        .any(|e| matches!(e.kind, EventKind::Assign(_)));
     let mut assignee = Changes {
-        initial: if has_assign {
-            NOBODY
-        } else {
-            t.export_assignee
-        },
+        initial: first_assignee,
         at: Vec::new(),
     };
 

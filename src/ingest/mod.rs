@@ -393,27 +393,14 @@ pub fn ingest(opts: &Options) -> Result<Ingested, IngestError> {
             source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such folder"),
         });
     }
-    let mut config_files = Vec::new();
-    let calendars = match config::read_optional(dir, "calendars.toml")? {
-        Some((text, sha)) => {
-            config_files.push(ConfigFile {
-                file: "calendars.toml".into(),
-                sha256: sha,
-            });
-            config::parse_calendars(&text, "calendars.toml")?
-        }
-        None => config::parse_calendars("", "calendars.toml")?,
-    };
-    let goals = match config::read_optional(dir, "goals.toml")? {
-        Some((text, sha)) => {
-            config_files.push(ConfigFile {
-                file: "goals.toml".into(),
-                sha256: sha,
-            });
-            config::parse_goals(&text, "goals.toml", &calendars)?
-        }
-        None => Goals::default(),
-    };
+    let (calendars, goals, read) = config::read_configs(dir)?;
+    let config_files: Vec<ConfigFile> = read
+        .into_iter()
+        .map(|(file, sha256)| ConfigFile {
+            file: file.into(),
+            sha256,
+        })
+        .collect();
 
     // The row passes of the tables are independent (only the table pass looks across), so the
     // files are read concurrently; errors are still reported in table order.

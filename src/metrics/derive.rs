@@ -597,7 +597,7 @@ pub fn engineer_days(
         calendar: Option<String>,
     }
     let mut list: Vec<Eng> = Vec::new();
-    let mut seen: HashMap<String, ()> = HashMap::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
     if let Some(r) = roster {
         let ids = strs(str_col(r, "engineer_id")?);
         let cals = strs(str_col(r, "calendar_id")?);
@@ -605,7 +605,7 @@ pub fn engineer_days(
         let to = crate::clock::days_col(r, "active_to")?;
         for i in 0..r.height() {
             let Some(id) = ids[i] else { continue };
-            seen.insert(id.to_string(), ());
+            seen.insert(id.to_string());
             list.push(Eng {
                 id: id.to_string(),
                 in_roster: true,
@@ -616,7 +616,7 @@ pub fn engineer_days(
         }
     }
     for id in others {
-        if !seen.contains_key(id) {
+        if !seen.contains(id) {
             list.push(Eng {
                 id: id.clone(),
                 in_roster: false,

@@ -12,7 +12,7 @@
 //! event to the status already in force changes nothing; the priority and assignee at `t` are
 //! the values after every event at or before `t` (edge rule 3).
 
-use crate::clock::engine::NOBODY;
+use crate::clock::engine::initial_state;
 use crate::clock::{EventKind, TicketIn};
 use crate::model::{Priority, Status};
 
@@ -97,23 +97,12 @@ impl Timeline {
 /// The timeline of one ticket; `system_down_target` is `system_down_max_hours` in seconds.
 pub fn ticket_timeline(t: &TicketIn, as_of: i64, system_down_target: i64) -> Timeline {
     let no_events = t.events.is_empty();
-    let has_assign = t
-        .events
-        .iter()
-        .any(|e| matches!(e.kind, EventKind::Assign(_)));
+    let (status, assignee) = initial_state(t);
     let mut state = Stretch {
         from: t.created,
-        status: if no_events {
-            t.export_status
-        } else {
-            Status::New
-        },
+        status,
         priority: t.priority_filed,
-        assignee: if has_assign {
-            NOBODY
-        } else {
-            t.export_assignee
-        },
+        assignee,
     };
     let mut out = Timeline::default();
     // Moments found in the current group of same-instant events; their priority and assignee

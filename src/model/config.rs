@@ -295,6 +295,36 @@ pub fn parse_goals(
 }
 
 /// Reads an optional config file of the data folder.
+/// `calendars.toml` and `goals.toml` of a data folder (either may be missing: 24x7 only, the
+/// spec's default goals), with the SHA-256 of each file that was there, for the manifest.
+pub fn read_configs(
+    dir: &Path,
+) -> Result<
+    (
+        BTreeMap<String, Calendar>,
+        Goals,
+        Vec<(&'static str, String)>,
+    ),
+    IngestError,
+> {
+    let mut files = Vec::new();
+    let calendars = match read_optional(dir, "calendars.toml")? {
+        Some((text, sha)) => {
+            files.push(("calendars.toml", sha));
+            parse_calendars(&text, "calendars.toml")?
+        }
+        None => parse_calendars("", "calendars.toml")?,
+    };
+    let goals = match read_optional(dir, "goals.toml")? {
+        Some((text, sha)) => {
+            files.push(("goals.toml", sha));
+            parse_goals(&text, "goals.toml", &calendars)?
+        }
+        None => Goals::default(),
+    };
+    Ok((calendars, goals, files))
+}
+
 pub fn read_optional(dir: &Path, name: &str) -> Result<Option<(String, String)>, IngestError> {
     let path = dir.join(name);
     if !path.exists() {
