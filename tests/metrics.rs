@@ -671,3 +671,44 @@ fn a_broken_query_names_its_file_and_the_tables_it_can_read() {
     assert!(e.contains("oops.sql") && e.contains("nope"), "{e}");
     assert!(e.contains("hint:") && e.contains("ticket_facts"), "{e}");
 }
+
+#[test]
+fn without_the_optional_files_everyone_credited_is_listed_for_every_day() {
+    // No engineers.csv, kb_articles.csv or surveys.csv: E1 and E2 are still listed, for every
+    // day of the quarter (edge rule 15), and data_quality says they are not in a roster.
+    let t = tmp();
+    let data = t.path().join("data");
+    let out = t.path().join("out");
+    folder(&data);
+    for f in ["engineers.csv", "kb_articles.csv", "surveys.csv"] {
+        std::fs::remove_file(data.join(f)).unwrap();
+    }
+    run_ok(&data, &out, &["--as-of", "2026-10-01T00:00:00Z"]);
+    let l = table(&out, "engineer_load");
+    let e2 = row(&l, &[("period", "2026Q3"), ("engineer_id", "E2")]);
+    let got = [
+        "in_roster",
+        "active_days",
+        "working_days",
+        "backlog_days",
+        "kb_articles",
+        "csat_responses",
+    ]
+    .map(|c| e2[c].clone());
+    assert_eq!(got, ["false", "92", "66", "3", "0", "0"]);
+    // Nobody is listed for a quarter in which they were credited with nothing.
+    assert!(l.iter().all(|r| r["period"] != "2025Q4"), "{l:?}");
+    let d = table(&out, "data_quality");
+    let unknown: Vec<&str> = d
+        .iter()
+        .filter(|r| r["check"] == "engineer_not_in_roster" && r["period"] == "2026Q3")
+        .map(|r| r["item_id"].as_str())
+        .collect();
+    assert_eq!(unknown, ["E1", "E2"]);
+    let s = table(&out, "csat_summary");
+    let all = row(&s, &[("period", "2026Q3"), ("dimension", "all")]);
+    assert_eq!(
+        (&all["responses"][..], &all["solved_tickets"][..]),
+        ("0", "4")
+    );
+}
