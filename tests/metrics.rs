@@ -29,7 +29,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use common::*;
@@ -119,24 +118,6 @@ fn folder(dir: &Path) {
     ] {
         std::fs::write(dir.join(name), text).unwrap();
     }
-}
-
-type Row = BTreeMap<String, String>;
-
-fn table(out: &Path, name: &str) -> Vec<Row> {
-    let mut r = csv::Reader::from_path(out.join("tables").join(format!("{name}.csv")))
-        .unwrap_or_else(|e| panic!("{name}.csv: {e}"));
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            headers
-                .iter()
-                .zip(rec.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
 }
 
 /// The one row whose columns have the given values.

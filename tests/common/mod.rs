@@ -240,3 +240,23 @@ pub fn valid_folder() -> (tempfile::TempDir, PathBuf, PathBuf) {
     valid_data(&data);
     (t, data, lake)
 }
+
+/// One row of an output table, by column name.
+pub type Row = BTreeMap<String, String>;
+
+/// `<out>/tables/<name>.csv` as rows.
+pub fn table(out: &Path, name: &str) -> Vec<Row> {
+    let mut r = csv::Reader::from_path(out.join("tables").join(format!("{name}.csv")))
+        .unwrap_or_else(|e| panic!("{name}.csv: {e}"));
+    let headers = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            headers
+                .iter()
+                .zip(rec.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
