@@ -6,6 +6,7 @@
 -- better when rated 4 or 5, and very satisfied when rated 5. It is attributed to the ticket's
 -- customer, to the ticket's priority at as_of, and to the engineer assigned at the ticket's
 -- first solve (empty if the ticket was never solved). Responses after as_of do not exist yet.
+-- Listed for the periods written (the report period and the three before it).
 with responses as (
     select
         s.survey_id,
@@ -42,6 +43,7 @@ final as (
         k.responded_at
     from ranked k
     join ticket_facts f on k.ticket_id = f.ticket_id
+    join periods p on k.period = p.period
     where k.newest_first = 1
 )
 

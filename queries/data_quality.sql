@@ -118,19 +118,33 @@ surveys_later as (
     where s.responded_at_after_as_of
 ),
 
+ranked_surveys as (
+    -- The same rule as `csat`, over every period: the latest response of a ticket is kept.
+    select
+        survey_id,
+        ticket_id,
+        responded_at_period,
+        source_line,
+        first_value(survey_id) over (
+            partition by ticket_id
+            order by responded_at desc, source_line desc
+        ) as kept_survey_id
+    from surveys
+    where not responded_at_after_as_of
+),
+
 replaced as (
     select
         'survey_replaced' as check,
-        s.responded_at_period as period,
+        responded_at_period as period,
         'surveys' as file,
-        s.source_line as line,
+        source_line as line,
         'ticket_id' as column_name,
-        s.ticket_id,
-        s.survey_id as item_id,
-        'replaced by the later survey ' || c.survey_id || ' of the same ticket' as detail
-    from surveys s
-    join csat c on s.ticket_id = c.ticket_id
-    where s.survey_id <> c.survey_id and not s.responded_at_after_as_of
+        ticket_id,
+        survey_id as item_id,
+        'replaced by the later survey ' || kept_survey_id || ' of the same ticket' as detail
+    from ranked_surveys
+    where survey_id <> kept_survey_id
 ),
 
 unknown_engineers as (

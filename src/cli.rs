@@ -57,8 +57,8 @@ pub enum Command {
         /// Metric tables cover it and the three quarters before it.
         #[arg(long)]
         period: Option<String>,
-        /// Folder of metric queries: one `.sql` file, one table in <out>/tables. Default: the
-        /// bundled `queries/` of this project.
+        /// Folder of metric queries: one `.sql` file, one table in <out>/tables. Default:
+        /// `queries/` in the current directory, else the bundled `queries/` of this project.
         #[arg(long, value_name = "DIR")]
         queries: Option<PathBuf>,
         #[command(flatten)]
@@ -220,8 +220,14 @@ fn eprint_counts(m: &ingest::Manifest) {
     eprintln!("as of {}", m.as_of.as_deref().unwrap_or("(no tickets)"));
 }
 
-/// The project's own `queries/` folder.
+/// The default queries folder: `queries/` of the current directory (a clone's own, when run
+/// from its root as the README does), else the project folder this binary was built from. Not
+/// the build path alone: clones sharing one target directory share one binary.
 pub fn bundled_queries() -> PathBuf {
+    let here = Path::new("queries");
+    if here.is_dir() {
+        return here.to_path_buf();
+    }
     Path::new(env!("CARGO_MANIFEST_DIR")).join("queries")
 }
 

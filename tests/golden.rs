@@ -45,15 +45,15 @@ fn every_table_matches_its_snapshot() {
             continue;
         };
         if got != want {
-            let (i, (g, w)) = got
-                .lines()
-                .zip(want.lines())
-                .enumerate()
-                .find(|(_, (g, w))| g != w)
-                .unwrap_or((
-                    got.lines().count().min(want.lines().count()),
-                    ("(end)", "(end)"),
-                ));
+            // The first line that differs; when one text is a prefix of the other, the first
+            // line only one of them has.
+            let (g_lines, w_lines): (Vec<&str>, Vec<&str>) =
+                (got.lines().collect(), want.lines().collect());
+            let i = (0..g_lines.len().max(w_lines.len()))
+                .find(|&i| g_lines.get(i) != w_lines.get(i))
+                .unwrap_or(0);
+            let g = g_lines.get(i).copied().unwrap_or("(end)");
+            let w = w_lines.get(i).copied().unwrap_or("(end)");
             failures.push(format!(
                 "{name}: line {} differs ({} rows now, {} in the snapshot)\n  now:      {g}\n  snapshot: {w}",
                 i + 1,
