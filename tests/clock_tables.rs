@@ -4,27 +4,7 @@
 
 mod common;
 
-use std::collections::HashMap;
-use std::path::Path;
-
 use common::*;
-
-type Row = HashMap<String, String>;
-
-fn read_csv(path: &Path) -> Vec<Row> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            headers
-                .iter()
-                .zip(rec.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
 
 fn find<'a>(rows: &'a [Row], ticket: &str, metric: &str) -> Option<&'a Row> {
     rows.iter()

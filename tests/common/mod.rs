@@ -246,8 +246,12 @@ pub type Row = BTreeMap<String, String>;
 
 /// `<out>/tables/<name>.csv` as rows.
 pub fn table(out: &Path, name: &str) -> Vec<Row> {
-    let mut r = csv::Reader::from_path(out.join("tables").join(format!("{name}.csv")))
-        .unwrap_or_else(|e| panic!("{name}.csv: {e}"));
+    read_csv(&out.join("tables").join(format!("{name}.csv")))
+}
+
+/// A CSV file as rows.
+pub fn read_csv(path: &Path) -> Vec<Row> {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let headers = r.headers().unwrap().clone();
     r.records()
         .map(|rec| {
