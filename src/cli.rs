@@ -312,13 +312,10 @@ fn run(
         manifest.rows_rejected
     );
     if !written.is_empty() {
-        let periods: Vec<String> = {
-            let mut q = vec![quarter];
-            for _ in 0..3 {
-                q.push(q.last().unwrap().prev());
-            }
-            q.iter().rev().map(|q| q.label()).collect()
-        };
+        let periods: Vec<String> = crate::metrics::derive::quarters_written(quarter)
+            .iter()
+            .map(|q| q.label())
+            .collect();
         println!(
             "tables:   {} ({} tables for {})",
             tables_dir.display(),

@@ -242,39 +242,24 @@ fn csat_keeps_the_latest_survey_and_summarises_with_wilson_intervals() {
     // Tickets with a solve in 2026Q3: T1, T2, T4, T6; 3 surveys.
     assert_eq!(all["solved_tickets"], "4");
     close(all, "response_rate_pct", 75.0);
+    let by = |dim, key| {
+        row(
+            &sum,
+            &[("period", "2026Q3"), ("dimension", dim), ("key", key)],
+        )
+    };
     // By engineer at the first solve: E1 solved T1, T2, T6 first; T4's first solve was E2's.
-    let e1 = row(
-        &sum,
-        &[
-            ("period", "2026Q3"),
-            ("dimension", "engineer"),
-            ("key", "E1"),
-        ],
-    );
+    let e1 = by("engineer", "E1");
     assert_eq!(
         (&e1["responses"][..], &e1["solved_tickets"][..]),
         ("3", "3")
     );
-    let e2 = row(
-        &sum,
-        &[
-            ("period", "2026Q3"),
-            ("dimension", "engineer"),
-            ("key", "E2"),
-        ],
-    );
+    let e2 = by("engineer", "E2");
     assert_eq!(
         (&e2["responses"][..], &e2["solved_tickets"][..]),
         ("0", "1")
     );
-    let c2 = row(
-        &sum,
-        &[
-            ("period", "2026Q3"),
-            ("dimension", "customer"),
-            ("key", "C2"),
-        ],
-    );
+    let c2 = by("customer", "C2");
     close(c2, "satisfied_pct", 0.0);
 }
 

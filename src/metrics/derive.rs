@@ -44,16 +44,24 @@ impl Span {
     }
 }
 
-/// The report period and the three before it, oldest first.
-pub fn spans(report: Quarter, tz: &Tz, as_of: i64) -> Vec<Span> {
-    let as_of_day = local_date(tz, as_of);
+/// The quarters a run writes: the report period and the three before it, oldest first.
+pub fn quarters_written(report: Quarter) -> Vec<Quarter> {
     let mut qs = vec![report];
     for _ in 0..3 {
         let prev = qs.last().unwrap().prev();
         qs.push(prev);
     }
     qs.reverse();
-    qs.into_iter().map(|q| Span::new(q, as_of_day)).collect()
+    qs
+}
+
+/// The quarters written, with their days cut at as_of's day.
+pub fn spans(report: Quarter, tz: &Tz, as_of: i64) -> Vec<Span> {
+    let as_of_day = local_date(tz, as_of);
+    quarters_written(report)
+        .into_iter()
+        .map(|q| Span::new(q, as_of_day))
+        .collect()
 }
 
 /// A text column from a small dictionary and one index per row (a gather, not a string per
