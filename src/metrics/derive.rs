@@ -724,3 +724,86 @@ pub fn goals_table(g: &Goals) -> PolarsResult<DataFrame> {
         Series::new("value".into(), rows.iter().map(|r| r.1).collect::<Vec<_>>()).into(),
     ])
 }
+
+/// `contract_periods`: one row per contract and period written in which the contract is active
+/// (its dates meet the period's existing days), with the period's fee.
+///
+/// The fee is prorated by contract year, which SQL cannot say without a calendar of
+/// anniversaries: period fee = Σ over the contract years the period touches of `annual_fee` ×
+/// (days of the contract inside the period and that year) / (days of that contract year). A
+/// contract year runs from an anniversary of `start_date` to the day before the next one (365
+/// or 366 days; a contract starting on 29 February has its anniversaries on 28 February), also
+/// for a last year the contract ends inside. Days after as_of's day do not exist (edge rule 2),
+/// so a period still running is charged up to as_of.
+pub fn contract_periods(contracts: &DataFrame, spans: &[Span]) -> PolarsResult<DataFrame> {
+    use crate::model::date_from_days;
+    let ids = str_col(contracts, "contract_id")?;
+    let customers = str_col(contracts, "customer_id")?;
+    let starts = crate::clock::days_col(contracts, "start_date")?;
+    let ends = crate::clock::days_col(contracts, "end_date")?;
+    let fee = contracts
+        .column("annual_fee")?
+        .as_materialized_series()
+        .cast(&DataType::Float64)?;
+    let fee = fee.f64()?;
+
+    let mut period = Vec::new();
+    let mut contract = Vec::new();
+    let mut customer = Vec::new();
+    let (mut from, mut to, mut days, mut years, mut fees) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for s in spans {
+        for i in 0..contracts.height() {
+            let (Some(start), Some(end)) = (starts[i], ends[i]) else {
+                continue;
+            };
+            let (start, end) = (date_from_days(start), date_from_days(end));
+            let lo = start.max(s.first_day);
+            let hi = end.min(s.last_day);
+            if hi < lo {
+                continue;
+            }
+            let annual = fee.get(i).unwrap_or(0.0);
+            let mut share = 0.0;
+            let mut year_days = Vec::new();
+            for k in 0u32.. {
+                let Some(y0) = start.checked_add_months(chrono::Months::new(12 * k)) else {
+                    break;
+                };
+                if y0 > hi {
+                    break;
+                }
+                let y1 = start
+                    .checked_add_months(chrono::Months::new(12 * (k + 1)))
+                    .map(|d| d.pred_opt().unwrap())
+                    .unwrap_or(NaiveDate::MAX);
+                let a = lo.max(y0);
+                let b = hi.min(y1);
+                if b >= a {
+                    let inside = (b - a).num_days() + 1;
+                    let length = (y1 - y0).num_days() + 1;
+                    share += inside as f64 / length as f64;
+                    year_days.push(format!("{inside}/{length}"));
+                }
+            }
+            period.push(s.label());
+            contract.push(ids.get(i).unwrap_or_default().to_string());
+            customer.push(customers.get(i).unwrap_or_default().to_string());
+            from.push(Some(days_from_epoch(lo)));
+            to.push(Some(days_from_epoch(hi)));
+            days.push((hi - lo).num_days() + 1);
+            years.push(year_days.join(" + "));
+            fees.push(annual * share);
+        }
+    }
+    DataFrame::new_infer_height(vec![
+        Series::new("period".into(), period).into(),
+        Series::new("contract_id".into(), contract).into(),
+        Series::new("customer_id".into(), customer).into(),
+        date_col("active_from", from)?,
+        date_col("active_to", to)?,
+        Series::new("contract_days".into(), days).into(),
+        Series::new("fee_days".into(), years).into(),
+        Series::new("period_fee".into(), fees).into(),
+    ])
+}

@@ -10,7 +10,7 @@
 //!   time-zone conversion, and `x_after_as_of` (true when `x` is after as_of);
 //! - the clocks: `ticket_sla`, `update_windows`, `ticket_facts`;
 //! - derived: `periods`, `goals`, `run_info`, `backlog_daily`, `ticket_moments`,
-//!   `open_at_period_end`, `engineer_days`.
+//!   `open_at_period_end`, `engineer_days`, `contract_periods`.
 
 pub mod derive;
 pub mod sql;
@@ -137,6 +137,7 @@ pub fn run(inputs: &Inputs, out: &Path) -> Result<Written> {
     };
     let engineers = eager("engineers")?;
     let kb_articles = eager("kb_articles")?;
+    let contracts = eager("contracts")?;
 
     let t = Instant::now();
     let derived = derive::replay(p, &spans, &tz)?;
@@ -162,6 +163,10 @@ pub fn run(inputs: &Inputs, out: &Path) -> Result<Written> {
         &spans,
     )?;
     let periods = derive::periods_table(&spans, inputs.report)?;
+    let contract_periods = match &contracts {
+        Some(c) => derive::contract_periods(c, &spans)?,
+        None => anyhow::bail!("the lake has no contracts table; ingest the exports again"),
+    };
     let goals = derive::goals_table(inputs.goals)?;
     let run_info = DataFrame::new_infer_height(vec![
         crate::clock::datetime("as_of", vec![Some(p.as_of)])?,
@@ -209,6 +214,7 @@ pub fn run(inputs: &Inputs, out: &Path) -> Result<Written> {
                 ("ticket_moments", derived.ticket_moments),
                 ("open_at_period_end", derived.open_at_period_end),
                 ("engineer_days", engineer_days),
+                ("contract_periods", contract_periods),
             ] {
                 written.push((name.to_string(), df.height()));
                 ctx.register(name, df.clone().lazy());

@@ -1,6 +1,7 @@
 //! Documents for people. Metric tables become small `Serialize` view structs, and minijinja
 //! templates from `report_templates/` render them; templates never see polars types.
 
+pub mod chart;
 pub mod summary;
 
 use minijinja::{AutoEscape, Environment};

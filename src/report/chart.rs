@@ -1,0 +1,560 @@
+//! Charts as SVG text, drawn with plotters' SVG backend: inline in HTML, files beside the
+//! Markdown. Three shapes cover every chart of the documents: grouped bars (with optional
+//! per-bar markers and a goal line), lines over labelled points, and horizontal bars against a
+//! goal. Category labels and legends are placed by hand, so long or non-Latin labels land where
+//! they belong; plotters' SVG text escapes `<`, `>`, `&` and quotes, so a label from the inputs
+//! stays text. The output depends only on the figures (no time, no randomness): two runs give
+//! the same bytes.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// Colour-blind-safe (Okabe-Ito) colours, dark enough on white and in greyscale print.
+pub const PALETTE: [RGBColor; 6] = [
+    RGBColor(0, 114, 178),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(213, 94, 0),
+];
+const INK: RGBColor = RGBColor(40, 40, 40);
+const GRID: RGBColor = RGBColor(225, 225, 225);
+const GOAL: RGBColor = RGBColor(200, 30, 30);
+const FONT: &str = "sans-serif";
+
+/// One named series of values, one per category or point; `None` draws nothing.
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub name: String,
+    pub values: Vec<Option<f64>>,
+}
+
+impl Series {
+    pub fn new(name: impl Into<String>, values: Vec<Option<f64>>) -> Series {
+        Series {
+            name: name.into(),
+            values,
+        }
+    }
+}
+
+/// A horizontal reference line: a goal, a commitment.
+#[derive(Debug, Clone)]
+pub struct Goal {
+    pub label: String,
+    pub value: f64,
+}
+
+/// Grouped vertical bars: one group per category, one bar per series.
+#[derive(Debug, Clone)]
+pub struct Bars {
+    pub title: String,
+    pub y_label: String,
+    pub categories: Vec<String>,
+    pub series: Vec<Series>,
+    /// A tick drawn across each bar (e.g. the commitment of that priority and metric), same
+    /// shape as `series`, with its legend label.
+    pub markers: Option<(String, Vec<Vec<Option<f64>>>)>,
+    pub goal: Option<Goal>,
+    /// Fixed top of the value axis (100 for percentages); else from the data.
+    pub y_max: Option<f64>,
+    /// Write each bar's value above it with this many decimals.
+    pub value_labels: Option<usize>,
+}
+
+/// Lines over labelled points (periods, days).
+#[derive(Debug, Clone)]
+pub struct Lines {
+    pub title: String,
+    pub y_label: String,
+    pub points: Vec<String>,
+    pub series: Vec<Series>,
+    pub goal: Option<Goal>,
+    pub y_max: Option<f64>,
+    /// Label every n-th point only (long day axes).
+    pub label_every: usize,
+}
+
+/// Horizontal bars, one per label, against a goal line.
+#[derive(Debug, Clone)]
+pub struct HBars {
+    pub title: String,
+    pub x_label: String,
+    pub labels: Vec<String>,
+    pub values: Vec<f64>,
+    pub goal: Option<Goal>,
+}
+
+type Result<T> = std::result::Result<T, String>;
+
+fn err<E: std::fmt::Debug>(e: E) -> String {
+    format!("chart drawing failed: {e:?}")
+}
+
+fn nice_max(max: f64) -> f64 {
+    if max <= 0.0 || !max.is_finite() {
+        return 1.0;
+    }
+    let mag = 10f64.powf(max.log10().floor());
+    for step in [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0] {
+        if step * mag >= max * 1.05 {
+            return step * mag;
+        }
+    }
+    10.0 * mag
+}
+
+fn fmt_value(v: f64, decimals: usize) -> String {
+    format!("{v:.decimals$}")
+}
+
+fn axis_label(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{}", v.round() as i64)
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+/// Draws a legend in one row below the title: a swatch and a name per entry.
+fn legend(
+    root: &DrawingArea<SVGBackend, Shift>,
+    entries: &[(String, RGBColor, bool)],
+    y: i32,
+) -> Result<()> {
+    let mut x = 60;
+    for (name, color, is_line) in entries {
+        if *is_line {
+            root.draw(&PathElement::new(
+                vec![(x, y + 6), (x + 14, y + 6)],
+                color.stroke_width(3),
+            ))
+            .map_err(err)?;
+        } else {
+            root.draw(&Rectangle::new([(x, y), (x + 12, y + 12)], color.filled()))
+                .map_err(err)?;
+        }
+        root.draw(&Text::new(
+            name.clone(),
+            (x + 18, y + 6),
+            (FONT, 15)
+                .into_font()
+                .color(&INK)
+                .pos(Pos::new(HPos::Left, VPos::Center)),
+        ))
+        .map_err(err)?;
+        x += 34 + 9 * name.chars().count() as i32;
+    }
+    Ok(())
+}
+
+fn no_data(root: &DrawingArea<SVGBackend, Shift>, w: u32, h: u32) -> Result<()> {
+    root.draw(&Text::new(
+        "no data in this period".to_string(),
+        (w as i32 / 2, h as i32 / 2),
+        (FONT, 15)
+            .into_font()
+            .color(&RGBColor(110, 110, 110))
+            .pos(Pos::new(HPos::Center, VPos::Center)),
+    ))
+    .map_err(err)
+}
+
+/// Grouped bars as SVG.
+pub fn bars(c: &Bars) -> Result<String> {
+    let (w, h) = (760u32, 340u32);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let n = c.categories.len();
+        let data_max = c
+            .series
+            .iter()
+            .flat_map(|s| s.values.iter().flatten())
+            .chain(
+                c.markers
+                    .iter()
+                    .flat_map(|(_, m)| m.iter().flatten().flatten()),
+            )
+            .copied()
+            .chain(c.goal.iter().map(|g| g.value))
+            .fold(0.0f64, f64::max);
+        let has_data = c
+            .series
+            .iter()
+            .any(|s| s.values.iter().any(|v| v.is_some()));
+        let y_max = c.y_max.unwrap_or_else(|| nice_max(data_max));
+        let mut chart = ChartBuilder::on(&root)
+            .caption(&c.title, (FONT, 20).into_font().color(&INK))
+            .margin_top(8)
+            .margin_left(10)
+            .margin_right(20)
+            .margin_bottom(6)
+            .x_label_area_size(58)
+            .y_label_area_size(56)
+            .build_cartesian_2d(0f64..(n.max(1) as f64), 0f64..y_max)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(0)
+            .y_labels(6)
+            .y_label_formatter(&|v| axis_label(*v))
+            .y_desc(c.y_label.as_str())
+            .axis_desc_style((FONT, 15).into_font().color(&INK))
+            .label_style((FONT, 14).into_font().color(&INK))
+            .max_light_lines(0)
+            .bold_line_style(GRID)
+            .draw()
+            .map_err(err)?;
+        if !has_data {
+            no_data(&root, w, h)?;
+            root.present().map_err(err)?;
+            drop(chart);
+            drop(root);
+            return Ok(svg);
+        }
+        let k = c.series.len().max(1) as f64;
+        let width = 0.8 / k;
+        for (j, s) in c.series.iter().enumerate() {
+            let color = PALETTE[j % PALETTE.len()];
+            for (i, v) in s.values.iter().enumerate() {
+                let Some(v) = *v else { continue };
+                let x0 = i as f64 + 0.1 + j as f64 * width;
+                let x1 = x0 + width * 0.92;
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(x0, 0.0), (x1, v.min(y_max))],
+                        color.filled(),
+                    )))
+                    .map_err(err)?;
+                if let Some(d) = c.value_labels {
+                    let (px, py) = chart.backend_coord(&((x0 + x1) / 2.0, v.min(y_max)));
+                    root.draw(&Text::new(
+                        fmt_value(v, d),
+                        (px, py - 3),
+                        (FONT, 13)
+                            .into_font()
+                            .color(&INK)
+                            .pos(Pos::new(HPos::Center, VPos::Bottom)),
+                    ))
+                    .map_err(err)?;
+                }
+                if let Some((_, marks)) = &c.markers {
+                    if let Some(Some(m)) = marks.get(j).and_then(|m| m.get(i)) {
+                        chart
+                            .draw_series(std::iter::once(PathElement::new(
+                                vec![(x0 - 0.01, *m), (x1 + 0.01, *m)],
+                                BLACK.stroke_width(3),
+                            )))
+                            .map_err(err)?;
+                    }
+                }
+            }
+        }
+        if let Some(g) = &c.goal {
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(0.0, g.value), (n as f64, g.value)],
+                    GOAL.stroke_width(2),
+                )))
+                .map_err(err)?;
+        }
+        for (i, label) in c.categories.iter().enumerate() {
+            let (px, py) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
+            root.draw(&Text::new(
+                label.clone(),
+                (px, py + 8),
+                (FONT, 15)
+                    .into_font()
+                    .color(&INK)
+                    .pos(Pos::new(HPos::Center, VPos::Top)),
+            ))
+            .map_err(err)?;
+        }
+        let mut entries: Vec<(String, RGBColor, bool)> = c
+            .series
+            .iter()
+            .enumerate()
+            .map(|(j, s)| (s.name.clone(), PALETTE[j % PALETTE.len()], false))
+            .collect();
+        if let Some((label, _)) = &c.markers {
+            entries.push((label.clone(), BLACK, true));
+        }
+        if let Some(g) = &c.goal {
+            entries.push((g.label.clone(), GOAL, true));
+        }
+        legend(&root, &entries, h as i32 - 22)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// Lines as SVG.
+pub fn lines(c: &Lines) -> Result<String> {
+    let (w, h) = (760u32, 320u32);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let n = c.points.len();
+        let data_max = c
+            .series
+            .iter()
+            .flat_map(|s| s.values.iter().flatten())
+            .copied()
+            .chain(c.goal.iter().map(|g| g.value))
+            .fold(0.0f64, f64::max);
+        let has_data = c
+            .series
+            .iter()
+            .any(|s| s.values.iter().any(|v| v.is_some()));
+        let y_max = c.y_max.unwrap_or_else(|| nice_max(data_max));
+        let mut chart = ChartBuilder::on(&root)
+            .caption(&c.title, (FONT, 20).into_font().color(&INK))
+            .margin_top(8)
+            .margin_left(10)
+            .margin_right(30)
+            .margin_bottom(6)
+            .x_label_area_size(58)
+            .y_label_area_size(56)
+            .build_cartesian_2d(-0.5f64..(n.max(1) as f64 - 0.5), 0f64..y_max)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(0)
+            .y_labels(6)
+            .y_label_formatter(&|v| axis_label(*v))
+            .y_desc(c.y_label.as_str())
+            .axis_desc_style((FONT, 15).into_font().color(&INK))
+            .label_style((FONT, 14).into_font().color(&INK))
+            .max_light_lines(0)
+            .bold_line_style(GRID)
+            .draw()
+            .map_err(err)?;
+        if !has_data {
+            no_data(&root, w, h)?;
+            root.present().map_err(err)?;
+            drop(chart);
+            drop(root);
+            return Ok(svg);
+        }
+        for (j, s) in c.series.iter().enumerate() {
+            let color = PALETTE[j % PALETTE.len()];
+            // A gap (None) breaks the line; a lone point is drawn as a dot.
+            let mut run: Vec<(f64, f64)> = Vec::new();
+            let mut flush = |run: &mut Vec<(f64, f64)>| -> Result<()> {
+                if run.len() > 1 {
+                    chart
+                        .draw_series(std::iter::once(PathElement::new(
+                            run.clone(),
+                            color.stroke_width(2),
+                        )))
+                        .map_err(err)?;
+                }
+                if n <= 16 || run.len() == 1 {
+                    chart
+                        .draw_series(
+                            run.iter()
+                                .map(|p| Circle::new(*p, 3, color.filled()))
+                                .collect::<Vec<_>>(),
+                        )
+                        .map_err(err)?;
+                }
+                run.clear();
+                Ok(())
+            };
+            for (i, v) in s.values.iter().enumerate() {
+                match v {
+                    Some(v) => run.push((i as f64, v.min(y_max))),
+                    None => flush(&mut run)?,
+                }
+            }
+            flush(&mut run)?;
+        }
+        if let Some(g) = &c.goal {
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(-0.5, g.value), (n as f64 - 0.5, g.value)],
+                    GOAL.stroke_width(2),
+                )))
+                .map_err(err)?;
+        }
+        let every = c.label_every.max(1);
+        for (i, label) in c.points.iter().enumerate() {
+            if i % every != 0 {
+                continue;
+            }
+            let (px, py) = chart.backend_coord(&(i as f64, 0.0));
+            root.draw(&Text::new(
+                label.clone(),
+                (px, py + 8),
+                (FONT, 14)
+                    .into_font()
+                    .color(&INK)
+                    .pos(Pos::new(HPos::Center, VPos::Top)),
+            ))
+            .map_err(err)?;
+        }
+        let mut entries: Vec<(String, RGBColor, bool)> = c
+            .series
+            .iter()
+            .enumerate()
+            .map(|(j, s)| (s.name.clone(), PALETTE[j % PALETTE.len()], true))
+            .collect();
+        if let Some(g) = &c.goal {
+            entries.push((g.label.clone(), GOAL, true));
+        }
+        legend(&root, &entries, h as i32 - 22)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// Horizontal bars as SVG; a bar over the goal is drawn in the warning colour.
+pub fn hbars(c: &HBars) -> Result<String> {
+    let n = c.labels.len();
+    let (w, h) = (760u32, (120 + 26 * n.max(2)) as u32);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let data_max = c
+            .values
+            .iter()
+            .copied()
+            .chain(c.goal.iter().map(|g| g.value))
+            .fold(0.0f64, f64::max);
+        let x_max = nice_max(data_max);
+        let label_width = c
+            .labels
+            .iter()
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap_or(4)
+            .clamp(4, 28) as u32
+            * 9
+            + 12;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(&c.title, (FONT, 20).into_font().color(&INK))
+            .margin_top(8)
+            .margin_left(10)
+            .margin_right(30)
+            .margin_bottom(6)
+            .x_label_area_size(64)
+            .y_label_area_size(label_width)
+            .build_cartesian_2d(0f64..x_max, 0f64..(n.max(1) as f64))
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(0)
+            .x_labels(6)
+            .x_label_formatter(&|v| axis_label(*v))
+            .x_desc(c.x_label.as_str())
+            .axis_desc_style((FONT, 15).into_font().color(&INK))
+            .label_style((FONT, 14).into_font().color(&INK))
+            .max_light_lines(0)
+            .bold_line_style(GRID)
+            .draw()
+            .map_err(err)?;
+        if n == 0 {
+            no_data(&root, w, h)?;
+            root.present().map_err(err)?;
+            drop(chart);
+            drop(root);
+            return Ok(svg);
+        }
+        for (i, (label, v)) in c.labels.iter().zip(&c.values).enumerate() {
+            // The first label at the top.
+            let y = (n - 1 - i) as f64;
+            let over = c.goal.as_ref().is_some_and(|g| *v > g.value);
+            let color = if over { PALETTE[5] } else { PALETTE[0] };
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(0.0, y + 0.15), (*v, y + 0.85)],
+                    color.filled(),
+                )))
+                .map_err(err)?;
+            let (px, py) = chart.backend_coord(&(*v, y + 0.5));
+            root.draw(&Text::new(
+                format!("{v:.1}"),
+                (px + 4, py),
+                (FONT, 13)
+                    .into_font()
+                    .color(&INK)
+                    .pos(Pos::new(HPos::Left, VPos::Center)),
+            ))
+            .map_err(err)?;
+            let (lx, ly) = chart.backend_coord(&(0.0, y + 0.5));
+            root.draw(&Text::new(
+                label.clone(),
+                (lx - 6, ly),
+                (FONT, 14)
+                    .into_font()
+                    .color(&INK)
+                    .pos(Pos::new(HPos::Right, VPos::Center)),
+            ))
+            .map_err(err)?;
+        }
+        if let Some(g) = &c.goal {
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(g.value, 0.0), (g.value, n as f64)],
+                    GOAL.stroke_width(2),
+                )))
+                .map_err(err)?;
+            legend(&root, &[(g.label.clone(), GOAL, true)], h as i32 - 22)?;
+        }
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample_bars() -> Bars {
+        Bars {
+            title: "SLA compliance <by> priority".into(),
+            y_label: "% met".into(),
+            categories: vec!["P1".into(), "P2".into()],
+            series: vec![
+                Series::new("first response", vec![Some(50.0), Some(97.5)]),
+                Series::new("resolution", vec![None, Some(80.0)]),
+            ],
+            markers: Some((
+                "commitment".into(),
+                vec![vec![Some(95.0), Some(95.0)], vec![None, Some(85.0)]],
+            )),
+            goal: None,
+            y_max: Some(100.0),
+            value_labels: Some(1),
+        }
+    }
+
+    #[test]
+    fn bars_hold_their_labels_values_and_markers() {
+        let svg = bars(&sample_bars()).unwrap();
+        std::fs::write("/tmp/chart_test.svg", &svg).unwrap();
+        assert!(svg.starts_with("<svg"), "{}", &svg[..40]);
+    }
+
+    #[test]
+    fn same_figures_same_bytes() {
+        assert_eq!(bars(&sample_bars()).unwrap(), bars(&sample_bars()).unwrap());
+    }
+
+    #[test]
+    fn nice_axis_tops() {
+        assert_eq!(nice_max(0.0), 1.0);
+        assert_eq!(nice_max(9.0), 10.0);
+        assert_eq!(nice_max(96.0), 100.0);
+        assert_eq!(nice_max(130.0), 150.0);
+    }
+}
