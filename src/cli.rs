@@ -61,6 +61,13 @@ pub enum Command {
         /// `queries/` in the current directory, else the bundled `queries/` of this project.
         #[arg(long, value_name = "DIR")]
         queries: Option<PathBuf>,
+        /// Name engineers in the customer service reviews (by default a customer's review
+        /// names no engineer).
+        #[arg(long)]
+        show_engineers: bool,
+        /// Also print every HTML document to PDF with headless Chromium (when installed).
+        #[arg(long)]
+        pdf: bool,
         #[command(flatten)]
         read: ReadArgs,
     },
@@ -139,6 +146,8 @@ pub fn execute(cli: Cli) -> Result<u8> {
             out,
             period,
             queries,
+            show_engineers,
+            pdf,
             read,
         } => {
             let queries = queries.unwrap_or_else(bundled_queries);
@@ -148,6 +157,10 @@ pub fn execute(cli: Cli) -> Result<u8> {
                 period.as_deref(),
                 &queries,
                 &read,
+                Documents {
+                    show_engineers,
+                    pdf,
+                },
                 &print_counts,
             )
         }
@@ -237,6 +250,7 @@ fn run(
     period: Option<&str>,
     queries: &Path,
     read: &ReadArgs,
+    docs: Documents,
     print_counts: &dyn Fn(&ingest::Manifest),
 ) -> Result<u8> {
     let opts = read.options(data)?;
@@ -298,6 +312,20 @@ fn run(
         }
         None => Vec::new(),
     };
+    let reports = if written.is_empty() {
+        None
+    } else {
+        Some(crate::report::review::write_all(
+            &crate::report::review::Options {
+                out,
+                report: quarter,
+                goals: &ing.goals,
+                show_engineers: docs.show_engineers,
+                pdf: docs.pdf,
+                command: command_line(),
+            },
+        )?)
+    };
     let view = crate::report::summary::build(&ing, &manifest, quarter)?;
     let html = crate::report::summary::render_html(&view)?;
     let summary_path = out.join(format!("summary_{}.html", quarter.label()));
@@ -326,6 +354,55 @@ fn run(
             println!("          {name:<20} {rows:>9} rows");
         }
     }
+    if let Some(r) = &reports {
+        for (name, rows) in &r.tables {
+            println!("          {name:<20} {rows:>9} rows");
+        }
+    }
     println!("summary:  {}", summary_path.display());
+    if let Some(r) = &reports {
+        println!("reports:  {}", r.dir.display());
+        println!("          portfolio        {}", r.portfolio.display());
+        println!("          team review      {}", r.team_review.display());
+        println!(
+            "          customer reviews {} ({} contracts; .html, and .md with charts beside)",
+            r.dir.join("customers").display(),
+            r.customer_reviews.len()
+        );
+        match &r.pdf {
+            Some(Ok(pdfs)) => println!(
+                "          pdf              {} ({} files)",
+                r.dir.join("pdf").display(),
+                pdfs.len()
+            ),
+            Some(Err(why)) => eprintln!("note: {why}"),
+            None => {}
+        }
+    }
     Ok(0)
+}
+
+/// What `run` writes besides the tables.
+pub struct Documents {
+    pub show_engineers: bool,
+    pub pdf: bool,
+}
+
+/// The command as typed, for the documents' audit appendix: the program as `slareview` (not
+/// the path it was started from, so a build directory does not leak into the reports) and each
+/// argument quoted for a POSIX shell when it needs it.
+fn command_line() -> String {
+    let mut parts = vec!["slareview".to_string()];
+    for a in std::env::args_os().skip(1) {
+        let a = a.to_string_lossy().into_owned();
+        let plain = !a.is_empty()
+            && a.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@+%".contains(c));
+        parts.push(if plain {
+            a
+        } else {
+            format!("'{}'", a.replace('\'', "'\\''"))
+        });
+    }
+    parts.join(" ")
 }

@@ -187,7 +187,6 @@ pub fn run(inputs: &Inputs, out: &Path) -> Result<Written> {
         ("update_windows", &clock.update_windows),
         ("ticket_facts", &clock.ticket_facts),
         ("goals", &goals),
-        ("run_info", &run_info),
     ] {
         ctx.register(name, df.clone().lazy());
     }
@@ -215,6 +214,7 @@ pub fn run(inputs: &Inputs, out: &Path) -> Result<Written> {
                 ("open_at_period_end", derived.open_at_period_end),
                 ("engineer_days", engineer_days),
                 ("contract_periods", contract_periods),
+                ("run_info", run_info),
             ] {
                 written.push((name.to_string(), df.height()));
                 ctx.register(name, df.clone().lazy());

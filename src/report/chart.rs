@@ -139,7 +139,7 @@ fn legend(
         root.draw(&Text::new(
             name.clone(),
             (x + 18, y + 6),
-            (FONT, 15)
+            (FONT, 17)
                 .into_font()
                 .color(&INK)
                 .pos(Pos::new(HPos::Left, VPos::Center)),
@@ -154,7 +154,7 @@ fn no_data(root: &DrawingArea<SVGBackend, Shift>, w: u32, h: u32) -> Result<()> 
     root.draw(&Text::new(
         "no data in this period".to_string(),
         (w as i32 / 2, h as i32 / 2),
-        (FONT, 15)
+        (FONT, 17)
             .into_font()
             .color(&RGBColor(110, 110, 110))
             .pos(Pos::new(HPos::Center, VPos::Center)),
@@ -188,7 +188,7 @@ pub fn bars(c: &Bars) -> Result<String> {
             .any(|s| s.values.iter().any(|v| v.is_some()));
         let y_max = c.y_max.unwrap_or_else(|| nice_max(data_max));
         let mut chart = ChartBuilder::on(&root)
-            .caption(&c.title, (FONT, 20).into_font().color(&INK))
+            .caption(&c.title, (FONT, 22).into_font().color(&INK))
             .margin_top(8)
             .margin_left(10)
             .margin_right(20)
@@ -204,8 +204,8 @@ pub fn bars(c: &Bars) -> Result<String> {
             .y_labels(6)
             .y_label_formatter(&|v| axis_label(*v))
             .y_desc(c.y_label.as_str())
-            .axis_desc_style((FONT, 15).into_font().color(&INK))
-            .label_style((FONT, 14).into_font().color(&INK))
+            .axis_desc_style((FONT, 17).into_font().color(&INK))
+            .label_style((FONT, 16).into_font().color(&INK))
             .max_light_lines(0)
             .bold_line_style(GRID)
             .draw()
@@ -232,14 +232,20 @@ pub fn bars(c: &Bars) -> Result<String> {
                     )))
                     .map_err(err)?;
                 if let Some(d) = c.value_labels {
+                    // Inside the top of a tall bar (clear of a marker above it), above a short
+                    // one.
                     let (px, py) = chart.backend_coord(&((x0 + x1) / 2.0, v.min(y_max)));
+                    let inside = v >= y_max * 0.15;
+                    let style = (FONT, 15).into_font();
+                    let style = if inside {
+                        style.color(&WHITE).pos(Pos::new(HPos::Center, VPos::Top))
+                    } else {
+                        style.color(&INK).pos(Pos::new(HPos::Center, VPos::Bottom))
+                    };
                     root.draw(&Text::new(
                         fmt_value(v, d),
-                        (px, py - 3),
-                        (FONT, 13)
-                            .into_font()
-                            .color(&INK)
-                            .pos(Pos::new(HPos::Center, VPos::Bottom)),
+                        (px, if inside { py + 4 } else { py - 3 }),
+                        style,
                     ))
                     .map_err(err)?;
                 }
@@ -268,7 +274,7 @@ pub fn bars(c: &Bars) -> Result<String> {
             root.draw(&Text::new(
                 label.clone(),
                 (px, py + 8),
-                (FONT, 15)
+                (FONT, 17)
                     .into_font()
                     .color(&INK)
                     .pos(Pos::new(HPos::Center, VPos::Top)),
@@ -314,7 +320,7 @@ pub fn lines(c: &Lines) -> Result<String> {
             .any(|s| s.values.iter().any(|v| v.is_some()));
         let y_max = c.y_max.unwrap_or_else(|| nice_max(data_max));
         let mut chart = ChartBuilder::on(&root)
-            .caption(&c.title, (FONT, 20).into_font().color(&INK))
+            .caption(&c.title, (FONT, 22).into_font().color(&INK))
             .margin_top(8)
             .margin_left(10)
             .margin_right(30)
@@ -330,8 +336,8 @@ pub fn lines(c: &Lines) -> Result<String> {
             .y_labels(6)
             .y_label_formatter(&|v| axis_label(*v))
             .y_desc(c.y_label.as_str())
-            .axis_desc_style((FONT, 15).into_font().color(&INK))
-            .label_style((FONT, 14).into_font().color(&INK))
+            .axis_desc_style((FONT, 17).into_font().color(&INK))
+            .label_style((FONT, 16).into_font().color(&INK))
             .max_light_lines(0)
             .bold_line_style(GRID)
             .draw()
@@ -393,7 +399,7 @@ pub fn lines(c: &Lines) -> Result<String> {
             root.draw(&Text::new(
                 label.clone(),
                 (px, py + 8),
-                (FONT, 14)
+                (FONT, 16)
                     .into_font()
                     .color(&INK)
                     .pos(Pos::new(HPos::Center, VPos::Top)),
@@ -440,7 +446,7 @@ pub fn hbars(c: &HBars) -> Result<String> {
             * 9
             + 12;
         let mut chart = ChartBuilder::on(&root)
-            .caption(&c.title, (FONT, 20).into_font().color(&INK))
+            .caption(&c.title, (FONT, 22).into_font().color(&INK))
             .margin_top(8)
             .margin_left(10)
             .margin_right(30)
@@ -456,8 +462,8 @@ pub fn hbars(c: &HBars) -> Result<String> {
             .x_labels(6)
             .x_label_formatter(&|v| axis_label(*v))
             .x_desc(c.x_label.as_str())
-            .axis_desc_style((FONT, 15).into_font().color(&INK))
-            .label_style((FONT, 14).into_font().color(&INK))
+            .axis_desc_style((FONT, 17).into_font().color(&INK))
+            .label_style((FONT, 16).into_font().color(&INK))
             .max_light_lines(0)
             .bold_line_style(GRID)
             .draw()
@@ -484,7 +490,7 @@ pub fn hbars(c: &HBars) -> Result<String> {
             root.draw(&Text::new(
                 format!("{v:.1}"),
                 (px + 4, py),
-                (FONT, 13)
+                (FONT, 15)
                     .into_font()
                     .color(&INK)
                     .pos(Pos::new(HPos::Left, VPos::Center)),
@@ -494,7 +500,7 @@ pub fn hbars(c: &HBars) -> Result<String> {
             root.draw(&Text::new(
                 label.clone(),
                 (lx - 6, ly),
-                (FONT, 14)
+                (FONT, 16)
                     .into_font()
                     .color(&INK)
                     .pos(Pos::new(HPos::Right, VPos::Center)),

@@ -2,28 +2,92 @@
 //! templates from `report_templates/` render them; templates never see polars types.
 
 pub mod chart;
+pub mod contract;
+pub mod format;
+pub mod pdf;
+pub mod review;
 pub mod summary;
+pub mod tables;
 
-use minijinja::{AutoEscape, Environment};
+use minijinja::{AutoEscape, Environment, Error, ErrorKind};
 
-/// The template environment: HTML templates autoescape, Markdown ones do not (they escape
-/// through their own filter), whatever their file names say.
+/// The bundled templates, compiled into the binary so a copied binary still writes documents.
+const TEMPLATES: [(&str, &str); 8] = [
+    (
+        "summary.html.j2",
+        include_str!("../../report_templates/summary.html.j2"),
+    ),
+    (
+        "_style.css",
+        include_str!("../../report_templates/_style.css"),
+    ),
+    (
+        "customer_review.html.j2",
+        include_str!("../../report_templates/customer_review.html.j2"),
+    ),
+    (
+        "customer_review.md.j2",
+        include_str!("../../report_templates/customer_review.md.j2"),
+    ),
+    (
+        "team_review.html.j2",
+        include_str!("../../report_templates/team_review.html.j2"),
+    ),
+    (
+        "team_review.md.j2",
+        include_str!("../../report_templates/team_review.md.j2"),
+    ),
+    (
+        "portfolio.html.j2",
+        include_str!("../../report_templates/portfolio.html.j2"),
+    ),
+    (
+        "portfolio.md.j2",
+        include_str!("../../report_templates/portfolio.md.j2"),
+    ),
+];
+
+/// The template environment. Every value printed is escaped for its format, whatever the
+/// template author remembers: HTML templates (`.html` in the name) escape HTML, Markdown ones
+/// (`.md`) escape Markdown and HTML (`format::markdown`); `|safe` is kept for SVG drawn here
+/// and file names made by `format::safe_name`. A missing value prints as nothing, not `none`.
 pub fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_auto_escape_callback(|name| {
         if name.contains(".html") {
             AutoEscape::Html
+        } else if name.contains(".md") {
+            AutoEscape::Custom("markdown")
         } else {
             AutoEscape::None
         }
     });
+    env.set_formatter(|out, state, value| {
+        if value.is_none() || value.is_undefined() {
+            return Ok(());
+        }
+        match state.auto_escape() {
+            AutoEscape::Custom("markdown") if !value.is_safe() => {
+                let text = match value.as_str() {
+                    Some(s) => format::markdown(s),
+                    None => format::markdown(&value.to_string()),
+                };
+                std::fmt::Write::write_str(out, &text)
+                    .map_err(|_| Error::new(ErrorKind::WriteFailure, "cannot write"))
+            }
+            AutoEscape::Custom(_) => std::fmt::Write::write_str(out, &value.to_string())
+                .map_err(|_| Error::new(ErrorKind::WriteFailure, "cannot write")),
+            _ => minijinja::escape_formatter(out, state, value),
+        }
+    });
     env.add_filter("thousands", thousands);
     env.add_filter("code_spans", code_spans);
-    env.add_template(
-        "summary.html.j2",
-        include_str!("../../report_templates/summary.html.j2"),
-    )
-    .expect("bundled template parses");
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    for (name, text) in TEMPLATES {
+        env.add_template(name, text)
+            .expect("bundled template parses");
+    }
     env
 }
 

@@ -1,0 +1,631 @@
+//! Contract figures for the documents: `contract_review` read back into one record per contract
+//! and period, the renewal notes derived from them (plain language, never written per
+//! customer), and the portfolio's renewal-risk ranking. Notes and ranking are Rust rather than
+//! SQL because they are sentences with money, dates and lists in them.
+//!
+//! Renewal notes for a contract in the report period (metrics.md, Contract review):
+//! - `missed_repeatedly`: one of its commitments (priority x metric) was missed in two or more
+//!   of the last four quarters, counting the customer's rows of that priority and metric under
+//!   any of its contracts (a renewed contract keeps its history);
+//! - `credit_due`: a service credit is due this period;
+//! - `all_kept`: no commitment missed and at least one kept;
+//! - `csat_below_goal`: the customer's satisfied-or-better share is under the team goal;
+//! - `volume_above_entitlement`: more tickets created than included (suggest a larger plan);
+//! - `volume_far_below_entitlement`: under half of the included cases used (suggest a smaller
+//!   plan);
+//! - `renewal_due`: the renewal date falls in the next quarter, saying so when a later contract
+//!   of the customer already exists.
+//!
+//! Renewal risk (the portfolio's order): 2 points per commitment missed repeatedly, 1 per
+//! commitment missed this period, 2 for a credit due, 2 for CSAT under goal, 1 for volume above
+//! entitlement, 1 for volume far below it, 3 for a renewal due next quarter with no later
+//! contract. Higher is riskier; ties go to the larger credit as a share of the period's fee, then
+//! to the contract id.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use polars::prelude::*;
+use serde::Serialize;
+
+use super::format::{money, pct};
+use super::tables::{counts, floats, ints, read, text};
+use crate::period::Quarter;
+
+/// One commitment (priority x metric) of a contract in a period.
+#[derive(Debug, Clone, Serialize)]
+pub struct Commitment {
+    pub priority: String,
+    pub metric: String,
+    pub target_minutes: i64,
+    pub clock: String,
+    pub commitment_pct: f64,
+    pub tickets: i64,
+    pub met: i64,
+    pub breached: i64,
+    pub in_progress: i64,
+    pub not_applicable: i64,
+    pub compliance_pct: Option<f64>,
+    pub outcome: String,
+}
+
+/// One contract in one period: the contract-level figures of `contract_review`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContractPeriod {
+    pub period: String,
+    pub contract_id: String,
+    pub customer_id: String,
+    pub customer_name: String,
+    pub plan: String,
+    pub start_date: String,
+    pub end_date: String,
+    pub renewal_date: String,
+    pub active_from: String,
+    pub active_to: String,
+    pub contract_days: i64,
+    pub fee_days: String,
+    pub currency: String,
+    pub annual_fee: f64,
+    pub period_fee: f64,
+    pub credit_pct_per_missed_target: f64,
+    pub credit_cap_pct: f64,
+    pub credit_pct: f64,
+    pub credit_amount: f64,
+    pub kept: i64,
+    pub missed: i64,
+    pub no_tickets: i64,
+    pub tickets_created: i64,
+    pub included_cases: Option<i64>,
+    pub entitlement_used_pct: Option<f64>,
+    pub cost_per_case: Option<f64>,
+    pub commitments: Vec<Commitment>,
+}
+
+/// Reads `contract_review` (every period written), one record per period and contract, in the
+/// table's order.
+pub fn load(tables: &Path) -> Result<Vec<ContractPeriod>> {
+    let df = read(tables, "contract_review", None)?;
+    let period = text(&df, "period")?;
+    let contract = text(&df, "contract_id")?;
+    let customer = text(&df, "customer_id")?;
+    let name = text(&df, "customer_name")?;
+    let plan = text(&df, "plan")?;
+    let priority = text(&df, "priority")?;
+    let metric = text(&df, "metric")?;
+    let target = counts(&df, "target_minutes")?;
+    let clock = text(&df, "clock")?;
+    let commitment = floats(&df, "commitment_pct")?;
+    let tickets = counts(&df, "tickets")?;
+    let met = counts(&df, "met")?;
+    let breached = counts(&df, "breached")?;
+    let in_progress = counts(&df, "in_progress")?;
+    let na = counts(&df, "not_applicable")?;
+    let compliance = floats(&df, "compliance_pct")?;
+    let outcome = text(&df, "outcome")?;
+    let start = text(&df, "start_date")?;
+    let end = text(&df, "end_date")?;
+    let renewal = text(&df, "renewal_date")?;
+    let active_from = text(&df, "active_from")?;
+    let active_to = text(&df, "active_to")?;
+    let contract_days = counts(&df, "contract_days")?;
+    let fee_days = text(&df, "fee_days")?;
+    let currency = text(&df, "currency")?;
+    let annual = floats(&df, "annual_fee")?;
+    let fee = floats(&df, "period_fee")?;
+    let per_missed = floats(&df, "credit_pct_per_missed_target")?;
+    let cap = floats(&df, "credit_cap_pct")?;
+    let credit_pct = floats(&df, "credit_pct")?;
+    let credit = floats(&df, "credit_amount")?;
+    let kept = counts(&df, "kept_commitments")?;
+    let missed = counts(&df, "missed_commitments")?;
+    let none = counts(&df, "no_ticket_commitments")?;
+    let created = counts(&df, "tickets_created")?;
+    let included = ints(&df, "included_cases_per_quarter")?;
+    let used = floats(&df, "entitlement_used_pct")?;
+    let cost = floats(&df, "cost_per_case")?;
+
+    let mut out: Vec<ContractPeriod> = Vec::new();
+    for i in 0..df.height() {
+        let c = Commitment {
+            priority: priority[i].clone(),
+            metric: metric[i].clone(),
+            target_minutes: target[i],
+            clock: clock[i].clone(),
+            commitment_pct: commitment[i].unwrap_or(100.0),
+            tickets: tickets[i],
+            met: met[i],
+            breached: breached[i],
+            in_progress: in_progress[i],
+            not_applicable: na[i],
+            compliance_pct: compliance[i],
+            outcome: outcome[i].clone(),
+        };
+        if let Some(last) = out.last_mut() {
+            if last.period == period[i] && last.contract_id == contract[i] {
+                last.commitments.push(c);
+                continue;
+            }
+        }
+        out.push(ContractPeriod {
+            period: period[i].clone(),
+            contract_id: contract[i].clone(),
+            customer_id: customer[i].clone(),
+            customer_name: name[i].clone(),
+            plan: plan[i].clone(),
+            start_date: start[i].clone(),
+            end_date: end[i].clone(),
+            renewal_date: renewal[i].clone(),
+            active_from: active_from[i].clone(),
+            active_to: active_to[i].clone(),
+            contract_days: contract_days[i],
+            fee_days: fee_days[i].clone(),
+            currency: currency[i].clone(),
+            annual_fee: annual[i].unwrap_or(0.0),
+            period_fee: fee[i].unwrap_or(0.0),
+            credit_pct_per_missed_target: per_missed[i].unwrap_or(0.0),
+            credit_cap_pct: cap[i].unwrap_or(0.0),
+            credit_pct: credit_pct[i].unwrap_or(0.0),
+            credit_amount: credit[i].unwrap_or(0.0),
+            kept: kept[i],
+            missed: missed[i],
+            no_tickets: none[i],
+            tickets_created: created[i],
+            included_cases: included[i],
+            entitlement_used_pct: used[i],
+            cost_per_case: cost[i],
+            commitments: vec![c],
+        });
+    }
+    Ok(out)
+}
+
+/// A contract of the lake, for telling whether a renewal already happened.
+#[derive(Debug, Clone)]
+pub struct ContractDates {
+    pub contract_id: String,
+    pub customer_id: String,
+    pub start_date: String,
+}
+
+pub fn load_contract_dates(lake: &Path) -> Result<Vec<ContractDates>> {
+    let df = read(lake, "contracts", None)?;
+    let id = text(&df, "contract_id")?;
+    let customer = text(&df, "customer_id")?;
+    let start = text(&df, "start_date")?;
+    Ok((0..df.height())
+        .map(|i| ContractDates {
+            contract_id: id[i].clone(),
+            customer_id: customer[i].clone(),
+            start_date: start[i].clone(),
+        })
+        .collect())
+}
+
+/// The customer's CSAT in the period, from `csat_summary`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CustomerCsat {
+    pub responses: i64,
+    pub satisfied_pct: Option<f64>,
+    pub satisfied_low: Option<f64>,
+    pub satisfied_high: Option<f64>,
+    pub very_satisfied_pct: Option<f64>,
+    pub very_satisfied_low: Option<f64>,
+    pub very_satisfied_high: Option<f64>,
+    pub too_few: bool,
+    pub response_rate_pct: Option<f64>,
+    pub solved_tickets: i64,
+}
+
+/// `csat_summary` rows of one dimension in one period, by key.
+pub fn load_csat(
+    tables: &Path,
+    period: &str,
+    dimension: &str,
+) -> Result<BTreeMap<String, CustomerCsat>> {
+    let df = read(
+        tables,
+        "csat_summary",
+        Some(super::tables::of_period(period).and(col("dimension").eq(lit(dimension.to_string())))),
+    )?;
+    let key = text(&df, "key")?;
+    let responses = counts(&df, "responses")?;
+    let sp = floats(&df, "satisfied_pct")?;
+    let sl = floats(&df, "satisfied_low")?;
+    let sh = floats(&df, "satisfied_high")?;
+    let vp = floats(&df, "very_satisfied_pct")?;
+    let vl = floats(&df, "very_satisfied_low")?;
+    let vh = floats(&df, "very_satisfied_high")?;
+    let few = super::tables::bools(&df, "too_few")?;
+    let rate = floats(&df, "response_rate_pct")?;
+    let solved = counts(&df, "solved_tickets")?;
+    Ok((0..df.height())
+        .map(|i| {
+            (
+                key[i].clone(),
+                CustomerCsat {
+                    responses: responses[i],
+                    satisfied_pct: sp[i],
+                    satisfied_low: sl[i],
+                    satisfied_high: sh[i],
+                    very_satisfied_pct: vp[i],
+                    very_satisfied_low: vl[i],
+                    very_satisfied_high: vh[i],
+                    too_few: few[i].unwrap_or(false),
+                    response_rate_pct: rate[i],
+                    solved_tickets: solved[i],
+                },
+            )
+        })
+        .collect())
+}
+
+/// One renewal note.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Note {
+    pub kind: &'static str,
+    pub text: String,
+    /// Its weight in the renewal-risk score.
+    pub risk: i64,
+}
+
+pub fn metric_label(m: &str) -> &str {
+    match m {
+        "first_response" => "first response",
+        "update" => "update",
+        "resolution" => "resolution",
+        "system_down" => "system down",
+        other => other,
+    }
+}
+
+fn num(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{}", v.round() as i64)
+    } else {
+        format!("{v:.2}")
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
+    }
+}
+
+/// The renewal notes of `cp` (a contract in the report period).
+/// `history`: every `contract_review` record of the same customer in the periods written;
+/// `csat`: the customer's CSAT in the period; `later`: the customer's contracts in the lake.
+pub fn renewal_notes(
+    cp: &ContractPeriod,
+    history: &[&ContractPeriod],
+    csat: Option<&CustomerCsat>,
+    csat_goal: f64,
+    report: Quarter,
+    contracts: &[ContractDates],
+) -> Vec<Note> {
+    let mut notes = Vec::new();
+    let mut periods: Vec<&str> = history.iter().map(|h| h.period.as_str()).collect();
+    periods.sort();
+    periods.dedup();
+    let quarters = periods.len().max(4);
+    for c in &cp.commitments {
+        let mut missed_in: Vec<&str> = history
+            .iter()
+            .filter(|h| {
+                h.commitments.iter().any(|x| {
+                    x.priority == c.priority && x.metric == c.metric && x.outcome == "missed"
+                })
+            })
+            .map(|h| h.period.as_str())
+            .collect();
+        missed_in.sort();
+        missed_in.dedup();
+        if missed_in.len() >= 2 {
+            notes.push(Note {
+                kind: "missed_repeatedly",
+                text: format!(
+                    "{} {} was missed in {} of the last {} quarters ({}).",
+                    c.priority,
+                    metric_label(&c.metric),
+                    missed_in.len(),
+                    quarters,
+                    missed_in.join(", ")
+                ),
+                risk: 2,
+            });
+        }
+    }
+    if cp.credit_amount > 0.0 {
+        let raw = cp.missed as f64 * cp.credit_pct_per_missed_target;
+        let capped = if raw > cp.credit_cap_pct {
+            format!(", capped at {}%", num(cp.credit_cap_pct))
+        } else {
+            String::new()
+        };
+        notes.push(Note {
+            kind: "credit_due",
+            text: format!(
+                "A service credit of {} is due for {}: {} missed commitment{} × {}% = {}%{} of the period's fee of {}.",
+                money(Some(cp.credit_amount), &cp.currency),
+                cp.period,
+                cp.missed,
+                if cp.missed == 1 { "" } else { "s" },
+                num(cp.credit_pct_per_missed_target),
+                num(raw),
+                capped,
+                money(Some(cp.period_fee), &cp.currency),
+            ),
+            risk: 2 + cp.missed,
+        });
+    } else if cp.missed > 0 {
+        notes.push(Note {
+            kind: "missed_no_credit",
+            text: format!(
+                "{} commitment{} missed in {}; the contract provides no service credit for it.",
+                cp.missed,
+                if cp.missed == 1 { " was" } else { "s were" },
+                cp.period
+            ),
+            risk: cp.missed,
+        });
+    } else if cp.kept > 0 {
+        notes.push(Note {
+            kind: "all_kept",
+            text: format!(
+                "All {} commitment{} with tickets {} kept in {}.",
+                cp.kept,
+                if cp.kept == 1 { "" } else { "s" },
+                if cp.kept == 1 { "was" } else { "were" },
+                cp.period
+            ),
+            risk: 0,
+        });
+    }
+    if let Some(c) = csat {
+        if let Some(s) = c.satisfied_pct.filter(|s| *s < csat_goal) {
+            notes.push(Note {
+                kind: "csat_below_goal",
+                text: format!(
+                    "CSAT {} satisfied or better is under the goal of {}% ({} response{}{}).",
+                    pct(Some(s)),
+                    num(csat_goal),
+                    c.responses,
+                    if c.responses == 1 { "" } else { "s" },
+                    if c.too_few {
+                        "; too few to be firm"
+                    } else {
+                        ""
+                    }
+                ),
+                risk: 2,
+            });
+        }
+    }
+    if let (Some(inc), Some(used)) = (cp.included_cases, cp.entitlement_used_pct) {
+        if cp.tickets_created > inc {
+            notes.push(Note {
+                kind: "volume_above_entitlement",
+                text: format!(
+                    "{} tickets against {} included cases ({}): volume is above the entitlement; a larger plan fits this use.",
+                    cp.tickets_created,
+                    inc,
+                    pct(Some(used))
+                ),
+                risk: 1,
+            });
+        } else if used < 50.0 {
+            notes.push(Note {
+                kind: "volume_far_below_entitlement",
+                text: format!(
+                    "{} tickets against {} included cases ({}): under half of the entitlement is used; a smaller plan would cover it.",
+                    cp.tickets_created,
+                    inc,
+                    pct(Some(used))
+                ),
+                risk: 1,
+            });
+        }
+    }
+    let next = report.next();
+    let (first, last) = (
+        next.first_day(),
+        next.end_day().pred_opt().expect("a quarter has a last day"),
+    );
+    if let Ok(renewal) = NaiveDate::parse_from_str(&cp.renewal_date, "%Y-%m-%d") {
+        if renewal >= first && renewal <= last {
+            let later = contracts
+                .iter()
+                .filter(|c| {
+                    c.customer_id == cp.customer_id
+                        && c.contract_id != cp.contract_id
+                        && c.start_date > cp.end_date
+                })
+                .min_by(|a, b| a.start_date.cmp(&b.start_date));
+            notes.push(match later {
+                Some(l) => Note {
+                    kind: "renewal_due",
+                    text: format!(
+                        "Renewal is due on {} ({}); contract {} already starts on {}.",
+                        cp.renewal_date,
+                        next.label(),
+                        l.contract_id,
+                        l.start_date
+                    ),
+                    risk: 0,
+                },
+                None => Note {
+                    kind: "renewal_due",
+                    text: format!(
+                        "Renewal is due on {}, within the next quarter ({}).",
+                        cp.renewal_date,
+                        next.label()
+                    ),
+                    risk: 3,
+                },
+            });
+        }
+    }
+    notes
+}
+
+/// One portfolio row: a contract of the report period with its risk.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ranked {
+    pub rank: usize,
+    pub risk_score: i64,
+    pub contract: ContractPeriod,
+    pub csat: Option<CustomerCsat>,
+    pub notes: Vec<Note>,
+}
+
+/// Notes and risk for every contract of the report period, riskiest first.
+pub fn rank(
+    all: &[ContractPeriod],
+    report: Quarter,
+    csat: &BTreeMap<String, CustomerCsat>,
+    csat_goal: f64,
+    contracts: &[ContractDates],
+) -> Vec<Ranked> {
+    let label = report.label();
+    let mut rows: Vec<Ranked> = all
+        .iter()
+        .filter(|cp| cp.period == label)
+        .map(|cp| {
+            let history: Vec<&ContractPeriod> = all
+                .iter()
+                .filter(|h| h.customer_id == cp.customer_id && h.period <= label)
+                .collect();
+            let c = csat.get(&cp.customer_id);
+            let notes = renewal_notes(cp, &history, c, csat_goal, report, contracts);
+            Ranked {
+                rank: 0,
+                risk_score: notes.iter().map(|n| n.risk).sum(),
+                contract: cp.clone(),
+                csat: c.cloned(),
+                notes,
+            }
+        })
+        .collect();
+    let share = |r: &Ranked| {
+        if r.contract.period_fee > 0.0 {
+            r.contract.credit_amount / r.contract.period_fee
+        } else {
+            0.0
+        }
+    };
+    rows.sort_by(|a, b| {
+        b.risk_score
+            .cmp(&a.risk_score)
+            .then(share(b).total_cmp(&share(a)))
+            .then(a.contract.contract_id.cmp(&b.contract.contract_id))
+    });
+    for (i, r) in rows.iter_mut().enumerate() {
+        r.rank = i + 1;
+    }
+    rows
+}
+
+/// `renewal_notes` and `portfolio` as tables, for the audit trail.
+pub fn tables(ranked: &[Ranked]) -> PolarsResult<(DataFrame, DataFrame)> {
+    let mut n_period = Vec::new();
+    let mut n_contract = Vec::new();
+    let mut n_customer = Vec::new();
+    let mut n_order = Vec::new();
+    let mut n_kind = Vec::new();
+    let mut n_risk = Vec::new();
+    let mut n_text = Vec::new();
+    for r in ranked {
+        for (i, n) in r.notes.iter().enumerate() {
+            n_period.push(r.contract.period.clone());
+            n_contract.push(r.contract.contract_id.clone());
+            n_customer.push(r.contract.customer_id.clone());
+            n_order.push(i as i64 + 1);
+            n_kind.push(n.kind);
+            n_risk.push(n.risk);
+            n_text.push(n.text.clone());
+        }
+    }
+    let notes = DataFrame::new_infer_height(vec![
+        Series::new("period".into(), n_period).into(),
+        Series::new("contract_id".into(), n_contract).into(),
+        Series::new("customer_id".into(), n_customer).into(),
+        Series::new("note_order".into(), n_order).into(),
+        Series::new("kind".into(), n_kind).into(),
+        Series::new("risk".into(), n_risk).into(),
+        Series::new("note".into(), n_text).into(),
+    ])?;
+    let c = |f: fn(&Ranked) -> String| ranked.iter().map(f).collect::<Vec<_>>();
+    let portfolio = DataFrame::new_infer_height(vec![
+        Series::new("period".into(), c(|r| r.contract.period.clone())).into(),
+        Series::new(
+            "rank".into(),
+            ranked.iter().map(|r| r.rank as i64).collect::<Vec<_>>(),
+        )
+        .into(),
+        Series::new(
+            "risk_score".into(),
+            ranked.iter().map(|r| r.risk_score).collect::<Vec<_>>(),
+        )
+        .into(),
+        Series::new("contract_id".into(), c(|r| r.contract.contract_id.clone())).into(),
+        Series::new("customer_id".into(), c(|r| r.contract.customer_id.clone())).into(),
+        Series::new(
+            "customer_name".into(),
+            c(|r| r.contract.customer_name.clone()),
+        )
+        .into(),
+        Series::new("plan".into(), c(|r| r.contract.plan.clone())).into(),
+        Series::new(
+            "missed_commitments".into(),
+            ranked.iter().map(|r| r.contract.missed).collect::<Vec<_>>(),
+        )
+        .into(),
+        Series::new("currency".into(), c(|r| r.contract.currency.clone())).into(),
+        Series::new(
+            "credit_amount".into(),
+            ranked
+                .iter()
+                .map(|r| r.contract.credit_amount)
+                .collect::<Vec<_>>(),
+        )
+        .into(),
+        Series::new(
+            "csat_satisfied_pct".into(),
+            ranked
+                .iter()
+                .map(|r| r.csat.as_ref().and_then(|c| c.satisfied_pct))
+                .collect::<Vec<_>>(),
+        )
+        .into(),
+        Series::new(
+            "renewal_date".into(),
+            c(|r| r.contract.renewal_date.clone()),
+        )
+        .into(),
+        Series::new(
+            "reasons".into(),
+            c(|r| {
+                // Each kind once, with its count when it repeats: `missed_repeatedly x6`.
+                let mut kinds: Vec<(&str, usize)> = Vec::new();
+                for n in r.notes.iter().filter(|n| n.risk > 0) {
+                    match kinds.iter_mut().find(|(k, _)| *k == n.kind) {
+                        Some((_, count)) => *count += 1,
+                        None => kinds.push((n.kind, 1)),
+                    }
+                }
+                kinds
+                    .iter()
+                    .map(|(k, n)| {
+                        if *n > 1 {
+                            format!("{k} x{n}")
+                        } else {
+                            k.to_string()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }),
+        )
+        .into(),
+    ])?;
+    Ok((notes, portfolio))
+}
