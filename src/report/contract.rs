@@ -405,8 +405,9 @@ pub fn renewal_notes(
             notes.push(Note {
                 kind: "volume_above_entitlement",
                 text: format!(
-                    "{} tickets against {} included cases ({}): volume is above the entitlement; a larger plan fits this use.",
+                    "{} ticket{} against {} included cases ({}): volume is above the entitlement; a larger plan fits this use.",
                     cp.tickets_created,
+                    if cp.tickets_created == 1 { "" } else { "s" },
                     inc,
                     pct(Some(used))
                 ),
@@ -416,8 +417,9 @@ pub fn renewal_notes(
             notes.push(Note {
                 kind: "volume_far_below_entitlement",
                 text: format!(
-                    "{} tickets against {} included cases ({}): under half of the entitlement is used; a smaller plan would cover it.",
+                    "{} ticket{} against {} included cases ({}): under half of the entitlement is used; a smaller plan would cover it.",
                     cp.tickets_created,
+                    if cp.tickets_created == 1 { "" } else { "s" },
                     inc,
                     pct(Some(used))
                 ),

@@ -104,8 +104,9 @@ pub fn markdown(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '!' | '|' | '~' | '(' | ')' | '{' | '}'
-            | '+' | '=' => {
+            // Parentheses, `!` and `=` need no escape: with `[` and `]` escaped no link or
+            // image can form, and a value never starts a line.
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -176,9 +177,13 @@ mod tests {
         assert_eq!(markdown("<script>"), "&lt;script&gt;");
         assert_eq!(
             markdown("\"><img onerror=x>"),
-            "&quot;&gt;&lt;img onerror\\=x&gt;"
+            "&quot;&gt;&lt;img onerror=x&gt;"
         );
-        assert_eq!(markdown("[x](javascript:y)"), "\\[x\\]\\(javascript:y\\)");
+        assert_eq!(markdown("[x](javascript:y)"), "\\[x\\](javascript:y)");
+        assert_eq!(
+            markdown("![i](x) *b* `c` _d_"),
+            "!\\[i\\](x) \\*b\\* \\`c\\` \\_d\\_"
+        );
         assert_eq!(markdown("a|b\nc"), "a\\|b c");
     }
 }
