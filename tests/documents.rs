@@ -1,0 +1,428 @@
+//! The documents as their readers and their attackers meet them: hostile text stays text, file
+//! names stay in the output folder, spreadsheet cells cannot run, each customer review holds
+//! that customer only and names no engineer unless asked, two runs give the same bytes, and a
+//! real browser renders every HTML document.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+/// Every file under `dir`, sorted.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Alphanumeric tokens of a text: an id is present only as a whole token, not as a piece of a
+/// longer number.
+fn tokens(text: &str) -> BTreeSet<&str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+const HOSTILE_CONTRACTS: &str = "\
+contract_id,customer_id,customer_name,plan,start_date,end_date,currency,annual_fee,included_cases_per_quarter,credit_pct_per_missed_target,credit_cap_pct
+../../etc/x,=cmd|' /C calc'!A0,<script>alert(1)</script> & Co,gold,2026-01-01,2026-12-31,USD,1000,10,5,10
+K2,C2,\"\"\"><img src=x onerror=alert(3)>\",gold,2026-01-01,2026-12-31,USD,1000,10,5,10
+";
+
+const HOSTILE_TARGETS: &str = "\
+plan,contract_id,priority,metric,target_minutes,clock
+gold,,P2,first_response,60,calendar
+";
+
+const HOSTILE_TICKETS: &str = "\
+ticket_id,customer_id,created_at,priority,status,assignee_id,channel,product,subject
+T1,=cmd|' /C calc'!A0,2026-07-01T10:00:00Z,P2,solved,E1,+1-2,@SUM(1+1),\"\"\"><img src=x onerror=alert(2)>\"
+T2,C2,2026-07-02T10:00:00Z,P2,open,E1,web,-2+3,<script>alert(4)</script>
+";
+
+const HOSTILE_EVENTS: &str = "\
+ticket_id,at,kind,actor_id,value
+T1,2026-07-01T12:00:00Z,agent_reply,E1,
+T1,2026-07-01T12:30:00Z,status,E1,solved
+";
+
+const HOSTILE_SURVEYS: &str = "\
+survey_id,ticket_id,responded_at,rating,comment
+S1,T1,2026-07-02T09:00:00Z,2,<script>alert(5)</script> [click](javascript:alert(6)) | *bold*
+";
+
+const HOSTILE_ENGINEERS: &str = "\
+engineer_id,name
+E1,<b>Mallory</b>
+";
+
+fn hostile_run(root: &Path, extra: &[&str]) -> PathBuf {
+    let data = root.join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    for (name, text) in [
+        ("contracts.csv", HOSTILE_CONTRACTS),
+        ("sla_targets.csv", HOSTILE_TARGETS),
+        ("tickets.csv", HOSTILE_TICKETS),
+        ("ticket_events.csv", HOSTILE_EVENTS),
+        ("surveys.csv", HOSTILE_SURVEYS),
+        ("engineers.csv", HOSTILE_ENGINEERS),
+        ("goals.toml", "reporting_timezone = \"UTC\"\n"),
+    ] {
+        std::fs::write(data.join(name), text).unwrap();
+    }
+    let out = root.join("out");
+    let mut args = vec!["--as-of", "2026-10-01T00:00:00Z", "--period", "2026Q3"];
+    args.extend_from_slice(extra);
+    run_ok(&data, &out, &args);
+    out
+}
+
+#[test]
+fn hostile_text_stays_text_and_files_stay_inside() {
+    let t = tmp();
+    let out = hostile_run(t.path(), &["--show-engineers"]);
+    let reports = out.join("reports/2026Q3");
+    // Nothing was written beside or above the output folder, and the customer files have
+    // plain names.
+    let top: BTreeSet<String> = std::fs::read_dir(t.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(top, BTreeSet::from(["data".into(), "out".into()]));
+    assert!(!out.join("reports/etc").exists() && !out.join("etc").exists());
+    for f in files(&out) {
+        assert!(
+            f.starts_with(&out),
+            "{} outside {}",
+            f.display(),
+            out.display()
+        );
+    }
+    let customer_files: Vec<String> = std::fs::read_dir(reports.join("customers"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(customer_files.len(), 6, "{customer_files:?}");
+    for name in &customer_files {
+        assert!(
+            name.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+                && !name.starts_with('.'),
+            "{name}"
+        );
+    }
+    assert!(
+        customer_files.iter().any(|n| n.starts_with("_._.._etc_x-")),
+        "{customer_files:?}"
+    );
+
+    let docs = files(&reports);
+    let html: Vec<&PathBuf> = docs
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .collect();
+    let md: Vec<&PathBuf> = docs
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    assert_eq!((html.len(), md.len()), (4, 4));
+    let read = |p: &PathBuf| std::fs::read_to_string(p).unwrap();
+    let all_html: String = html.iter().map(|p| read(p)).collect();
+    let all_md: String = md.iter().map(|p| read(p)).collect();
+    for raw in ["<script", "<img", "<b>Mallory", "onerror=alert(3)>"] {
+        assert!(!all_html.contains(raw), "HTML holds raw `{raw}`");
+        assert!(!all_md.contains(raw), "Markdown holds raw `{raw}`");
+    }
+    // ...and each shows as text.
+    for shown in [
+        "&lt;script&gt;alert(1)&lt;&#x2f;script&gt; &amp; Co",
+        "&quot;&gt;&lt;img src=x onerror=alert(2)&gt;",
+        "&lt;script&gt;alert(5)&lt;&#x2f;script&gt;",
+        "&lt;b&gt;Mallory&lt;&#x2f;b&gt;",
+    ] {
+        assert!(all_html.contains(shown), "HTML shows `{shown}`");
+    }
+    for shown in [
+        "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co",
+        "&quot;&gt;&lt;img src=x onerror=alert(2)&gt;",
+        // A link in a comment cannot form, a pipe cannot split the table, stars stay stars.
+        "&lt;script&gt;alert(5)&lt;/script&gt; \\[click\\](javascript:alert(6)) \\| \\*bold\\*",
+    ] {
+        assert!(all_md.contains(shown), "Markdown shows `{shown}`");
+    }
+    // The engineer was asked for (--show-engineers) and is shown as text.
+    assert!(all_md.contains("&lt;b&gt;Mallory&lt;/b&gt; (E1)"));
+
+    // No CSV cell of any table can start a formula: text starting with = + - @ is prefixed.
+    let mut checked = 0;
+    for f in files(&out)
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+    {
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_path(f)
+            .unwrap();
+        for rec in r.records() {
+            for cell in rec.unwrap().iter() {
+                if let Some(c) = cell.chars().next() {
+                    if "=+-@".contains(c) && cell.parse::<f64>().is_err() {
+                        panic!("{}: cell `{cell}` would run in a spreadsheet", f.display());
+                    }
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "{checked} cells checked");
+    let review = table(&out, "contract_review");
+    assert!(review
+        .iter()
+        .any(|r| r["customer_id"] == "'=cmd|' /C calc'!A0"));
+}
+
+/// One run of the sample data per test binary, shared by the checks below.
+fn sample_run() -> &'static Path {
+    static OUT: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
+    let (_, out) = OUT.get_or_init(|| {
+        let t = tmp();
+        let out = t.path().join("out");
+        run_ok(sample_data(), &out, &[]);
+        (t, out)
+    });
+    out
+}
+
+fn sample_csv(name: &str) -> Vec<Row> {
+    read_csv(&sample_data().join(name))
+}
+
+#[test]
+fn each_customer_review_holds_its_customer_only() {
+    let out = sample_run();
+    let contracts = sample_csv("contracts.csv");
+    let tickets = sample_csv("tickets.csv");
+    let customers: BTreeMap<String, String> = contracts
+        .iter()
+        .map(|c| (c["customer_id"].clone(), c["customer_name"].clone()))
+        .collect();
+    let dir = out.join("reports/2026Q3/customers");
+    let reviews = table(out, "portfolio");
+    assert_eq!(reviews.len(), 9, "contracts active in 2026Q3");
+    let mut listing_tickets = 0;
+    for row in &reviews {
+        let contract = &row["contract_id"];
+        let own = &row["customer_id"];
+        let mut paths = vec![
+            dir.join(format!("{contract}.html")),
+            dir.join(format!("{contract}.md")),
+        ];
+        paths.extend(files(&dir.join(contract)));
+        assert!(paths.len() >= 9, "{contract}: html, md and the charts");
+        let text: String = paths
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect();
+        let toks = tokens(&text);
+        assert!(
+            text.contains(&customers[own]),
+            "{contract} names its customer"
+        );
+        let own_tickets = tickets
+            .iter()
+            .filter(|t| &t["customer_id"] == own)
+            .filter(|t| toks.contains(t["ticket_id"].as_str()))
+            .count();
+        // Breaches, open tickets and comments list the contract's own tickets (a contract
+        // with none of those lists none).
+        if own_tickets > 0 {
+            listing_tickets += 1;
+        }
+        for (other, name) in customers.iter().filter(|(c, _)| *c != own) {
+            assert!(
+                !toks.contains(other.as_str()),
+                "{contract} names customer {other}"
+            );
+            assert!(!text.contains(name.as_str()), "{contract} names {name}");
+        }
+        for c in contracts.iter().filter(|c| &c["customer_id"] != own) {
+            assert!(
+                !text.contains(c["contract_id"].as_str()),
+                "{contract} names contract {}",
+                c["contract_id"]
+            );
+        }
+        for t in tickets.iter().filter(|t| &t["customer_id"] != own) {
+            assert!(
+                !toks.contains(t["ticket_id"].as_str()),
+                "{contract} shows ticket {} of {}",
+                t["ticket_id"],
+                t["customer_id"]
+            );
+        }
+    }
+    assert!(
+        listing_tickets >= 7,
+        "{listing_tickets} reviews list tickets"
+    );
+}
+
+#[test]
+fn customer_reviews_name_no_engineer_unless_asked() {
+    let out = sample_run();
+    let engineers = sample_csv("engineers.csv");
+    let dir = out.join("reports/2026Q3/customers");
+    let text: String = files(&dir)
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let toks = tokens(&text);
+    for e in &engineers {
+        assert!(
+            !toks.contains(e["engineer_id"].as_str()),
+            "{}",
+            e["engineer_id"]
+        );
+        assert!(!text.contains(e["name"].as_str()), "{}", e["name"]);
+    }
+    // The team review is for the director: it names them.
+    let team = std::fs::read_to_string(out.join("reports/2026Q3/team_review.html")).unwrap();
+    assert!(engineers.iter().all(|e| team.contains(e["name"].as_str())));
+
+    let t = tmp();
+    let shown = t.path().join("out");
+    run_ok(sample_data(), &shown, &["--show-engineers"]);
+    let text: String = files(&shown.join("reports/2026Q3/customers"))
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let named = engineers
+        .iter()
+        .filter(|e| text.contains(e["name"].as_str()))
+        .count();
+    assert!(
+        named >= 10,
+        "with --show-engineers, {named} engineers named"
+    );
+}
+
+#[test]
+fn two_runs_write_the_same_bytes() {
+    let t = tmp();
+    let out = t.path().join("out");
+    let snapshot = |out: &Path| -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut docs: Vec<PathBuf> = files(&out.join("reports"));
+        docs.push(out.join("summary_2026Q3.html"));
+        docs.into_iter()
+            .map(|p| {
+                (
+                    p.strip_prefix(out).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                )
+            })
+            .collect()
+    };
+    run_ok(sample_data(), &out, &[]);
+    let first = snapshot(&out);
+    run_ok(sample_data(), &out, &[]);
+    let second = snapshot(&out);
+    assert!(first.len() > 80, "{} files", first.len());
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
+    for (k, v) in &first {
+        assert!(v == &second[k], "{} differs between runs", k.display());
+    }
+}
+
+/// Chromium renders every HTML document of the sample run to an image and prints each to PDF
+/// (`--pdf`). Needs Chromium (`.ci/run` installs it); set SLAREVIEW_SKIP_BROWSER=1 to skip on a
+/// machine without it.
+#[test]
+fn a_real_browser_renders_every_document() {
+    if std::env::var_os("SLAREVIEW_SKIP_BROWSER").is_some() {
+        eprintln!("skipped: SLAREVIEW_SKIP_BROWSER is set");
+        return;
+    }
+    assert!(
+        slareview::report::pdf::chromium().is_some(),
+        "Chromium is needed for this test: apt-get install chromium (or set SLAREVIEW_SKIP_BROWSER=1)"
+    );
+    let t = tmp();
+    let out = t.path().join("out");
+    let o = run_ok(sample_data(), &out, &["--pdf"]);
+    let printed = stdout(&o);
+    assert!(printed.contains("pdf "), "{printed}");
+    let dir = out.join("reports/2026Q3");
+    let html: Vec<PathBuf> = files(&dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .collect();
+    assert_eq!(html.len(), 11);
+    for doc in &html {
+        let stem = doc.file_stem().unwrap().to_string_lossy().into_owned();
+        let pdf = dir.join("pdf").join(format!("{stem}.pdf"));
+        let bytes = std::fs::read(&pdf).unwrap_or_else(|_| panic!("{} printed", pdf.display()));
+        assert!(bytes.starts_with(b"%PDF-"), "{}", pdf.display());
+        assert!(
+            bytes.len() > 20_000,
+            "{}: {} bytes",
+            pdf.display(),
+            bytes.len()
+        );
+    }
+    // A screenshot of a page: a PNG of the requested size with something drawn on it.
+    let png = t.path().join("team.png");
+    slareview::report::pdf::screenshot(&dir.join("team_review.html"), &png, 1000, 1400).unwrap();
+    let bytes = std::fs::read(&png).unwrap();
+    assert!(bytes.starts_with(b"\x89PNG"));
+    let width = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
+    let height = u32::from_be_bytes(bytes[20..24].try_into().unwrap());
+    assert_eq!((width, height), (1000, 1400));
+    assert!(
+        bytes.len() > 30_000,
+        "a blank page compresses far smaller: {}",
+        bytes.len()
+    );
+}
+
+#[test]
+fn without_chromium_pdf_is_a_clear_message_and_the_rest_is_written() {
+    let t = tmp();
+    let out = t.path().join("out");
+    let o = bin()
+        .args([
+            "run",
+            "--data",
+            sample_data().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--pdf",
+        ])
+        .env("SLAREVIEW_CHROMIUM", t.path().join("no-such-browser"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("PDF skipped: Chromium was not found"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(out.join("reports/2026Q3/portfolio.html").exists());
+    assert!(out.join("reports/2026Q3/team_review.md").exists());
+    assert!(!out.join("reports/2026Q3/pdf").exists());
+}
