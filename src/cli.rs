@@ -326,6 +326,10 @@ fn run(
             },
         )?)
     };
+    let mut written = written;
+    if let Some(r) = &reports {
+        written.extend(r.tables.iter().cloned());
+    }
     let view = crate::report::summary::build(&ing, &manifest, quarter)?;
     let html = crate::report::summary::render_html(&view)?;
     let summary_path = out.join(format!("summary_{}.html", quarter.label()));
@@ -351,11 +355,6 @@ fn run(
             periods.join(", ")
         );
         for (name, rows) in &written {
-            println!("          {name:<20} {rows:>9} rows");
-        }
-    }
-    if let Some(r) = &reports {
-        for (name, rows) in &r.tables {
             println!("          {name:<20} {rows:>9} rows");
         }
     }
