@@ -320,6 +320,7 @@ fn run(
                 out,
                 report: quarter,
                 goals: &ing.goals,
+                calendars: &ing.calendars,
                 show_engineers: docs.show_engineers,
                 pdf: docs.pdf,
                 command: command_line(),

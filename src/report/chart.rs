@@ -232,10 +232,11 @@ pub fn bars(c: &Bars) -> Result<String> {
                     )))
                     .map_err(err)?;
                 if let Some(d) = c.value_labels {
-                    // Inside the top of a tall bar (clear of a marker above it), above a short
-                    // one.
-                    let (px, py) = chart.backend_coord(&((x0 + x1) / 2.0, v.min(y_max)));
+                    // Inside a tall bar at half its height (clear of a commitment or goal
+                    // tick near its top), above a short one.
                     let inside = v >= y_max * 0.15;
+                    let at = if inside { v.min(y_max) / 2.0 } else { v };
+                    let (px, py) = chart.backend_coord(&((x0 + x1) / 2.0, at));
                     let style = (FONT, 15).into_font();
                     let style = if inside {
                         style.color(&WHITE).pos(Pos::new(HPos::Center, VPos::Top))
@@ -244,7 +245,7 @@ pub fn bars(c: &Bars) -> Result<String> {
                     };
                     root.draw(&Text::new(
                         fmt_value(v, d),
-                        (px, if inside { py + 4 } else { py - 3 }),
+                        (px, if inside { py } else { py - 3 }),
                         style,
                     ))
                     .map_err(err)?;

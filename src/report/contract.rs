@@ -187,6 +187,7 @@ pub struct ContractDates {
     pub contract_id: String,
     pub customer_id: String,
     pub start_date: String,
+    pub calendar_id: String,
 }
 
 pub fn load_contract_dates(lake: &Path) -> Result<Vec<ContractDates>> {
@@ -194,11 +195,13 @@ pub fn load_contract_dates(lake: &Path) -> Result<Vec<ContractDates>> {
     let id = text(&df, "contract_id")?;
     let customer = text(&df, "customer_id")?;
     let start = text(&df, "start_date")?;
+    let calendar = text(&df, "calendar_id")?;
     Ok((0..df.height())
         .map(|i| ContractDates {
             contract_id: id[i].clone(),
             customer_id: customer[i].clone(),
             start_date: start[i].clone(),
+            calendar_id: calendar[i].clone(),
         })
         .collect())
 }

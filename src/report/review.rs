@@ -27,7 +27,7 @@ use super::chart::{self, Goal, Series};
 use super::contract::{self, metric_label, ContractPeriod, CustomerCsat, Note, Ranked};
 use super::format::{duration, money, pct, safe_name};
 use super::tables::{self as t, of_period, read};
-use crate::model::config::Goals;
+use crate::model::config::{Calendar, Goals};
 use crate::period::Quarter;
 
 const PRIORITIES: [&str; 4] = ["P1", "P2", "P3", "P4"];
@@ -38,6 +38,9 @@ pub struct Options<'a> {
     pub out: &'a Path,
     pub report: Quarter,
     pub goals: &'a Goals,
+    /// The contracts' calendars: a customer review gives instants in its contract calendar's
+    /// zone.
+    pub calendars: &'a BTreeMap<String, Calendar>,
     pub show_engineers: bool,
     pub pdf: bool,
     /// The command line as run, for the audit appendix.
@@ -64,6 +67,8 @@ pub struct DocInfo {
     pub period_to: String,
     pub as_of: String,
     pub reporting_timezone: String,
+    /// The zone of the instants printed (a customer review: its contract calendar's).
+    pub times_in: String,
     pub tool: String,
     pub command: String,
 }
@@ -181,6 +186,8 @@ pub struct FcrView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CommentRow {
+    #[serde(skip)]
+    pub at: Option<i64>,
     pub ticket_id: String,
     pub rating: i64,
     pub responded: String,
@@ -196,6 +203,8 @@ pub struct AgingRow {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct OpenRow {
+    #[serde(skip)]
+    pub created_at: Option<i64>,
     pub ticket_id: String,
     pub priority: String,
     pub status: String,
@@ -386,6 +395,7 @@ fn doc_info(opts: &Options, run: &RunInfo) -> DocInfo {
         period_to: q.end_day().pred_opt().unwrap().to_string(),
         as_of: run.as_of.clone(),
         reporting_timezone: run.timezone.clone(),
+        times_in: run.timezone.clone(),
         tool: format!("slareview {}", env!("CARGO_PKG_VERSION")),
         command: opts.command.clone(),
     }
@@ -393,6 +403,7 @@ fn doc_info(opts: &Options, run: &RunInfo) -> DocInfo {
 
 struct RunInfo {
     as_of: String,
+    as_of_secs: i64,
     as_of_day: NaiveDate,
     timezone: String,
     tz: Tz,
@@ -405,6 +416,7 @@ fn run_info(tables: &Path) -> Result<RunInfo> {
     let tz: Tz = timezone.parse().unwrap_or(chrono_tz::UTC);
     Ok(RunInfo {
         as_of: t::local(&tz, Some(as_of)),
+        as_of_secs: as_of,
         as_of_day: crate::period::local_date(&tz, as_of),
         timezone,
         tz,
@@ -725,6 +737,7 @@ fn load_customer_data(
                     .entry(c_customer[i].clone())
                     .or_default()
                     .push(CommentRow {
+                        at: c_at[i],
                         ticket_id: c_ticket[i].clone(),
                         rating: c_rating[i],
                         responded: t::local(&run.tz, c_at[i]),
@@ -733,11 +746,7 @@ fn load_customer_data(
             }
         }
         for v in comments.values_mut() {
-            v.sort_by(|a, b| {
-                a.responded
-                    .cmp(&b.responded)
-                    .then(a.ticket_id.cmp(&b.ticket_id))
-            });
+            v.sort_by(|a, b| a.at.cmp(&b.at).then(a.ticket_id.cmp(&b.ticket_id)));
         }
     }
 
@@ -772,6 +781,7 @@ fn load_customer_data(
         open.entry(o_customer[i].clone())
             .or_default()
             .push(OpenRow {
+                created_at: o_created[i],
                 ticket_id: o_ticket[i].clone(),
                 priority: o_priority[i].clone(),
                 status: o_status[i].clone(),
@@ -839,6 +849,7 @@ fn customer_review(
     files: &[FileView],
     names: &BTreeMap<String, String>,
     chart_dir: &str,
+    tz: Tz,
 ) -> Result<CustomerReview> {
     let cp = &r.contract;
     let cid = &cp.contract_id;
@@ -997,7 +1008,7 @@ fn customer_review(
             } else {
                 s.clock.clone()
             },
-            breached_at: t::local(&run.tz, s.breached_at),
+            breached_at: t::local(&tz, s.breached_at),
             subject: data
                 .ticket_text
                 .get(&s.ticket_id)
@@ -1228,8 +1239,19 @@ fn customer_review(
         ),
     );
 
+    let mut doc = doc_info(opts, run);
+    doc.as_of = t::local(&tz, Some(run.as_of_secs));
+    doc.times_in = tz.name().to_string();
+    let mut comments = data.comments.get(customer).cloned().unwrap_or_default();
+    for c in &mut comments {
+        c.responded = t::local(&tz, c.at);
+    }
+    let mut open = data.open.get(customer).cloned().unwrap_or_default();
+    for o in &mut open {
+        o.created = t::local(&tz, o.created_at);
+    }
     Ok(CustomerReview {
-        doc: doc_info(opts, run),
+        doc,
         contract: contract_view(cp),
         trend,
         by_priority,
@@ -1240,9 +1262,9 @@ fn customer_review(
         csat,
         fcr,
         ratings,
-        comments: data.comments.get(customer).cloned().unwrap_or_default(),
+        comments,
         aging: aging_rows(data.aging.get(customer)),
-        open: data.open.get(customer).cloned().unwrap_or_default(),
+        open,
         notes: r.notes.clone(),
         breaches,
         definitions: DEFINITIONS.to_vec(),
@@ -1656,7 +1678,16 @@ pub fn write_all(opts: &Options) -> Result<Written> {
             .iter()
             .filter(|h| h.customer_id == cp.customer_id && h.period <= period)
             .collect();
-        let view = customer_review(opts, &run, r, &history, &data, &files, &names, &name)?;
+        // Instants in the zone of the contract's calendar (the customer's office hours), else
+        // the reporting zone.
+        let tz = contracts
+            .iter()
+            .find(|c| c.contract_id == cp.contract_id)
+            .filter(|c| c.calendar_id != crate::model::config::CALENDAR_24X7)
+            .and_then(|c| opts.calendars.get(&c.calendar_id))
+            .map(|c| c.tz)
+            .unwrap_or(run.tz);
+        let view = customer_review(opts, &run, r, &history, &data, &files, &names, &name, tz)?;
         let html = env
             .get_template("customer_review.html.j2")?
             .render(minijinja::context! { r => minijinja::Value::from_serialize(&view) })?;
