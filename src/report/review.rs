@@ -221,6 +221,8 @@ pub struct BreachRow {
     pub metric: String,
     pub target: String,
     pub elapsed: String,
+    /// Elapsed minus target: a breach by seconds reads `1d 0h` in both columns otherwise.
+    pub over_by: String,
     pub clock: String,
     pub breached_at: String,
     pub subject: String,
@@ -1003,6 +1005,7 @@ fn customer_review(
             metric: metric_label(&s.metric).to_string(),
             target: duration(s.target),
             elapsed: duration(s.elapsed),
+            over_by: duration(s.elapsed.zip(s.target).map(|(e, t)| e - t)),
             clock: if s.clock == "business" {
                 format!("business ({})", s.calendar)
             } else {
