@@ -1633,6 +1633,7 @@ fn write_charts(dir: &Path, charts: &BTreeMap<String, ChartView>) -> Result<()> 
 /// Builds and writes every document of the report period; also writes the `renewal_notes`
 /// and `portfolio` tables beside the metric tables.
 pub fn write_all(opts: &Options) -> Result<Written> {
+    let started = std::time::Instant::now();
     let tables = opts.out.join("tables");
     let lake = opts.out.join("lake");
     let period = opts.report.label();
@@ -1657,6 +1658,7 @@ pub fn write_all(opts: &Options) -> Result<Written> {
     let names = engineer_names(&lake)?;
     let files = manifest_files(&lake)?;
     let data = load_customer_data(&tables, &lake, &period, &run, &names, opts.show_engineers)?;
+    tracing::info!("documents: tables read: {:.2?}", started.elapsed());
 
     // A fresh folder each run: no document of an earlier run is left to be mistaken for this
     // one's.
@@ -1762,6 +1764,11 @@ pub fn write_all(opts: &Options) -> Result<Written> {
     write(&written.portfolio, &html)?;
     write(&dir.join("portfolio.md"), &md)?;
 
+    tracing::info!(
+        "documents: {} customer reviews, team review and portfolio written: {:.2?}",
+        written.customer_reviews.len(),
+        started.elapsed()
+    );
     if opts.pdf {
         let mut docs = vec![written.portfolio.clone(), written.team_review.clone()];
         docs.extend(written.customer_reviews.iter().cloned());
