@@ -128,24 +128,6 @@ fn run_in(root: &Path) -> PathBuf {
     root.join("out")
 }
 
-fn one<'a>(rows: &'a [Row], key: &[(&str, &str)]) -> &'a Row {
-    let found: Vec<&Row> = rows
-        .iter()
-        .filter(|r| {
-            key.iter()
-                .all(|(k, v)| r.get(*k).map(String::as_str) == Some(*v))
-        })
-        .collect();
-    assert_eq!(found.len(), 1, "rows matching {key:?}: {found:?}");
-    found[0]
-}
-
-fn num(r: &Row, col: &str) -> f64 {
-    r[col]
-        .parse()
-        .unwrap_or_else(|_| panic!("`{col}` = `{}` in {r:?}", r[col]))
-}
-
 fn close(got: f64, want: f64, what: &str) {
     assert!((got - want).abs() < 0.005, "{what}: got {got}, want {want}");
 }
@@ -156,7 +138,7 @@ fn commitments_credits_entitlement_notes_and_ranking() {
     let out = run_in(t.path());
     let rows = table(&out, "contract_review");
     let q3 = |c: &str, p: &str, m: &str| -> &Row {
-        one(
+        row(
             &rows,
             &[
                 ("period", "2026Q3"),
@@ -253,7 +235,7 @@ fn commitments_credits_entitlement_notes_and_ranking() {
     }
     assert_eq!(q3("KD", "P2", "resolution")["fee_days"], "31/365 + 61/365");
     assert_eq!(q3("KA", "P2", "resolution")["fee_days"], "45/365");
-    let q2 = one(
+    let q2 = row(
         &rows,
         &[
             ("period", "2026Q2"),

@@ -6,6 +6,7 @@
 //! stays text. The output depends only on the figures (no time, no randomness): two runs give
 //! the same bytes.
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -162,6 +163,42 @@ fn no_data(root: &DrawingArea<SVGBackend, Shift>, w: u32, h: u32) -> Result<()> 
     .map_err(err)
 }
 
+/// A chart with values up the side and category labels (drawn by the caller) along the bottom:
+/// the frame bars and lines share.
+fn vertical<'a, 'b>(
+    root: &'a DrawingArea<SVGBackend<'b>, Shift>,
+    title: &str,
+    y_label: &str,
+    x: std::ops::Range<f64>,
+    y_max: f64,
+    margin_right: u32,
+) -> Result<ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>> {
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, (FONT, 22).into_font().color(&INK))
+        .margin_top(8)
+        .margin_left(10)
+        .margin_right(margin_right)
+        .margin_bottom(6)
+        .x_label_area_size(58)
+        .y_label_area_size(56)
+        .build_cartesian_2d(x, 0f64..y_max)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(0)
+        .y_labels(6)
+        .y_label_formatter(&|v| axis_label(*v))
+        .y_desc(y_label)
+        .axis_desc_style((FONT, 17).into_font().color(&INK))
+        .label_style((FONT, 16).into_font().color(&INK))
+        .max_light_lines(0)
+        .bold_line_style(GRID)
+        .draw()
+        .map_err(err)?;
+    Ok(chart)
+}
+
 /// Grouped bars as SVG.
 pub fn bars(c: &Bars) -> Result<String> {
     let (w, h) = (760u32, 340u32);
@@ -187,29 +224,14 @@ pub fn bars(c: &Bars) -> Result<String> {
             .iter()
             .any(|s| s.values.iter().any(|v| v.is_some()));
         let y_max = c.y_max.unwrap_or_else(|| nice_max(data_max));
-        let mut chart = ChartBuilder::on(&root)
-            .caption(&c.title, (FONT, 22).into_font().color(&INK))
-            .margin_top(8)
-            .margin_left(10)
-            .margin_right(20)
-            .margin_bottom(6)
-            .x_label_area_size(58)
-            .y_label_area_size(56)
-            .build_cartesian_2d(0f64..(n.max(1) as f64), 0f64..y_max)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(0)
-            .y_labels(6)
-            .y_label_formatter(&|v| axis_label(*v))
-            .y_desc(c.y_label.as_str())
-            .axis_desc_style((FONT, 17).into_font().color(&INK))
-            .label_style((FONT, 16).into_font().color(&INK))
-            .max_light_lines(0)
-            .bold_line_style(GRID)
-            .draw()
-            .map_err(err)?;
+        let mut chart = vertical(
+            &root,
+            &c.title,
+            &c.y_label,
+            0f64..(n.max(1) as f64),
+            y_max,
+            20,
+        )?;
         if !has_data {
             no_data(&root, w, h)?;
             root.present().map_err(err)?;
@@ -320,29 +342,14 @@ pub fn lines(c: &Lines) -> Result<String> {
             .iter()
             .any(|s| s.values.iter().any(|v| v.is_some()));
         let y_max = c.y_max.unwrap_or_else(|| nice_max(data_max));
-        let mut chart = ChartBuilder::on(&root)
-            .caption(&c.title, (FONT, 22).into_font().color(&INK))
-            .margin_top(8)
-            .margin_left(10)
-            .margin_right(30)
-            .margin_bottom(6)
-            .x_label_area_size(58)
-            .y_label_area_size(56)
-            .build_cartesian_2d(-0.5f64..(n.max(1) as f64 - 0.5), 0f64..y_max)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(0)
-            .y_labels(6)
-            .y_label_formatter(&|v| axis_label(*v))
-            .y_desc(c.y_label.as_str())
-            .axis_desc_style((FONT, 17).into_font().color(&INK))
-            .label_style((FONT, 16).into_font().color(&INK))
-            .max_light_lines(0)
-            .bold_line_style(GRID)
-            .draw()
-            .map_err(err)?;
+        let mut chart = vertical(
+            &root,
+            &c.title,
+            &c.y_label,
+            -0.5f64..(n.max(1) as f64 - 0.5),
+            y_max,
+            30,
+        )?;
         if !has_data {
             no_data(&root, w, h)?;
             root.present().map_err(err)?;

@@ -30,7 +30,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use serde::Serialize;
 
-use super::format::{money, pct};
+use super::format::{money, number as num, pct};
 use super::tables::{counts, floats, ints, read, text};
 use crate::period::Quarter;
 
@@ -280,17 +280,6 @@ pub fn metric_label(m: &str) -> &str {
         "resolution" => "resolution",
         "system_down" => "system down",
         other => other,
-    }
-}
-
-fn num(v: f64) -> String {
-    if (v - v.round()).abs() < 1e-9 {
-        format!("{}", v.round() as i64)
-    } else {
-        format!("{v:.2}")
-            .trim_end_matches('0')
-            .trim_end_matches('.')
-            .to_string()
     }
 }
 

@@ -11,6 +11,19 @@ pub fn pct(v: Option<f64>) -> String {
     }
 }
 
+/// A rate or percentage from the inputs as written there: `5`, `2.5`, `99.9` (at most two
+/// decimals, no trailing zeros).
+pub fn number(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{}", v.round() as i64)
+    } else {
+        format!("{v:.2}")
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
+    }
+}
+
 /// The most readable unit: `45s`, `12m`, `1h 05m`, `2d 3h`.
 pub fn duration(secs: Option<i64>) -> String {
     let Some(s) = secs else {

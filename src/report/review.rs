@@ -25,7 +25,7 @@ use serde::Serialize;
 
 use super::chart::{self, Goal, Series};
 use super::contract::{self, metric_label, ContractPeriod, CustomerCsat, Note, Ranked};
-use super::format::{duration, money, pct, safe_name};
+use super::format::{duration, money, number as trim, pct, safe_name};
 use super::tables::{self as t, of_period, read};
 use crate::model::config::{Calendar, Goals};
 use crate::period::Quarter;
@@ -505,14 +505,6 @@ fn contract_view(cp: &ContractPeriod) -> ContractView {
     }
 }
 
-fn trim(v: f64) -> String {
-    if (v - v.round()).abs() < 1e-9 {
-        format!("{}", v.round() as i64)
-    } else {
-        format!("{v}")
-    }
-}
-
 /// Pooled compliance of a set of commitments for one metric.
 fn pooled(cps: &[&ContractPeriod], metric: &str) -> Option<f64> {
     let (mut met, mut decided) = (0i64, 0i64);
@@ -557,8 +549,7 @@ struct CustomerData {
     ratings: BTreeMap<String, BTreeMap<i64, i64>>,
     /// customer -> low-rated comments.
     comments: BTreeMap<String, Vec<CommentRow>>,
-    /// customer -> (bucket order, bucket) -> priority counts.
-    aging: BTreeMap<String, BTreeMap<(i64, String), [i64; 4]>>,
+    aging: Aging,
     open: BTreeMap<String, Vec<OpenRow>>,
 }
 
@@ -587,12 +578,10 @@ fn load_customer_data(
     show_engineers: bool,
 ) -> Result<CustomerData> {
     let engineer = |id: &str| -> String {
-        if !show_engineers || id.is_empty() {
-            return String::new();
-        }
-        match names.get(id) {
-            Some(n) if !n.is_empty() => format!("{n} ({id})"),
-            _ => id.to_string(),
+        if show_engineers {
+            engineer_label(names, id)
+        } else {
+            String::new()
         }
     };
     let facts = read(tables, "ticket_facts", Some(of_period(period)))?;
@@ -752,23 +741,7 @@ fn load_customer_data(
         }
     }
 
-    let ag = read(tables, "backlog_aging", Some(of_period(period)))?;
-    let a_customer = t::text(&ag, "customer_id")?;
-    let a_bucket = t::text(&ag, "age_bucket")?;
-    let a_order = t::counts(&ag, "bucket_order")?;
-    let a_priority = t::text(&ag, "priority")?;
-    let a_tickets = t::counts(&ag, "tickets")?;
-    let mut aging: BTreeMap<String, BTreeMap<(i64, String), [i64; 4]>> = BTreeMap::new();
-    for i in 0..ag.height() {
-        let Some(p) = priority_index(&a_priority[i]) else {
-            continue;
-        };
-        aging
-            .entry(a_customer[i].clone())
-            .or_default()
-            .entry((a_order[i], a_bucket[i].clone()))
-            .or_default()[p] += a_tickets[i];
-    }
+    let aging = read_aging(tables, period)?;
 
     let op = read(tables, "open_at_period_end", Some(of_period(period)))?;
     let o_ticket = t::text(&op, "ticket_id")?;
@@ -823,6 +796,30 @@ fn load_customer_data(
     Ok(data)
 }
 
+/// `backlog_aging` of a period: per customer, (bucket order, bucket) -> tickets by priority.
+type Aging = BTreeMap<String, BTreeMap<(i64, String), [i64; 4]>>;
+
+fn read_aging(tables: &Path, period: &str) -> Result<Aging> {
+    let ag = read(tables, "backlog_aging", Some(of_period(period)))?;
+    let a_customer = t::text(&ag, "customer_id")?;
+    let a_bucket = t::text(&ag, "age_bucket")?;
+    let a_order = t::counts(&ag, "bucket_order")?;
+    let a_priority = t::text(&ag, "priority")?;
+    let a_tickets = t::counts(&ag, "tickets")?;
+    let mut aging = Aging::new();
+    for i in 0..ag.height() {
+        let Some(p) = priority_index(&a_priority[i]) else {
+            continue;
+        };
+        aging
+            .entry(a_customer[i].clone())
+            .or_default()
+            .entry((a_order[i], a_bucket[i].clone()))
+            .or_default()[p] += a_tickets[i];
+    }
+    Ok(aging)
+}
+
 fn aging_rows(map: Option<&BTreeMap<(i64, String), [i64; 4]>>) -> Vec<AgingRow> {
     map.map(|m| {
         m.iter()
@@ -858,12 +855,10 @@ fn customer_review(
     let customer = &cp.customer_id;
     let period = opts.report.label();
     let engineer = |id: &str| -> String {
-        if !opts.show_engineers || id.is_empty() {
-            return String::new();
-        }
-        match names.get(id) {
-            Some(n) if !n.is_empty() => format!("{n} ({id})"),
-            _ => id.to_string(),
+        if opts.show_engineers {
+            engineer_label(names, id)
+        } else {
+            String::new()
         }
     };
 
@@ -1369,15 +1364,14 @@ fn team_review(
         ),
     );
 
-    let ag = read(tables, "backlog_aging", Some(of_period(&period)))?;
-    let a_bucket = t::text(&ag, "age_bucket")?;
-    let a_order = t::counts(&ag, "bucket_order")?;
-    let a_priority = t::text(&ag, "priority")?;
-    let a_tickets = t::counts(&ag, "tickets")?;
+    // The team's aging: every customer's buckets added up.
     let mut aging: BTreeMap<(i64, String), [i64; 4]> = BTreeMap::new();
-    for i in 0..ag.height() {
-        if let Some(p) = priority_index(&a_priority[i]) {
-            aging.entry((a_order[i], a_bucket[i].clone())).or_default()[p] += a_tickets[i];
+    for buckets in read_aging(tables, &period)?.into_values() {
+        for (bucket, counts) in buckets {
+            let e = aging.entry(bucket).or_default();
+            for (a, b) in e.iter_mut().zip(counts) {
+                *a += b;
+            }
         }
     }
 
@@ -1422,10 +1416,7 @@ fn team_review(
                 title: title.clone(),
                 x_label: "average open tickets per day".into(),
                 labels: (0..el.height())
-                    .map(|i| match names.get(&e_id[i]) {
-                        Some(n) if !n.is_empty() => format!("{n} ({})", e_id[i]),
-                        _ => e_id[i].clone(),
-                    })
+                    .map(|i| engineer_label(names, &e_id[i]))
                     .collect(),
                 values: e_bl.iter().map(|v| v.unwrap_or(0.0)).collect(),
                 goal: Some(Goal {
@@ -1553,6 +1544,15 @@ fn team_review(
         priorities: PRIORITIES.to_vec(),
         definitions: DEFINITIONS.to_vec(),
     })
+}
+
+/// `Name (E001)`, the id alone without a name, nothing for no one.
+fn engineer_label(names: &BTreeMap<String, String>, id: &str) -> String {
+    match names.get(id) {
+        _ if id.is_empty() => String::new(),
+        Some(n) if !n.is_empty() => format!("{n} ({id})"),
+        _ => id.to_string(),
+    }
 }
 
 fn status_class(met: Option<bool>) -> &'static str {

@@ -264,3 +264,23 @@ pub fn read_csv(path: &Path) -> Vec<Row> {
         })
         .collect()
 }
+
+/// The one row whose columns have the given values.
+pub fn row<'a>(rows: &'a [Row], key: &[(&str, &str)]) -> &'a Row {
+    let found: Vec<&Row> = rows
+        .iter()
+        .filter(|r| {
+            key.iter()
+                .all(|(k, v)| r.get(*k).map(String::as_str) == Some(*v))
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "rows matching {key:?}: {found:?}");
+    found[0]
+}
+
+/// A cell as a number.
+pub fn num(r: &Row, col: &str) -> f64 {
+    r[col]
+        .parse()
+        .unwrap_or_else(|_| panic!("`{col}` = `{}` in {r:?}", r[col]))
+}
