@@ -584,23 +584,24 @@ fn load_customer_data(
             String::new()
         }
     };
-    let facts = read(tables, "ticket_facts", Some(of_period(period)))?;
+    // Every ticket's engineer at its first solve (breaches of the period may be solved later,
+    // and the team review's system-down list needs them too); the period's tickets by contract.
+    let facts = read(tables, "ticket_facts", None)?;
     let ids = t::text(&facts, "ticket_id")?;
     let contracts = t::texts(&facts, "contract_id")?;
+    let periods = t::text(&facts, "period")?;
     let filed = t::text(&facts, "priority_filed")?;
+    let solvers = t::text(&facts, "assignee_at_first_solve")?;
     let mut tickets: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
     for i in 0..facts.height() {
-        if let Some(c) = &contracts[i] {
+        if let (Some(c), true) = (&contracts[i], periods[i] == period) {
             tickets
                 .entry(c.clone())
                 .or_default()
                 .push((ids[i].clone(), filed[i].clone()));
         }
     }
-    let all_facts = read(tables, "ticket_facts", None)?;
-    let fid = t::text(&all_facts, "ticket_id")?;
-    let fsolver = t::text(&all_facts, "assignee_at_first_solve")?;
-    let solver: BTreeMap<String, String> = fid.into_iter().zip(fsolver).collect();
+    let solver: BTreeMap<String, String> = ids.into_iter().zip(solvers).collect();
 
     let lake_tickets = read(lake, "tickets", None)?;
     let tid = t::text(&lake_tickets, "ticket_id")?;
@@ -1275,11 +1276,13 @@ fn customer_review(
     })
 }
 
+/// `solver`: ticket id -> engineer at the first solve (read once for all documents).
 fn team_review(
     opts: &Options,
     run: &RunInfo,
     tables: &Path,
     names: &BTreeMap<String, String>,
+    solver: &BTreeMap<String, String>,
 ) -> Result<TeamReview> {
     let period = opts.report.label();
     let sc = read(tables, "goal_scorecard", Some(of_period(&period)))?;
@@ -1507,11 +1510,6 @@ fn team_review(
         "ticket_sla",
         Some(of_period(&period).and(col("metric").eq(lit("system_down")))),
     )?;
-    let facts = read(tables, "ticket_facts", None)?;
-    let solver: BTreeMap<String, String> = t::text(&facts, "ticket_id")?
-        .into_iter()
-        .zip(t::text(&facts, "assignee_at_first_solve")?)
-        .collect();
     let d_t = t::text(&sd, "ticket_id")?;
     let d_c = t::text(&sd, "customer_id")?;
     let d_p = t::text(&sd, "priority")?;
@@ -1707,7 +1705,7 @@ pub fn write_all(opts: &Options) -> Result<Written> {
         written.customer_reviews.push(html_path);
     }
 
-    let team = team_review(opts, &run, &tables, &names)?;
+    let team = team_review(opts, &run, &tables, &names, &data.solver)?;
     let html = env
         .get_template("team_review.html.j2")?
         .render(minijinja::context! { r => minijinja::Value::from_serialize(&team) })?;
