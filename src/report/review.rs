@@ -992,9 +992,13 @@ fn customer_review(
 
     // Breaches, for the audit appendix.
     let metric_order = |m: &str| METRICS.iter().position(|x| *x == m).unwrap_or(9);
-    let mut breaches: Vec<BreachRow> = sla
-        .iter()
-        .filter(|s| s.state == "breached")
+    let mut breached: Vec<&SlaTicket> = sla.iter().filter(|s| s.state == "breached").collect();
+    breached.sort_by(|a, b| {
+        (a.ticket_id.as_str(), metric_order(&a.metric))
+            .cmp(&(b.ticket_id.as_str(), metric_order(&b.metric)))
+    });
+    let breaches: Vec<BreachRow> = breached
+        .into_iter()
         .map(|s| BreachRow {
             ticket_id: s.ticket_id.clone(),
             priority: s.priority.clone(),
@@ -1021,12 +1025,6 @@ fn customer_review(
             ),
         })
         .collect();
-    breaches.sort_by(|a, b| {
-        a.ticket_id.cmp(&b.ticket_id).then(
-            metric_order(&a.metric.replace(' ', "_"))
-                .cmp(&metric_order(&b.metric.replace(' ', "_"))),
-        )
-    });
 
     // Satisfaction.
     let g = &opts.goals.csat;
