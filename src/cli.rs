@@ -87,6 +87,23 @@ pub enum Command {
         #[command(flatten)]
         read: ReadArgs,
     },
+    /// Turn a helpdesk's own export into the canonical exports, through a column mapping:
+    /// `slareview import servicenow incident_event_log.csv.gz --out sn --assume-tz UTC`.
+    Import {
+        /// A bundled mapping (`servicenow`) or a mapping file (.toml; see mappings/README.md).
+        mapping: String,
+        /// The export: CSV, optionally gzip-compressed (.gz).
+        file: PathBuf,
+        /// Folder for the canonical files (then: slareview run --data DIR).
+        #[arg(long)]
+        out: PathBuf,
+        /// Zone of timestamps written without an offset.
+        #[arg(long, value_name = "ZONE")]
+        assume_tz: Option<String>,
+        /// The export column that names the customer (default: the mapping's).
+        #[arg(long, value_name = "COLUMN")]
+        customer_from: Option<String>,
+    },
     /// Write synthetic exports in the canonical format (deterministic per seed).
     Generate {
         /// Number of tickets.
@@ -163,6 +180,53 @@ pub fn execute(cli: Cli) -> Result<u8> {
                 },
                 &print_counts,
             )
+        }
+        Command::Import {
+            mapping,
+            file,
+            out,
+            assume_tz,
+            customer_from,
+        } => {
+            let assume_tz = match assume_tz {
+                Some(z) => Some(z.parse::<Tz>().map_err(|_| {
+                    anyhow::anyhow!("unknown time zone `{z}` for --assume-tz\nhint: use an IANA zone name such as America/Sao_Paulo or UTC")
+                })?),
+                None => None,
+            };
+            let m = crate::import::Mapping::load(&mapping)?;
+            let s = crate::import::import(
+                &m,
+                &file,
+                &out,
+                &crate::import::Options {
+                    assume_tz,
+                    customer_from,
+                },
+            )?;
+            if !cli.quiet {
+                eprintln!(
+                    "{}: read {} rows, used {}, rejected {}; {} tickets, {} events, {} contracts",
+                    s.file,
+                    s.rows_read,
+                    s.rows_used,
+                    s.rows_rejected,
+                    s.tickets,
+                    s.events,
+                    s.contracts
+                );
+                for (reason, n) in &s.rejects_by_reason {
+                    eprintln!("  rejected {n:>7}  {reason}");
+                }
+            }
+            for p in crate::import::written(&out) {
+                println!("{}", p.display());
+            }
+            println!(
+                "next: slareview run --data {} --out <folder>",
+                out.display()
+            );
+            Ok(0)
         }
         Command::Ingest { data, lake, read } => {
             let opts = read.options(&data)?;

@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod clock;
 pub mod generate;
+pub mod import;
 pub mod ingest;
 pub mod metrics;
 pub mod model;
