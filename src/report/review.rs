@@ -434,17 +434,34 @@ fn percentile(sorted: &[i64], p: f64) -> Option<i64> {
     Some(sorted[rank.min(sorted.len()) - 1])
 }
 
-fn counts_view(map: BTreeMap<String, i64>, total: i64) -> Vec<Count> {
-    let mut v: Vec<Count> = map
+/// Most tickets first; past `most` rows, the rest are one row `other (N values)`, so a
+/// product list of fifty categories stays readable.
+fn counts_view(map: BTreeMap<String, i64>, total: i64, most: usize) -> Vec<Count> {
+    let share = |n: i64| pct((total > 0).then(|| 100.0 * n as f64 / total as f64));
+    let mut v: Vec<(String, i64)> = map.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let rest: Vec<(String, i64)> = if v.len() > most {
+        v.split_off(most - 1)
+    } else {
+        Vec::new()
+    };
+    let mut out: Vec<Count> = v
         .into_iter()
         .map(|(label, n)| Count {
-            share: pct((total > 0).then(|| 100.0 * n as f64 / total as f64)),
+            share: share(n),
             label,
             tickets: n,
         })
         .collect();
-    v.sort_by(|a, b| b.tickets.cmp(&a.tickets).then(a.label.cmp(&b.label)));
-    v
+    if !rest.is_empty() {
+        let n = rest.iter().map(|r| r.1).sum();
+        out.push(Count {
+            label: format!("other ({} values)", rest.len()),
+            tickets: n,
+            share: share(n),
+        });
+    }
+    out
 }
 
 fn contract_view(cp: &ContractPeriod) -> ContractView {
@@ -918,7 +935,7 @@ fn customer_review(
         *by_channel.entry(or_none(ch)).or_default() += 1;
         *by_product.entry(or_none(pr)).or_default() += 1;
     }
-    let mut by_priority = counts_view(by_priority, total);
+    let mut by_priority = counts_view(by_priority, total, usize::MAX);
     by_priority.sort_by(|a, b| a.label.cmp(&b.label));
 
     // Weekly inflow / outflow and daily backlog of the customer.
@@ -1252,8 +1269,8 @@ fn customer_review(
         contract: contract_view(cp),
         trend,
         by_priority,
-        by_channel: counts_view(by_channel, total),
-        by_product: counts_view(by_product, total),
+        by_channel: counts_view(by_channel, total, 10),
+        by_product: counts_view(by_product, total, 10),
         weeks,
         times,
         csat,
@@ -1771,4 +1788,26 @@ pub fn write_all(opts: &Options) -> Result<Written> {
         written.pdf = Some(super::pdf::print_all(&docs, &dir.join("pdf")));
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_count_lists_end_in_one_other_row() {
+        let map: BTreeMap<String, i64> = (1..=12).map(|i| (format!("c{i:02}"), i)).collect();
+        let total: i64 = map.values().sum(); // 78
+        let v = counts_view(map.clone(), total, 10);
+        assert_eq!(v.len(), 10);
+        assert_eq!((v[0].label.as_str(), v[0].tickets), ("c12", 12));
+        // c12..c04 are listed; c03, c02, c01 (3 + 2 + 1) become one row.
+        assert_eq!(
+            (v[9].label.as_str(), v[9].tickets, v[9].share.as_str()),
+            ("other (3 values)", 6, "7.7%")
+        );
+        assert_eq!(v.iter().map(|c| c.tickets).sum::<i64>(), total);
+        // Short lists are untouched.
+        assert_eq!(counts_view(map, total, usize::MAX).len(), 12);
+    }
 }
