@@ -26,6 +26,8 @@ use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+use crate::model::schema;
+
 /// The bundled mappings, by name.
 pub const BUNDLED: [(&str, &str); 1] =
     [("servicenow", include_str!("../../mappings/servicenow.toml"))];
@@ -159,9 +161,6 @@ pub struct ContractTemplate {
     pub credit_pct_per_missed_target: f64,
     #[serde(default)]
     pub credit_cap_pct: f64,
-    /// A calendars.toml written beside the contracts when the template names a calendar.
-    #[serde(default)]
-    pub calendars_toml: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -756,19 +755,8 @@ pub fn import(mapping: &Mapping, file: &Path, out: &Path, opts: &Options) -> Res
     }
 
     std::fs::create_dir_all(out).with_context(|| format!("cannot create `{}`", out.display()))?;
-    let mut header = vec![
-        "ticket_id",
-        "customer_id",
-        "created_at",
-        "priority",
-        "severity",
-        "status",
-        "assignee_id",
-        "channel",
-        "product",
-        "subject",
-        "updated_at",
-    ];
+    // Headers in the canonical order of the schema ingest reads them by.
+    let mut header = header_of(&schema::TICKETS);
     header.extend(keep_c.iter().map(|(n, _)| n.as_str()));
     write_csv(
         &out.join("tickets.csv"),
@@ -777,7 +765,7 @@ pub fn import(mapping: &Mapping, file: &Path, out: &Path, opts: &Options) -> Res
     )?;
     write_csv(
         &out.join("ticket_events.csv"),
-        &["ticket_id", "at", "kind", "actor_id", "value"],
+        &header_of(&schema::TICKET_EVENTS),
         events_out.iter().map(|r| r.as_slice()),
     )?;
     let mut contracts = 0;
@@ -800,20 +788,9 @@ pub fn import(mapping: &Mapping, file: &Path, out: &Path, opts: &Options) -> Res
             .collect();
         write_csv(
             &out.join("sla_targets.csv"),
-            &[
-                "plan",
-                "contract_id",
-                "priority",
-                "metric",
-                "target_minutes",
-                "clock",
-                "commitment_pct",
-            ],
+            &header_of(&schema::SLA_TARGETS),
             targets.iter().map(|r| r.as_slice()),
         )?;
-        if let Some(cal) = &t.calendars_toml {
-            std::fs::write(out.join("calendars.toml"), cal)?;
-        }
     }
     if let Some(tz) = opts.assume_tz {
         std::fs::write(
@@ -878,6 +855,10 @@ pub fn import(mapping: &Mapping, file: &Path, out: &Path, opts: &Options) -> Res
     Ok(summary)
 }
 
+fn header_of(spec: &schema::TableSpec) -> Vec<&'static str> {
+    spec.columns.iter().map(|c| c.name).collect()
+}
+
 fn write_csv<'a>(
     path: &Path,
     header: &[&str],
@@ -929,21 +910,7 @@ fn write_contracts(
     }
     write_csv(
         &out.join("contracts.csv"),
-        &[
-            "contract_id",
-            "customer_id",
-            "customer_name",
-            "plan",
-            "start_date",
-            "end_date",
-            "calendar_id",
-            "currency",
-            "annual_fee",
-            "included_cases_per_quarter",
-            "credit_pct_per_missed_target",
-            "credit_cap_pct",
-            "renewal_date",
-        ],
+        &header_of(&schema::CONTRACTS),
         rows.iter().map(|r| r.as_slice()),
     )?;
     Ok(rows.len() as u64)

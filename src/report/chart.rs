@@ -151,6 +151,41 @@ fn legend(
     Ok(())
 }
 
+/// Category or point labels under the axis at pixel columns `at`, every `every`-th one.
+fn axis_labels(
+    root: &DrawingArea<SVGBackend, Shift>,
+    labels: &[String],
+    at: &[i32],
+    axis_y: i32,
+    every: usize,
+    size: u32,
+) -> Result<()> {
+    for (i, (label, x)) in labels.iter().zip(at).enumerate() {
+        if i % every != 0 {
+            continue;
+        }
+        root.draw(&Text::new(
+            label.clone(),
+            (*x, axis_y + 8),
+            (FONT, size)
+                .into_font()
+                .color(&INK)
+                .pos(Pos::new(HPos::Center, VPos::Top)),
+        ))
+        .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// One legend entry per series, in the palette's order.
+fn legend_entries(series: &[Series], lines: bool) -> Vec<(String, RGBColor, bool)> {
+    series
+        .iter()
+        .enumerate()
+        .map(|(j, s)| (s.name.clone(), PALETTE[j % PALETTE.len()], lines))
+        .collect()
+}
+
 fn no_data(root: &DrawingArea<SVGBackend, Shift>, w: u32, h: u32) -> Result<()> {
     root.draw(&Text::new(
         "no data in this period".to_string(),
@@ -292,24 +327,18 @@ pub fn bars(c: &Bars) -> Result<String> {
                 )))
                 .map_err(err)?;
         }
-        for (i, label) in c.categories.iter().enumerate() {
-            let (px, py) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
-            root.draw(&Text::new(
-                label.clone(),
-                (px, py + 8),
-                (FONT, 17)
-                    .into_font()
-                    .color(&INK)
-                    .pos(Pos::new(HPos::Center, VPos::Top)),
-            ))
-            .map_err(err)?;
-        }
-        let mut entries: Vec<(String, RGBColor, bool)> = c
-            .series
-            .iter()
-            .enumerate()
-            .map(|(j, s)| (s.name.clone(), PALETTE[j % PALETTE.len()], false))
+        let at: Vec<i32> = (0..n)
+            .map(|i| chart.backend_coord(&(i as f64 + 0.5, 0.0)).0)
             .collect();
+        axis_labels(
+            &root,
+            &c.categories,
+            &at,
+            chart.backend_coord(&(0.0, 0.0)).1,
+            1,
+            17,
+        )?;
+        let mut entries = legend_entries(&c.series, false);
         if let Some((label, _)) = &c.markers {
             entries.push((label.clone(), BLACK, true));
         }
@@ -398,28 +427,12 @@ pub fn lines(c: &Lines) -> Result<String> {
                 )))
                 .map_err(err)?;
         }
-        let every = c.label_every.max(1);
-        for (i, label) in c.points.iter().enumerate() {
-            if i % every != 0 {
-                continue;
-            }
-            let (px, py) = chart.backend_coord(&(i as f64, 0.0));
-            root.draw(&Text::new(
-                label.clone(),
-                (px, py + 8),
-                (FONT, 16)
-                    .into_font()
-                    .color(&INK)
-                    .pos(Pos::new(HPos::Center, VPos::Top)),
-            ))
-            .map_err(err)?;
-        }
-        let mut entries: Vec<(String, RGBColor, bool)> = c
-            .series
-            .iter()
-            .enumerate()
-            .map(|(j, s)| (s.name.clone(), PALETTE[j % PALETTE.len()], true))
+        let at: Vec<i32> = (0..n)
+            .map(|i| chart.backend_coord(&(i as f64, 0.0)).0)
             .collect();
+        let base = chart.backend_coord(&(0.0, 0.0)).1;
+        axis_labels(&root, &c.points, &at, base, c.label_every.max(1), 16)?;
+        let mut entries = legend_entries(&c.series, true);
         if let Some(g) = &c.goal {
             entries.push((g.label.clone(), GOAL, true));
         }
