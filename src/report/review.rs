@@ -590,7 +590,6 @@ fn load_customer_data(
     tables: &Path,
     lake: &Path,
     period: &str,
-    run: &RunInfo,
     names: &BTreeMap<String, String>,
     show_engineers: bool,
 ) -> Result<CustomerData> {
@@ -749,7 +748,8 @@ fn load_customer_data(
                         at: c_at[i],
                         ticket_id: c_ticket[i].clone(),
                         rating: c_rating[i],
-                        responded: t::local(&run.tz, c_at[i]),
+                        // Written in the contract calendar's zone by `customer_review`.
+                        responded: String::new(),
                         comment: text.to_string(),
                     });
             }
@@ -778,7 +778,8 @@ fn load_customer_data(
                 ticket_id: o_ticket[i].clone(),
                 priority: o_priority[i].clone(),
                 status: o_status[i].clone(),
-                created: t::local(&run.tz, o_created[i]),
+                // Written in the contract calendar's zone by `customer_review`.
+                created: String::new(),
                 age_days: o_age[i],
                 subject: String::new(),
                 engineer: engineer(&o_engineer[i]),
@@ -1670,7 +1671,7 @@ pub fn write_all(opts: &Options) -> Result<Written> {
 
     let names = engineer_names(&lake)?;
     let files = manifest_files(&lake)?;
-    let data = load_customer_data(&tables, &lake, &period, &run, &names, opts.show_engineers)?;
+    let data = load_customer_data(&tables, &lake, &period, &names, opts.show_engineers)?;
     tracing::info!("documents: tables read: {:.2?}", started.elapsed());
 
     // A fresh folder each run: no document of an earlier run is left to be mistaken for this
