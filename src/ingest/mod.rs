@@ -776,19 +776,19 @@ pub fn to_frame(table: &Table) -> PolarsResult<DataFrame> {
     let n_kept = keep.iter().filter(|k| **k).count();
     // The kept values with their exact count as size hint, so polars' builders allocate each
     // column once instead of growing it (fresh memory is most of an ingest's kernel time).
-    struct Kept<'a, T> {
-        v: std::slice::Iter<'a, T>,
+    struct Kept<'a, I> {
+        v: I,
         keep: std::slice::Iter<'a, bool>,
         left: usize,
     }
-    impl<T: Copy> Iterator for Kept<'_, T> {
-        type Item = T;
-        fn next(&mut self) -> Option<T> {
+    impl<I: Iterator> Iterator for Kept<'_, I> {
+        type Item = I::Item;
+        fn next(&mut self) -> Option<I::Item> {
             loop {
                 let x = self.v.next()?;
                 if *self.keep.next()? {
                     self.left = self.left.saturating_sub(1);
-                    return Some(*x);
+                    return Some(x);
                 }
             }
         }
@@ -796,9 +796,9 @@ pub fn to_frame(table: &Table) -> PolarsResult<DataFrame> {
             (self.left, Some(self.left))
         }
     }
-    fn kept_iter<'a, T>(v: &'a [T], keep: &'a [bool], n_kept: usize) -> Kept<'a, T> {
+    fn kept_iter<'a, I: Iterator>(v: I, keep: &'a [bool], n_kept: usize) -> Kept<'a, I> {
         Kept {
-            v: v.iter(),
+            v,
             keep: keep.iter(),
             left: n_kept,
         }
@@ -821,33 +821,36 @@ pub fn to_frame(table: &Table) -> PolarsResult<DataFrame> {
             let series = match buf {
                 // Text goes straight from the arena into polars' string array: no intermediate
                 // vector of slices (16 bytes a row a column, and a copy).
-                ColBuf::Str(v) => StringChunked::from_iter_options(
-                    name,
-                    v.iter().zip(keep).filter(|(_, k)| **k).map(|(x, _)| x),
-                )
-                .into_series(),
+                ColBuf::Str(v) => {
+                    StringChunked::from_iter_options(name, kept_iter(v.iter(), keep, n_kept))
+                        .into_series()
+                }
                 ColBuf::Cat(v) => StringChunked::from_iter_options(
                     name,
-                    v.iter().zip(keep).filter(|(_, k)| **k).map(|(x, _)| *x),
+                    kept_iter(v.iter().copied(), keep, n_kept),
                 )
                 .into_series(),
                 // Numbers go straight into polars' arrays too: no kept copy of the column and
                 // no cast copy for dates and timestamps (a logical type over the same values).
-                ColBuf::Int(v) => {
-                    Int64Chunked::from_iter_options(name, kept_iter(v, keep, n_kept)).into_series()
-                }
-                ColBuf::Float(v) => {
-                    Float64Chunked::from_iter_options(name, kept_iter(v, keep, n_kept))
-                        .into_series()
-                }
-                ColBuf::Date(v) => {
-                    Int32Chunked::from_iter_options(name, kept_iter(v, keep, n_kept))
-                        .into_date()
-                        .into_series()
-                }
+                ColBuf::Int(v) => Int64Chunked::from_iter_options(
+                    name,
+                    kept_iter(v.iter().copied(), keep, n_kept),
+                )
+                .into_series(),
+                ColBuf::Float(v) => Float64Chunked::from_iter_options(
+                    name,
+                    kept_iter(v.iter().copied(), keep, n_kept),
+                )
+                .into_series(),
+                ColBuf::Date(v) => Int32Chunked::from_iter_options(
+                    name,
+                    kept_iter(v.iter().copied(), keep, n_kept),
+                )
+                .into_date()
+                .into_series(),
                 ColBuf::Ts(v) => Int64Chunked::from_iter_options(
                     name,
-                    kept_iter(v, keep, n_kept).map(|x| x.map(|s| s * 1000)),
+                    kept_iter(v.iter().copied(), keep, n_kept).map(|x| x.map(|s| s * 1000)),
                 )
                 .into_datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC))
                 .into_series(),
@@ -862,7 +865,7 @@ pub fn to_frame(table: &Table) -> PolarsResult<DataFrame> {
     columns.push(
         Int64Chunked::from_iter_values(
             "source_line".into(),
-            kept_iter(&table.lines, keep, n_kept).map(|l| l as i64),
+            kept_iter(table.lines.iter().copied(), keep, n_kept).map(|l| l as i64),
         )
         .into_series()
         .into(),
