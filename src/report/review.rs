@@ -592,6 +592,8 @@ fn load_customer_data(
     period: &str,
     names: &BTreeMap<String, String>,
     show_engineers: bool,
+    // The customers' CSAT, read once by `write_all` for the renewal notes too.
+    csat: BTreeMap<String, CustomerCsat>,
 ) -> Result<CustomerData> {
     let engineer = |id: &str| -> String {
         if show_engineers {
@@ -693,8 +695,6 @@ fn load_customer_data(
         e.1 += b_in[i];
         e.2 += b_out[i];
     }
-
-    let csat = contract::load_csat(tables, period, "customer")?;
 
     let fcr_df = read(tables, "fcr", Some(of_period(period)))?;
     let f_customer = t::text(&fcr_df, "customer_id")?;
@@ -1671,7 +1671,7 @@ pub fn write_all(opts: &Options) -> Result<Written> {
 
     let names = engineer_names(&lake)?;
     let files = manifest_files(&lake)?;
-    let data = load_customer_data(&tables, &lake, &period, &names, opts.show_engineers)?;
+    let data = load_customer_data(&tables, &lake, &period, &names, opts.show_engineers, csat)?;
     tracing::info!("documents: tables read: {:.2?}", started.elapsed());
 
     // A fresh folder each run: no document of an earlier run is left to be mistaken for this
