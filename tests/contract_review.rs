@@ -91,17 +91,17 @@ S2,C2,2026-07-12T09:00:00Z,3,Too slow
 ";
 
 fn folder(dir: &Path) {
-    std::fs::create_dir_all(dir).unwrap();
-    for (name, text) in [
-        ("contracts.csv", CONTRACTS),
-        ("sla_targets.csv", TARGETS),
-        ("tickets.csv", TICKETS),
-        ("ticket_events.csv", EVENTS),
-        ("surveys.csv", SURVEYS),
-        ("goals.toml", "reporting_timezone = \"UTC\"\n"),
-    ] {
-        std::fs::write(dir.join(name), text).unwrap();
-    }
+    write_folder(
+        dir,
+        &[
+            ("contracts.csv", CONTRACTS),
+            ("sla_targets.csv", TARGETS),
+            ("tickets.csv", TICKETS),
+            ("ticket_events.csv", EVENTS),
+            ("surveys.csv", SURVEYS),
+            ("goals.toml", "reporting_timezone = \"UTC\"\n"),
+        ],
+    );
 }
 
 /// Runs from inside `root` with relative paths, so the command printed in the documents'

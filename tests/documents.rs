@@ -71,18 +71,18 @@ E1,<b>Mallory</b>
 
 fn hostile_run(root: &Path, extra: &[&str]) -> PathBuf {
     let data = root.join("data");
-    std::fs::create_dir_all(&data).unwrap();
-    for (name, text) in [
-        ("contracts.csv", HOSTILE_CONTRACTS),
-        ("sla_targets.csv", HOSTILE_TARGETS),
-        ("tickets.csv", HOSTILE_TICKETS),
-        ("ticket_events.csv", HOSTILE_EVENTS),
-        ("surveys.csv", HOSTILE_SURVEYS),
-        ("engineers.csv", HOSTILE_ENGINEERS),
-        ("goals.toml", "reporting_timezone = \"UTC\"\n"),
-    ] {
-        std::fs::write(data.join(name), text).unwrap();
-    }
+    write_folder(
+        &data,
+        &[
+            ("contracts.csv", HOSTILE_CONTRACTS),
+            ("sla_targets.csv", HOSTILE_TARGETS),
+            ("tickets.csv", HOSTILE_TICKETS),
+            ("ticket_events.csv", HOSTILE_EVENTS),
+            ("surveys.csv", HOSTILE_SURVEYS),
+            ("engineers.csv", HOSTILE_ENGINEERS),
+            ("goals.toml", "reporting_timezone = \"UTC\"\n"),
+        ],
+    );
     let out = root.join("out");
     let mut args = vec!["--as-of", "2026-10-01T00:00:00Z", "--period", "2026Q3"];
     args.extend_from_slice(extra);

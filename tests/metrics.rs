@@ -105,19 +105,19 @@ A5,E2,2026-08-01T09:00:00Z,Five
 const GOALS: &str = "reporting_timezone = \"UTC\"\n";
 
 fn folder(dir: &Path) {
-    std::fs::create_dir_all(dir).unwrap();
-    for (name, text) in [
-        ("contracts.csv", CONTRACTS),
-        ("sla_targets.csv", TARGETS),
-        ("tickets.csv", TICKETS),
-        ("ticket_events.csv", EVENTS),
-        ("surveys.csv", SURVEYS),
-        ("engineers.csv", ENGINEERS),
-        ("kb_articles.csv", KB),
-        ("goals.toml", GOALS),
-    ] {
-        std::fs::write(dir.join(name), text).unwrap();
-    }
+    write_folder(
+        dir,
+        &[
+            ("contracts.csv", CONTRACTS),
+            ("sla_targets.csv", TARGETS),
+            ("tickets.csv", TICKETS),
+            ("ticket_events.csv", EVENTS),
+            ("surveys.csv", SURVEYS),
+            ("engineers.csv", ENGINEERS),
+            ("kb_articles.csv", KB),
+            ("goals.toml", GOALS),
+        ],
+    );
 }
 
 fn close(r: &Row, col: &str, want: f64) {

@@ -284,3 +284,11 @@ pub fn num(r: &Row, col: &str) -> f64 {
         .parse()
         .unwrap_or_else(|_| panic!("`{col}` = `{}` in {r:?}", r[col]))
 }
+
+/// Writes a data folder: each (file name, contents).
+pub fn write_folder(dir: &Path, files: &[(&str, &str)]) {
+    std::fs::create_dir_all(dir).unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+}
