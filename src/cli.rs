@@ -337,10 +337,10 @@ fn run(
                 bail!("no ticket was accepted, so there is no as_of to choose a period from\nhint: check the rejects in `{}` or pass --period and --as-of", lake.join("rejects.csv").display());
             };
             let tickets = ing.table("tickets");
-            let created = tickets.col("created_at").ts();
+            let created = tickets.col("created_at");
             let earliest = (0..tickets.len())
                 .filter(|&i| tickets.keep[i])
-                .filter_map(|i| created[i])
+                .filter_map(|i| tickets.ts(created, i))
                 .min();
             period::default_quarter(&tz, as_of, earliest)
         }

@@ -160,33 +160,38 @@ impl ColBuf {
             _ => panic!("not a text column"),
         }
     }
-    /// Room for about `factor` times the rows held now.
-    fn reserve_scaled(&mut self, factor: f64) {
-        let more = |n: usize| (n as f64 * (factor - 1.0)).max(0.0) as usize;
+    fn reserve(&mut self, rows: usize) {
         match self {
-            ColBuf::Str(v) => v.reserve(more(v.len()), more(v.byte_len())),
-            ColBuf::Cat(v) => v.reserve(more(v.len())),
-            ColBuf::Int(v) => v.reserve(more(v.len())),
-            ColBuf::Float(v) => v.reserve(more(v.len())),
-            ColBuf::Date(v) => v.reserve(more(v.len())),
-            ColBuf::Ts(v) => v.reserve(more(v.len())),
-        }
-    }
-    fn append(&mut self, other: ColBuf) {
-        match (self, other) {
-            (ColBuf::Str(a), ColBuf::Str(b)) => a.extend(b),
-            (ColBuf::Cat(a), ColBuf::Cat(b)) => a.extend(b),
-            (ColBuf::Int(a), ColBuf::Int(b)) => a.extend(b),
-            (ColBuf::Float(a), ColBuf::Float(b)) => a.extend(b),
-            (ColBuf::Date(a), ColBuf::Date(b)) => a.extend(b),
-            (ColBuf::Ts(a), ColBuf::Ts(b)) => a.extend(b),
-            _ => unreachable!("chunks of one table have the same columns"),
+            ColBuf::Str(v) => v.reserve(rows, 0),
+            ColBuf::Cat(v) => v.reserve(rows),
+            ColBuf::Int(v) => v.reserve(rows),
+            ColBuf::Float(v) => v.reserve(rows),
+            ColBuf::Date(v) => v.reserve(rows),
+            ColBuf::Ts(v) => v.reserve(rows),
         }
     }
     pub fn str(&self) -> &StrCol {
         match self {
             ColBuf::Str(v) => v,
             _ => panic!("not a text column"),
+        }
+    }
+    pub fn cat(&self) -> &[Option<&'static str>] {
+        match self {
+            ColBuf::Cat(v) => v,
+            _ => panic!("not an enum column"),
+        }
+    }
+    pub fn int(&self) -> &[Option<i64>] {
+        match self {
+            ColBuf::Int(v) => v,
+            _ => panic!("not a count column"),
+        }
+    }
+    pub fn float(&self) -> &[Option<f64>] {
+        match self {
+            ColBuf::Float(v) => v,
+            _ => panic!("not a decimal column"),
         }
     }
     pub fn ts(&self) -> &[Option<i64>] {
@@ -235,7 +240,38 @@ impl Val<'_> {
     }
 }
 
-/// A table as read: its accepted-so-far rows (columns in spec order), and its rejects.
+/// Rows read from one piece of a file, in file order: columns in spec order and the line of
+/// each row. A large file is read as many pieces in parallel, and its table keeps them as they
+/// are rather than copying them into one buffer (that copy was a fifth of an ingest's time,
+/// most of it faulting in fresh memory).
+#[derive(Debug)]
+pub struct Part {
+    pub lines: Vec<u64>,
+    pub cols: Vec<ColBuf>,
+}
+
+impl Part {
+    /// Room for `rows` more rows (the text of text cells grows as it comes).
+    fn reserve(&mut self, rows: usize) {
+        self.lines.reserve(rows);
+        for c in &mut self.cols {
+            c.reserve(rows);
+        }
+    }
+    fn new(spec: &'static TableSpec) -> Part {
+        Part {
+            lines: Vec::new(),
+            cols: spec
+                .columns
+                .iter()
+                .map(|c| ColBuf::for_kind(c.kind))
+                .collect(),
+        }
+    }
+}
+
+/// A table as read: its accepted-so-far rows (in parts, see `Part`), and its rejects. Rows are
+/// addressed by their index in file order across parts (`0..len()`).
 #[derive(Debug)]
 pub struct Table {
     pub spec: &'static TableSpec,
@@ -243,8 +279,10 @@ pub struct Table {
     pub encoding: Option<Encoding>,
     pub sha256: Option<String>,
     pub rows_read: u64,
-    pub lines: Vec<u64>,
-    pub cols: Vec<ColBuf>,
+    parts: Vec<Part>,
+    /// The part of each row, and the first row of each part (filled by `seal`).
+    part_of: Vec<u32>,
+    starts: Vec<usize>,
     pub extras: Vec<(String, Vec<Option<String>>)>,
     /// Cleared by the table pass for rows it rejects.
     pub keep: Vec<bool>,
@@ -262,12 +300,9 @@ impl Table {
             encoding: None,
             sha256: None,
             rows_read: 0,
-            lines: Vec::new(),
-            cols: spec
-                .columns
-                .iter()
-                .map(|c| ColBuf::for_kind(c.kind))
-                .collect(),
+            parts: vec![Part::new(spec)],
+            part_of: Vec::new(),
+            starts: Vec::new(),
             extras: Vec::new(),
             keep: Vec::new(),
             rejected_ids: Vec::new(),
@@ -285,22 +320,16 @@ impl Table {
         t
     }
 
-    /// Room for about `factor` times the rows held now, so that appending the rest of a file
-    /// does not grow (copy, and fault in fresh pages for) every column again and again.
-    fn reserve_scaled(&mut self, factor: f64) {
-        let more = (self.lines.len() as f64 * (factor - 1.0)).max(0.0) as usize;
-        self.lines.reserve(more);
-        for c in &mut self.cols {
-            c.reserve_scaled(factor);
-        }
+    /// The part rows are pushed into during the row pass.
+    fn tail(&mut self) -> &mut Part {
+        self.parts
+            .last_mut()
+            .expect("a table being read has a part")
     }
 
-    /// Appends a chunk of the same table read after this one.
+    /// Appends a chunk of the same table read after this one: its parts are moved, not copied.
     fn append(&mut self, chunk: Table) {
-        self.lines.extend(chunk.lines);
-        for (a, b) in self.cols.iter_mut().zip(chunk.cols) {
-            a.append(b);
-        }
+        self.parts.extend(chunk.parts);
         for ((_, a), (_, b)) in self.extras.iter_mut().zip(chunk.extras) {
             a.extend(b);
         }
@@ -308,20 +337,83 @@ impl Table {
         self.rejects.extend(chunk.rejects);
         self.rows_read += chunk.rows_read;
     }
+
+    /// Ends the row pass: indexes the rows across parts and keeps them all for the table pass.
+    fn seal(&mut self) {
+        self.parts.retain(|p| !p.lines.is_empty());
+        let len: usize = self.parts.iter().map(|p| p.lines.len()).sum();
+        self.starts = Vec::with_capacity(self.parts.len());
+        self.part_of = Vec::with_capacity(len);
+        for (k, p) in self.parts.iter().enumerate() {
+            self.starts.push(self.part_of.len());
+            let k = u32::try_from(k).expect("fewer than 2^32 parts");
+            self.part_of.extend(std::iter::repeat_n(k, p.lines.len()));
+        }
+        self.keep = vec![true; len];
+    }
+
+    /// The part holding row `i` and the row's index in it.
+    #[inline]
+    fn at(&self, i: usize) -> (&Part, usize) {
+        let k = self.part_of[i] as usize;
+        (&self.parts[k], i - self.starts[k])
+    }
+    /// The rows `rows` (indices into the parsed rows) as (part, range of the part's rows), in
+    /// order.
+    pub fn spans(
+        &self,
+        rows: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = (&Part, std::ops::Range<usize>)> + '_ {
+        let parts = if rows.is_empty() {
+            0..0
+        } else {
+            self.part_of[rows.start] as usize..self.part_of[rows.end - 1] as usize + 1
+        };
+        parts.map(move |k| {
+            let (p, s) = (&self.parts[k], self.starts[k]);
+            let lo = rows.start.max(s) - s;
+            let hi = rows.end.min(s + p.lines.len()) - s;
+            (p, lo..hi)
+        })
+    }
+    /// Line of row `i` in its file.
+    pub fn line(&self, i: usize) -> u64 {
+        let (p, j) = self.at(i);
+        p.lines[j]
+    }
+    /// Text of row `i` in text or enum column `c`.
+    pub fn str(&self, c: usize, i: usize) -> Option<&str> {
+        let (p, j) = self.at(i);
+        p.cols[c].get_str(j)
+    }
+    pub fn owned(&self, c: usize, i: usize) -> Option<String> {
+        self.str(c, i).map(str::to_string)
+    }
+    /// Timestamp (UTC seconds) of row `i` in timestamp column `c`.
+    pub fn ts(&self, c: usize, i: usize) -> Option<i64> {
+        let (p, j) = self.at(i);
+        p.cols[c].ts()[j]
+    }
+    /// Date (days since the epoch) of row `i` in date column `c`.
+    pub fn date(&self, c: usize, i: usize) -> Option<i32> {
+        let (p, j) = self.at(i);
+        p.cols[c].date()[j]
+    }
     pub fn file_name(&self) -> String {
         self.source
             .as_ref()
             .map(|s| s.name.clone())
             .unwrap_or_else(|| format!("{}.csv", self.spec.name))
     }
-    pub fn col(&self, name: &str) -> &ColBuf {
-        &self.cols[self.spec.col(name)]
+    /// Index of column `name` (a spec column).
+    pub fn col(&self, name: &str) -> usize {
+        self.spec.col(name)
     }
     pub fn len(&self) -> usize {
-        self.lines.len()
+        self.part_of.len()
     }
     pub fn is_empty(&self) -> bool {
-        self.lines.is_empty()
+        self.part_of.is_empty()
     }
     pub fn accepted(&self) -> u64 {
         self.keep.iter().filter(|k| **k).count() as u64
@@ -334,7 +426,7 @@ impl Table {
         self.keep[i] = false;
         self.rejects.push(Reject {
             file: self.file_name(),
-            line: self.lines[i],
+            line: self.line(i),
             column: Some(column.to_string()),
             value,
             reason,
@@ -471,6 +563,7 @@ fn read_table(spec: &'static TableSpec, opts: &Options) -> Result<Table, IngestE
                 dir: opts.data_dir.clone(),
             });
         }
+        table.seal();
         return Ok(table);
     };
     let hash_path = src.path.clone();
@@ -502,6 +595,7 @@ fn read_table(spec: &'static TableSpec, opts: &Options) -> Result<Table, IngestE
                     .par_chunks(CHUNK)
                     .map(|rows| {
                         let mut chunk = Table::for_file(spec, &map);
+                        chunk.tail().reserve(rows.len());
                         // Reused for every row of the chunk: they borrow from the batch.
                         let mut cells = Vec::with_capacity(ctx.header.len());
                         let mut vals = Vec::with_capacity(spec.columns.len());
@@ -516,23 +610,18 @@ fn read_table(spec: &'static TableSpec, opts: &Options) -> Result<Table, IngestE
             // Large CSV files are cut at record boundaries and each piece is parsed and checked
             // on its own; pieces are appended in file order, so the result is the sequential
             // one. Other files, and CSV that cannot be cut safely, go batch by batch below.
-            if let Some(pieces) = rows.csv_chunks(64, 4 << 20) {
+            let pieces = rows.csv_chunks(64, 4 << 20);
+            tracing::debug!("`{}`: cut in {:.2?}", src.name, started.elapsed());
+            if let Some(pieces) = pieces {
                 use rayon::prelude::*;
-                // In waves, so that finished pieces are appended (and freed) as we go.
-                let total: usize = pieces.iter().map(|(r, _)| r.len()).sum();
-                let mut done = 0usize;
-                for (w, wave) in pieces.chunks(8).enumerate() {
+                // In waves, so that each wave's raw text is freed before the next is parsed.
+                for wave in pieces.chunks(8) {
                     let parts: Vec<Vec<Table>> = wave
                         .par_iter()
                         .map(|(range, line)| validate(rows.parse_chunk(range.clone(), *line)))
                         .collect();
                     for c in parts.into_iter().flatten() {
                         table.append(c);
-                    }
-                    done += wave.iter().map(|(r, _)| r.len()).sum::<usize>();
-                    if w == 0 && done < total {
-                        // The first wave tells the size of a row: make room for the rest.
-                        table.reserve_scaled(total as f64 / done as f64 * 1.02);
                     }
                 }
                 tracing::debug!(
@@ -565,7 +654,7 @@ fn read_table(spec: &'static TableSpec, opts: &Options) -> Result<Table, IngestE
         path: src.path.clone(),
         source: e,
     })?);
-    table.keep = vec![true; table.lines.len()];
+    table.seal();
     table.source = Some(src);
     Ok(table)
 }
@@ -661,8 +750,9 @@ fn row_pass<'b>(
         reject(table, column, value, reason);
         return;
     }
-    table.lines.push(line);
-    for (buf, v) in table.cols.iter_mut().zip(vals.drain(..)) {
+    let part = table.tail();
+    part.lines.push(line);
+    for (buf, v) in part.cols.iter_mut().zip(vals.drain(..)) {
         match (buf, v) {
             (ColBuf::Str(b), Val::Str(s)) => b.push(Some(s)),
             (ColBuf::Str(b), Val::Static(s)) => b.push(Some(s)),
@@ -771,9 +861,49 @@ pub fn parse_cell<'a>(
 /// Accepted rows of a table as a DataFrame with the lake's types: text as String, timestamps as
 /// UTC datetimes in milliseconds (whole seconds), dates as Date, plus `source_line`.
 pub fn to_frame(table: &Table) -> PolarsResult<DataFrame> {
+    let n_kept = table.keep.iter().filter(|k| **k).count();
+    frame_of_rows(table, 0..table.len(), n_kept)
+}
+
+/// The row groups the lake writes a table in: ranges of rows (indices into the parsed rows)
+/// holding the kept rows polars' `ParquetWriter::finish` would put in each row group of a
+/// one-chunk frame (`row_group_size` 512 x 512: `n = kept / size` groups of `kept / n` rows,
+/// the last taking the rest; one group below two sizes). Writing them one by one gives the same
+/// file without ever holding the whole table as polars arrays. Returns each range with its kept
+/// count.
+pub fn row_groups(table: &Table) -> Vec<(std::ops::Range<usize>, usize)> {
+    const SIZE: usize = 512 * 512;
+    let n_kept = table.keep.iter().filter(|k| **k).count();
+    let n = n_kept / SIZE;
+    if n <= 1 {
+        return vec![(0..table.len(), n_kept)];
+    }
+    let per = n_kept / n;
+    let mut out = Vec::with_capacity(n);
+    let (mut start, mut kept) = (0usize, 0usize);
+    for (i, k) in table.keep.iter().enumerate() {
+        if *k {
+            kept += 1;
+            if kept == per && out.len() < n - 1 {
+                out.push((start..i + 1, per));
+                start = i + 1;
+                kept = 0;
+            }
+        }
+    }
+    out.push((start..table.len(), kept));
+    out
+}
+
+/// The kept rows among `rows` (indices into the parsed rows, `n_kept` of them kept) as a
+/// DataFrame with the lake's types (see `to_frame`).
+pub fn frame_of_rows(
+    table: &Table,
+    rows: std::ops::Range<usize>,
+    n_kept: usize,
+) -> PolarsResult<DataFrame> {
     use rayon::prelude::*;
-    let keep = &table.keep;
-    let n_kept = keep.iter().filter(|k| **k).count();
+    let keep = &table.keep[rows.clone()];
     // The kept values with their exact count as size hint, so polars' builders allocate each
     // column once instead of growing it (fresh memory is most of an ingest's kernel time).
     struct Kept<'a, I> {
@@ -803,54 +933,74 @@ pub fn to_frame(table: &Table) -> PolarsResult<DataFrame> {
             left: n_kept,
         }
     }
-    fn kept<T: Clone>(v: &[T], keep: &[bool]) -> Vec<T> {
-        v.iter()
-            .zip(keep)
-            .filter(|(_, k)| **k)
-            .map(|(x, _)| x.clone())
-            .collect()
-    }
-    // Columns are independent: build them in parallel.
+    let spans = || table.spans(rows.clone());
+    // Columns are independent: build them in parallel, each from its cells in every part.
     let mut columns: Vec<Column> = table
         .spec
         .columns
         .par_iter()
-        .zip(table.cols.par_iter())
-        .map(|(col, buf)| -> PolarsResult<Column> {
+        .enumerate()
+        .map(|(ci, col)| -> PolarsResult<Column> {
             let name: PlSmallStr = col.name.into();
-            let series = match buf {
-                // Text goes straight from the arena into polars' string array: no intermediate
+            let series = match ColBuf::for_kind(col.kind) {
+                // Text goes straight from the arenas into polars' string array: no intermediate
                 // vector of slices (16 bytes a row a column, and a copy).
-                ColBuf::Str(v) => {
-                    StringChunked::from_iter_options(name, kept_iter(v.iter(), keep, n_kept))
-                        .into_series()
-                }
-                ColBuf::Cat(v) => StringChunked::from_iter_options(
+                ColBuf::Str(_) => StringChunked::from_iter_options(
                     name,
-                    kept_iter(v.iter().copied(), keep, n_kept),
+                    kept_iter(
+                        spans().flat_map(|(p, r)| p.cols[ci].str().range(r)),
+                        keep,
+                        n_kept,
+                    ),
+                )
+                .into_series(),
+                ColBuf::Cat(_) => StringChunked::from_iter_options(
+                    name,
+                    kept_iter(
+                        spans().flat_map(|(p, r)| p.cols[ci].cat()[r].iter().copied()),
+                        keep,
+                        n_kept,
+                    ),
                 )
                 .into_series(),
                 // Numbers go straight into polars' arrays too: no kept copy of the column and
                 // no cast copy for dates and timestamps (a logical type over the same values).
-                ColBuf::Int(v) => Int64Chunked::from_iter_options(
+                ColBuf::Int(_) => Int64Chunked::from_iter_options(
                     name,
-                    kept_iter(v.iter().copied(), keep, n_kept),
+                    kept_iter(
+                        spans().flat_map(|(p, r)| p.cols[ci].int()[r].iter().copied()),
+                        keep,
+                        n_kept,
+                    ),
                 )
                 .into_series(),
-                ColBuf::Float(v) => Float64Chunked::from_iter_options(
+                ColBuf::Float(_) => Float64Chunked::from_iter_options(
                     name,
-                    kept_iter(v.iter().copied(), keep, n_kept),
+                    kept_iter(
+                        spans().flat_map(|(p, r)| p.cols[ci].float()[r].iter().copied()),
+                        keep,
+                        n_kept,
+                    ),
                 )
                 .into_series(),
-                ColBuf::Date(v) => Int32Chunked::from_iter_options(
+                ColBuf::Date(_) => Int32Chunked::from_iter_options(
                     name,
-                    kept_iter(v.iter().copied(), keep, n_kept),
+                    kept_iter(
+                        spans().flat_map(|(p, r)| p.cols[ci].date()[r].iter().copied()),
+                        keep,
+                        n_kept,
+                    ),
                 )
                 .into_date()
                 .into_series(),
-                ColBuf::Ts(v) => Int64Chunked::from_iter_options(
+                ColBuf::Ts(_) => Int64Chunked::from_iter_options(
                     name,
-                    kept_iter(v.iter().copied(), keep, n_kept).map(|x| x.map(|s| s * 1000)),
+                    kept_iter(
+                        spans().flat_map(|(p, r)| p.cols[ci].ts()[r].iter().copied()),
+                        keep,
+                        n_kept,
+                    )
+                    .map(|x| x.map(|s| s * 1000)),
                 )
                 .into_datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC))
                 .into_series(),
@@ -860,12 +1010,23 @@ pub fn to_frame(table: &Table) -> PolarsResult<DataFrame> {
         .collect::<PolarsResult<_>>()?;
     for (name, v) in &table.extras {
         // An extra column never shadows a canonical one (HeaderMap skips those).
-        columns.push(Series::new(name.as_str().into(), kept(v, keep)).into());
+        columns.push(
+            Series::new(
+                name.as_str().into(),
+                kept_iter(v[rows.clone()].iter().cloned(), keep, n_kept).collect::<Vec<_>>(),
+            )
+            .into(),
+        );
     }
     columns.push(
         Int64Chunked::from_iter_values(
             "source_line".into(),
-            kept_iter(table.lines.iter().copied(), keep, n_kept).map(|l| l as i64),
+            kept_iter(
+                spans().flat_map(|(p, r)| p.lines[r].iter().copied()),
+                keep,
+                n_kept,
+            )
+            .map(|l| l as i64),
         )
         .into_series()
         .into(),

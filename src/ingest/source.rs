@@ -7,6 +7,7 @@
 
 use std::fs::File;
 use std::io::{BufReader, Read};
+use std::sync::Arc;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -175,6 +176,9 @@ impl HeaderMap {
 pub enum RawRow {
     /// A CSV record: fields `first..first + n` of its batch's arena.
     Csv { line: u64, first: u32, n: u32 },
+    /// A CSV record without quotes: bytes `start..end` of the file's text (no line ending),
+    /// its fields separated by commas.
+    Line { line: u64, start: usize, end: usize },
     /// Cells already as text (NDJSON, Parquet), indexed by header position.
     Cells {
         line: u64,
@@ -191,6 +195,8 @@ pub enum RawRow {
 /// Rows read together. CSV fields live in one byte arena per batch (no allocation per row).
 pub struct Batch {
     pub rows: Vec<RawRow>,
+    /// The file's text, for `RawRow::Line` rows.
+    text: Option<Arc<Text>>,
     bytes: Vec<u8>,
     /// End of each field in `bytes`.
     ends: Vec<u32>,
@@ -227,6 +233,26 @@ pub fn cells_of<'a>(
             cells.extend(given.iter().map(|c| c.as_deref()));
             Ok(*line)
         }
+        RawRow::Line { line, start, end } => {
+            let text = batch.text.as_deref().expect("a line row comes with its text");
+            let bytes = &text[*start..*end];
+            for f in bytes.split(|&b| b == b',') {
+                cells.push(if f.is_empty() {
+                    None
+                } else {
+                    Some(field_text(batch, f, header, cells.len(), *line)?)
+                });
+            }
+            let (n, width) = (cells.len(), header.len());
+            if n != width {
+                return Err((
+                    *line,
+                    field_count_reason(n, width),
+                    Some(String::from_utf8_lossy(bytes).into_owned()),
+                ));
+            }
+            Ok(*line)
+        }
         RawRow::Csv { line, first, n } => {
             let width = header.len();
             let fields = (*first..*first + *n).map(|k| batch.field(k));
@@ -236,43 +262,56 @@ pub fn cells_of<'a>(
                     .collect();
                 return Err((
                     *line,
-                    format!(
-                        "row has {n} fields but the header has {width}{}",
-                        if (*n as usize) < width {
-                            " (truncated line?)"
-                        } else {
-                            " (unquoted comma?)"
-                        }
-                    ),
+                    field_count_reason(*n as usize, width),
                     Some(raw.join(",")),
                 ));
             }
             for (i, f) in fields.enumerate() {
-                let text = if batch.utf8_known {
-                    // SAFETY: the file is valid UTF-8 as a whole, and CSV splits only at ASCII
-                    // bytes, which never occur inside a multi-byte UTF-8 sequence.
-                    Ok(unsafe { std::str::from_utf8_unchecked(f) })
+                cells.push(if f.is_empty() {
+                    None
                 } else {
-                    std::str::from_utf8(f)
-                };
-                match text {
-                    Ok("") => cells.push(None),
-                    Ok(s) => cells.push(Some(s)),
-                    Err(_) => {
-                        return Err((
-                            *line,
-                            format!(
-                                "column `{}` is not valid UTF-8; hint: if the file came from Korean Excel, pass --encoding cp949",
-                                header[i].trim()
-                            ),
-                            Some(String::from_utf8_lossy(f).into_owned()),
-                        ))
-                    }
-                }
+                    Some(field_text(batch, f, header, i, *line)?)
+                });
             }
             Ok(*line)
         }
     }
+}
+
+fn field_count_reason(n: usize, width: usize) -> String {
+    format!(
+        "row has {n} fields but the header has {width}{}",
+        if n < width {
+            " (truncated line?)"
+        } else {
+            " (unquoted comma?)"
+        }
+    )
+}
+
+/// A field's bytes as text (column `i`), or the reject for a field that is not UTF-8.
+fn field_text<'a>(
+    batch: &Batch,
+    f: &'a [u8],
+    header: &[String],
+    i: usize,
+    line: u64,
+) -> Result<&'a str, (u64, String, Option<String>)> {
+    if batch.utf8_known {
+        // SAFETY: the file is valid UTF-8 as a whole, and CSV splits only at ASCII bytes,
+        // which never occur inside a multi-byte UTF-8 sequence.
+        return Ok(unsafe { std::str::from_utf8_unchecked(f) });
+    }
+    std::str::from_utf8(f).map_err(|_| {
+        (
+            line,
+            format!(
+                "column `{}` is not valid UTF-8; hint: if the file came from Korean Excel, pass --encoding cp949",
+                header.get(i).map_or("?", |h| h.trim())
+            ),
+            Some(String::from_utf8_lossy(f).into_owned()),
+        )
+    })
 }
 
 /// Reads up to `max` records of `text[start..]` into `out`'s arena and returns the byte where
@@ -342,7 +381,7 @@ enum RowsInner {
     /// The whole text, the first byte of the body (after the header), and where sequential
     /// reading stands (byte, and the line number there).
     Csv {
-        text: Text,
+        text: Arc<Text>,
         body_start: usize,
         next: usize,
         next_line: u64,
@@ -356,6 +395,7 @@ impl Rows {
     pub fn next_batch(&mut self, max: usize) -> Batch {
         let mut out = Batch {
             rows: Vec::with_capacity(max.min(1 << 16)),
+            text: None,
             bytes: Vec::new(),
             ends: Vec::new(),
             utf8_known: false,
@@ -415,18 +455,19 @@ impl Rows {
         let counts: Vec<(usize, usize, bool)> = segments
             .par_iter()
             .map(|r| {
-                let (mut quotes, mut newlines, mut ok) = (0, 0, true);
-                for i in r.clone() {
-                    match text[i] {
-                        b'"' => {
-                            quotes += 1;
-                            let before = i == body_start || edge(text[i - 1]);
-                            let after = i + 1 == text.len() || edge(text[i + 1]);
-                            ok &= before || after;
-                        }
-                        b'\n' => newlines += 1,
-                        b'\r' => ok &= text.get(i + 1) == Some(&b'\n'),
-                        _ => {}
+                // Newlines are dense (a count the compiler vectorises); quotes and carriage
+                // returns are rare, so memchr jumps between them.
+                let newlines = text[r.clone()].iter().filter(|&&b| b == b'\n').count();
+                let (mut quotes, mut ok) = (0, true);
+                for j in memchr::memchr2_iter(b'"', b'\r', &text[r.clone()]) {
+                    let i = r.start + j;
+                    if text[i] == b'"' {
+                        quotes += 1;
+                        let before = i == body_start || edge(text[i - 1]);
+                        let after = i + 1 == text.len() || edge(text[i + 1]);
+                        ok &= before || after;
+                    } else {
+                        ok &= text.get(i + 1) == Some(&b'\n');
                     }
                 }
                 (quotes, newlines, ok)
@@ -483,8 +524,37 @@ impl Rows {
         else {
             unreachable!("csv_chunks only cuts CSV files")
         };
+        // Most pieces hold no quote at all: their records are their lines and their fields are
+        // split at commas, read in place from the file's text (no copy into an arena, no csv
+        // state machine). csv_chunks has ruled out lone carriage returns.
+        if memchr::memchr(b'"', &text[range.clone()]).is_none() {
+            let mut out = Batch {
+                rows: Vec::new(),
+                text: Some(Arc::clone(text)),
+                bytes: Vec::new(),
+                ends: Vec::new(),
+                utf8_known: *utf8_known,
+            };
+            let mut line = first_line;
+            let mut start = range.start;
+            while start < range.end {
+                let stop = memchr::memchr(b'\n', &text[start..range.end]).map_or(range.end, |k| start + k);
+                let mut end = stop;
+                if end > start && text[end - 1] == b'\r' {
+                    end -= 1;
+                }
+                // A line holding nothing at all is not a row (as for csv: blank lines).
+                if end > start {
+                    out.rows.push(RawRow::Line { line, start, end });
+                }
+                line += 1;
+                start = stop + 1;
+            }
+            return out;
+        }
         let mut out = Batch {
             rows: Vec::new(),
+            text: None,
             bytes: Vec::with_capacity(range.len()),
             ends: Vec::new(),
             utf8_known: *utf8_known,
@@ -613,7 +683,7 @@ fn open_csv(src: &SourceFile, encoding: Option<Encoding>) -> Result<Rows, Ingest
         header,
         encoding: Some(used),
         inner: RowsInner::Csv {
-            text,
+            text: Arc::new(text),
             body_start,
             next: body_start,
             next_line,
@@ -826,6 +896,55 @@ mod tests {
         assert_eq!(a, b);
         // Line numbers count the quoted newlines: row 0 spans lines 2-3, row 1 is on line 4.
         assert_eq!((a[0].0, a[1].0), (2, 4));
+    }
+
+    #[test]
+    fn pieces_without_quotes_read_like_the_csv_crate() {
+        // Pieces with no quote are split at newlines and commas in place; everything csv would
+        // make of them must come out the same: CRLF and LF endings, blank lines (skipped, but
+        // counted), empty fields, short and long rows, Korean text, no newline at the end.
+        let mut text = String::from("id,subject,n\r\n");
+        for i in 0..3000 {
+            match i % 7 {
+                0 => text.push_str(&format!("{i},plain,{i}\r\n")),
+                1 => text.push_str(&format!("{i},,\n")),
+                2 => text.push_str(&format!("{i},short\n")),
+                3 => text.push_str(&format!("{i},a,b,c\r\n")),
+                4 => text.push_str("\r\n\n"),
+                5 => text.push_str(&format!("{i},한글 제목,{i}\n")),
+                _ => text.push_str(&format!("{i}, spaced ,{i}\n")),
+            }
+        }
+        text.push_str("last,row,1");
+        let (_d, mut seq) = open_text(&text);
+        let header = seq.header.clone();
+        let chunks = seq.csv_chunks(7, 0).expect("no quotes: can be cut");
+        assert!(chunks.len() > 3, "{chunks:?}");
+        let cut: Vec<Batch> = chunks
+            .iter()
+            .map(|(r, l)| seq.parse_chunk(r.clone(), *l))
+            .collect();
+        assert!(
+            cut.iter()
+                .all(|b| b.rows.iter().all(|r| matches!(r, RawRow::Line { .. }))),
+            "every piece took the in-place path"
+        );
+        let mut batches = Vec::new();
+        loop {
+            let b = seq.next_batch(500);
+            if b.rows.is_empty() {
+                break;
+            }
+            batches.push(b);
+        }
+        let (a, b) = (flatten(&cut, &header), flatten(&batches, &header));
+        assert_eq!(a.len(), 3000 - 3000 / 7 + 1);
+        assert_eq!(a, b);
+        assert_eq!(a[1], (3, vec![Some("1".into()), None, None]));
+        assert!(a[2].1[0].as_deref().unwrap().contains("row has 2 fields"));
+        // Blank lines are skipped but counted: rows on lines 2-5, blanks on 6-7, then line 8.
+        assert_eq!(a[4].0, 8);
+        assert_eq!(a.last().unwrap().1[0].as_deref(), Some("last"));
     }
 
     #[test]

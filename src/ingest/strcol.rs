@@ -46,24 +46,17 @@ impl StrCol {
         self.valid.reserve(cells);
     }
 
-    /// Bytes held.
-    pub fn byte_len(&self) -> usize {
-        self.bytes.len()
-    }
-
     pub fn owned(&self, i: usize) -> Option<String> {
         self.get(i).map(str::to_string)
     }
 
-    pub fn extend(&mut self, other: StrCol) {
-        let base = self.bytes.len() as u64;
-        self.bytes.extend_from_slice(&other.bytes);
-        self.ends.extend(other.ends.iter().map(|e| e + base));
-        self.valid.extend(other.valid);
+    pub fn iter(&self) -> impl Iterator<Item = Option<&str>> + '_ {
+        self.range(0..self.len())
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = Option<&str>> + '_ {
-        (0..self.len()).map(|i| self.get(i))
+    /// Cells `rows`, in order.
+    pub fn range(&self, rows: std::ops::Range<usize>) -> impl Iterator<Item = Option<&str>> + '_ {
+        rows.map(|i| self.get(i))
     }
 }
 
@@ -72,14 +65,12 @@ mod tests {
     use super::StrCol;
 
     #[test]
-    fn cells_nulls_and_appends_round_trip() {
+    fn cells_and_nulls_round_trip() {
         let mut a = StrCol::default();
         a.push(Some("00123"));
         a.push(None);
         a.push(Some(""));
-        let mut b = StrCol::default();
-        b.push(Some("한빛"));
-        a.extend(b);
+        a.push(Some("한빛"));
         let got: Vec<Option<&str>> = a.iter().collect();
         assert_eq!(got, vec![Some("00123"), None, Some(""), Some("한빛")]);
         assert_eq!(a.owned(3).as_deref(), Some("한빛"));

@@ -192,10 +192,10 @@ pub(super) fn check_all(tables: &mut [Table], calendars: &BTreeMap<String, Calen
             if !t.keep[i] {
                 continue;
             }
-            if customers.contains(t.cols[col].str().get(i).unwrap_or_default()) {
+            if customers.contains(t.str(col, i).unwrap_or_default()) {
                 continue;
             }
-            let cid = t.cols[col].str().owned(i).unwrap_or_default();
+            let cid = t.owned(col, i).unwrap_or_default();
             let reason = match rejected_customers.get(&cid) {
                 Some(line) => format!("customer `{cid}` has no accepted contract (its contract on contracts line {line} was rejected)"),
                 None => format!("customer `{cid}` has no contract in contracts"),
@@ -228,10 +228,10 @@ pub(super) fn check_all(tables: &mut [Table], calendars: &BTreeMap<String, Calen
 }
 
 fn accepted_values(t: &Table, col: &str) -> Vec<String> {
-    let c = t.col(col).str();
+    let c = t.col(col);
     (0..t.len())
         .filter(|&i| t.keep[i])
-        .filter_map(|i| c.owned(i))
+        .filter_map(|i| t.owned(c, i))
         .collect()
 }
 
@@ -239,7 +239,6 @@ fn accepted_values(t: &Table, col: &str) -> Vec<String> {
 /// rejected row, so a cascading reject can say where it started.
 fn rejected_keys(t: &Table, col: &str) -> HashMap<String, u64> {
     let ci = t.spec.col(col);
-    let c = t.cols[ci].str();
     let mut out: HashMap<String, u64> = HashMap::new();
     let mut note = |v: &str, line: u64| {
         let e = out.entry(v.to_string()).or_insert(line);
@@ -247,8 +246,8 @@ fn rejected_keys(t: &Table, col: &str) -> HashMap<String, u64> {
     };
     for i in 0..t.len() {
         if !t.keep[i] {
-            if let Some(v) = c.get(i) {
-                note(v, t.lines[i]);
+            if let Some(v) = t.str(ci, i) {
+                note(v, t.line(i));
             }
         }
     }
@@ -260,7 +259,7 @@ fn rejected_keys(t: &Table, col: &str) -> HashMap<String, u64> {
     if !out.is_empty() {
         for i in 0..t.len() {
             if t.keep[i] {
-                if let Some(v) = c.get(i) {
+                if let Some(v) = t.str(ci, i) {
                     out.remove(v);
                 }
             }
@@ -274,8 +273,8 @@ fn unique_key(t: &mut Table, key: &str) {
     let col = t.spec.col(key);
     let groups = duplicate_groups(t, col);
     for rows in groups {
-        let k = t.cols[col].str().owned(rows[0]).unwrap_or_default();
-        let lines: Vec<String> = rows.iter().map(|&r| t.lines[r].to_string()).collect();
+        let k = t.owned(col, rows[0]).unwrap_or_default();
+        let lines: Vec<String> = rows.iter().map(|&r| t.line(r).to_string()).collect();
         for &r in &rows {
             let reason = format!(
                 "duplicate {key} `{k}` (lines {}): cannot tell which row is right; keep one",
@@ -289,7 +288,6 @@ fn unique_key(t: &mut Table, key: &str) {
 /// Groups of accepted rows sharing a value of `col`, in order of first appearance. Borrows the
 /// values (no copy per row), and only ids seen twice get a group.
 fn duplicate_groups(t: &Table, col: usize) -> Vec<Vec<usize>> {
-    let c = t.cols[col].str();
     let mut first: PlHashMap<&str, usize> =
         PlHashMap::with_capacity_and_hasher(t.len(), Default::default());
     let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
@@ -297,7 +295,7 @@ fn duplicate_groups(t: &Table, col: usize) -> Vec<Vec<usize>> {
         if !t.keep[i] {
             continue;
         }
-        let Some(k) = c.get(i) else { continue };
+        let Some(k) = t.str(col, i) else { continue };
         match first.get(k) {
             None => {
                 first.insert(k, i);
@@ -313,7 +311,7 @@ fn duplicate_groups(t: &Table, col: usize) -> Vec<Vec<usize>> {
 fn calendar_refs(t: &mut Table, calendars: &BTreeMap<String, Calendar>) {
     let col = t.spec.col("calendar_id");
     for i in 0..t.len() {
-        let Some(cal) = t.cols[col].str().owned(i) else {
+        let Some(cal) = t.owned(col, i) else {
             continue;
         };
         if cal != CALENDAR_24X7 && !calendars.contains_key(&cal) {
@@ -338,7 +336,7 @@ fn overlapping_contracts(t: &mut Table) {
     for i in 0..t.len() {
         if t.keep[i] {
             by_customer
-                .entry(t.cols[cust].str().owned(i).unwrap_or_default())
+                .entry(t.owned(cust, i).unwrap_or_default())
                 .or_default()
                 .push(i);
         }
@@ -347,23 +345,17 @@ fn overlapping_contracts(t: &mut Table) {
     for rows in by_customer.values() {
         for (a_pos, &a) in rows.iter().enumerate() {
             for &b in &rows[a_pos + 1..] {
-                let (sa, ea) = (
-                    t.cols[start].date()[a].unwrap(),
-                    t.cols[end].date()[a].unwrap(),
-                );
-                let (sb, eb) = (
-                    t.cols[start].date()[b].unwrap(),
-                    t.cols[end].date()[b].unwrap(),
-                );
+                let (sa, ea) = (t.date(start, a).unwrap(), t.date(end, a).unwrap());
+                let (sb, eb) = (t.date(start, b).unwrap(), t.date(end, b).unwrap());
                 if sa <= eb && sb <= ea {
-                    let name = |r: usize| t.cols[id].str().owned(r).unwrap_or_default();
-                    let customer = t.cols[cust].str().owned(a).unwrap_or_default();
+                    let name = |r: usize| t.owned(id, r).unwrap_or_default();
+                    let customer = t.owned(cust, a).unwrap_or_default();
                     for (me, other) in [(a, b), (b, a)] {
                         bad.push((
                             me,
                             format!(
                                 "contracts of customer `{customer}` overlap: `{}` (line {}) and `{}` (line {}); a customer's contracts must not overlap, so fix the dates of one",
-                                name(me), t.lines[me], name(other), t.lines[other]
+                                name(me), t.line(me), name(other), t.line(other)
                             ),
                         ));
                     }
@@ -372,7 +364,7 @@ fn overlapping_contracts(t: &mut Table) {
         }
     }
     for (r, reason) in bad {
-        let v = t.cols[id].str().owned(r);
+        let v = t.owned(id, r);
         t.reject_row(r, "start_date", v, reason);
     }
 }
@@ -390,7 +382,7 @@ fn target_rules(tables: &mut [Table], contracts: usize, targets: usize) {
         t.spec.col("metric"),
     );
     for i in 0..t.len() {
-        let Some(c) = t.cols[cid].str().owned(i) else {
+        let Some(c) = t.owned(cid, i) else {
             continue;
         };
         if !accepted.contains(&c) {
@@ -407,21 +399,21 @@ fn target_rules(tables: &mut [Table], contracts: usize, targets: usize) {
         if !t.keep[i] {
             continue;
         }
-        let scope = match t.cols[cid].str().get(i) {
+        let scope = match t.str(cid, i) {
             Some(c) => format!("contract `{c}`"),
-            None => format!("plan `{}`", t.cols[plan].str().owned(i).unwrap_or_default()),
+            None => format!("plan `{}`", t.owned(plan, i).unwrap_or_default()),
         };
         let key = (
             scope,
-            t.cols[pri].get_str(i).unwrap().to_string(),
-            t.cols[met].get_str(i).unwrap().to_string(),
+            t.str(pri, i).unwrap().to_string(),
+            t.str(met, i).unwrap().to_string(),
         );
         seen.entry(key).or_default().push(i);
     }
     let mut dups: Vec<_> = seen.into_iter().filter(|(_, v)| v.len() > 1).collect();
     dups.sort_by_key(|(_, rows)| rows[0]);
     for ((scope, p, mt), rows) in dups {
-        let lines: Vec<String> = rows.iter().map(|&r| t.lines[r].to_string()).collect();
+        let lines: Vec<String> = rows.iter().map(|&r| t.line(r).to_string()).collect();
         for &r in &rows {
             t.reject_row(
                 r,
@@ -444,10 +436,7 @@ fn plans_without_targets(tables: &mut [Table], contracts: usize, targets: usize)
         if !tg.keep[i] {
             continue;
         }
-        match (
-            tg.col("contract_id").str().get(i),
-            tg.col("plan").str().get(i),
-        ) {
+        match (tg.str(tg.col("contract_id"), i), tg.str(tg.col("plan"), i)) {
             (Some(c), _) => {
                 own.insert(c.to_string());
             }
@@ -460,8 +449,8 @@ fn plans_without_targets(tables: &mut [Table], contracts: usize, targets: usize)
     let t = &mut tables[contracts];
     let (plan, id) = (t.spec.col("plan"), t.spec.col("contract_id"));
     for i in 0..t.len() {
-        let p = t.cols[plan].str().owned(i).unwrap_or_default();
-        let c = t.cols[id].str().owned(i).unwrap_or_default();
+        let p = t.owned(plan, i).unwrap_or_default();
+        let c = t.owned(id, i).unwrap_or_default();
         if !plans.contains(&p) && !own.contains(&c) {
             t.reject_row(
                 i,
@@ -476,8 +465,8 @@ fn plans_without_targets(tables: &mut [Table], contracts: usize, targets: usize)
 fn duplicate_tickets(t: &mut Table) {
     let (id, upd) = (t.spec.col("ticket_id"), t.spec.col("updated_at"));
     for rows in duplicate_groups(t, id) {
-        let k = t.cols[id].str().owned(rows[0]).unwrap_or_default();
-        let stamps: Vec<Option<i64>> = rows.iter().map(|&r| t.cols[upd].ts()[r]).collect();
+        let k = t.owned(id, rows[0]).unwrap_or_default();
+        let stamps: Vec<Option<i64>> = rows.iter().map(|&r| t.ts(upd, r)).collect();
         let newest = stamps.iter().flatten().max().copied();
         let winners: Vec<usize> = match newest {
             Some(n) if stamps.iter().all(|s| s.is_some()) => rows
@@ -497,12 +486,12 @@ fn duplicate_tickets(t: &mut Table) {
                     Some(k.clone()),
                     format!(
                         "duplicate ticket_id `{k}`: superseded by line {}, whose updated_at is newer",
-                        t.lines[w]
+                        t.line(w)
                     ),
                 );
             }
         } else {
-            let lines: Vec<String> = rows.iter().map(|&r| t.lines[r].to_string()).collect();
+            let lines: Vec<String> = rows.iter().map(|&r| t.line(r).to_string()).collect();
             for &r in &rows {
                 t.reject_row(
                     r,
@@ -520,11 +509,11 @@ fn duplicate_tickets(t: &mut Table) {
 
 /// Accepted tickets' created_at by id (borrowed from the tickets table).
 fn ticket_index(t: &Table) -> PlHashMap<&str, i64> {
-    let (id, created) = (t.col("ticket_id").str(), t.col("created_at").ts());
+    let (id, created) = (t.col("ticket_id"), t.col("created_at"));
     let mut ok = PlHashMap::with_capacity_and_hasher(t.len(), Default::default());
     for i in 0..t.len() {
         if t.keep[i] {
-            if let (Some(k), Some(c)) = (id.get(i), created[i]) {
+            if let (Some(k), Some(c)) = (t.str(id, i), t.ts(created, i)) {
                 ok.insert(k, c);
             }
         }
@@ -544,14 +533,13 @@ fn ticket_refs(
     let id = t.spec.col("ticket_id");
     let at = not_before.map(|c| t.spec.col(c));
     let verdicts: Vec<(usize, &'static str, String, String)> = {
-        let ids = t.cols[id].str();
-        let ats = at.map(|a| t.cols[a].ts());
         let keep = &t.keep;
+        let t = &*t;
         (0..t.len())
             .into_par_iter()
             .filter(|&i| keep[i])
             .filter_map(|i| {
-                let k = ids.get(i).unwrap_or_default();
+                let k = t.str(id, i).unwrap_or_default();
                 match created.get(k) {
                     None => {
                         let reason = match rejected.get(k) {
@@ -563,7 +551,7 @@ fn ticket_refs(
                         Some((i, "ticket_id", k.to_string(), reason))
                     }
                     Some(&c) => {
-                        let when = ats.and_then(|a| a[i])?;
+                        let when = at.and_then(|a| t.ts(a, i))?;
                         (when < c).then(|| {
                             (
                                 i,
@@ -596,10 +584,10 @@ pub(super) fn latest_instant(tables: &[Table]) -> Option<i64> {
     ] {
         let t = &tables[idx(tables, table)];
         for c in cols {
-            let v = t.col(c).ts();
+            let c = t.col(c);
             for i in 0..t.len() {
                 if t.keep[i] {
-                    if let Some(x) = v[i] {
+                    if let Some(x) = t.ts(c, i) {
                         best = Some(best.map_or(x, |b: i64| b.max(x)));
                     }
                 }

@@ -101,15 +101,19 @@ pub fn build(ing: &Ingested, manifest: &Manifest, q: Quarter) -> PolarsResult<Su
     let contracts = ing.table("contracts");
     let mut names: BTreeMap<String, (i32, String)> = BTreeMap::new();
     let (cid, cname, start) = (
-        contracts.col("customer_id").str(),
-        contracts.col("customer_name").str(),
-        contracts.col("start_date").date(),
+        contracts.col("customer_id"),
+        contracts.col("customer_name"),
+        contracts.col("start_date"),
     );
     for i in 0..contracts.len() {
         if !contracts.keep[i] {
             continue;
         }
-        let (Some(c), Some(n), Some(s)) = (cid.get(i), cname.get(i), start[i]) else {
+        let (Some(c), Some(n), Some(s)) = (
+            contracts.str(cid, i),
+            contracts.str(cname, i),
+            contracts.date(start, i),
+        ) else {
             continue;
         };
         let e = names.entry(c.to_string()).or_insert((s, n.to_string()));
