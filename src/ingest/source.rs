@@ -236,7 +236,10 @@ pub fn cells_of<'a>(
         RawRow::Line { line, start, end } => {
             let text = batch.text.as_deref().expect("a line row comes with its text");
             let bytes = &text[*start..*end];
-            for f in bytes.split(|&b| b == b',') {
+            let mut from = 0;
+            for to in memchr::memchr_iter(b',', bytes).chain(std::iter::once(bytes.len())) {
+                let f = &bytes[from..to];
+                from = to + 1;
                 cells.push(if f.is_empty() {
                     None
                 } else {

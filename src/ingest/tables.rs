@@ -537,10 +537,28 @@ fn ticket_refs(
         let t = &*t;
         (0..t.len())
             .into_par_iter()
-            .filter(|&i| keep[i])
-            .filter_map(|i| {
-                let k = t.str(id, i).unwrap_or_default();
-                match created.get(k) {
+            // Rows of one ticket usually come together: the last lookup is kept, per thread.
+            .map_init(
+                || None::<(&str, Option<i64>)>,
+                |last, i| -> Option<(&str, Option<i64>, usize)> {
+                    if !keep[i] {
+                        return None;
+                    }
+                    let k = t.str(id, i).unwrap_or_default();
+                    let found = match *last {
+                        Some((lk, v)) if lk == k => v,
+                        _ => {
+                            let v = created.get(k).copied();
+                            *last = Some((k, v));
+                            v
+                        }
+                    };
+                    Some((k, found, i))
+                },
+            )
+            .flatten()
+            .filter_map(|(k, found, i)| {
+                match found {
                     None => {
                         let reason = match rejected.get(k) {
                             Some(line) => format!(
@@ -550,7 +568,7 @@ fn ticket_refs(
                         };
                         Some((i, "ticket_id", k.to_string(), reason))
                     }
-                    Some(&c) => {
+                    Some(c) => {
                         let when = at.and_then(|a| t.ts(a, i))?;
                         (when < c).then(|| {
                             (

@@ -258,9 +258,28 @@ fn fast_rfc3339(b: &[u8]) -> Option<i64> {
     if !(1..=12).contains(&mo) || d < 1 || h > 23 || mi > 59 || sec > 59 {
         return None;
     }
-    let date = NaiveDate::from_ymd_opt(y as i32, mo as u32, d as u32)?;
-    let days = days_from_epoch(date) as i64;
-    Some(days * 86_400 + h * 3600 + mi * 60 + sec - offset)
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let month_days = match mo {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if d > month_days {
+        return None;
+    }
+    Some(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + sec - offset)
+}
+
+/// Days since 1970-01-01 of a valid proleptic Gregorian date (H. Hinnant's `days_from_civil`),
+/// arithmetic only: the fast timestamp path reads tens of millions of dates.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 /// Local wall time in `tz` to UTC seconds: the earlier occurrence when ambiguous, and a time in a
