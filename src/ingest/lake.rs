@@ -74,31 +74,97 @@ pub fn write_parquet(df: &mut DataFrame, path: &Path) -> Result<(), IngestError>
     Ok(())
 }
 
-/// Writes a table's kept rows to `path` one row group at a time (the groups `write_parquet`
-/// would make of the whole frame, so the file is the same), building the next group's polars
-/// arrays while this one is encoded. Only two groups are ever held as polars arrays, and their
-/// memory is reused rather than a whole table's worth faulted in. Returns the number of groups.
+/// Writes a table's kept rows to `path` one row group at a time: the groups `write_parquet`
+/// would make of the whole frame, each encoded and compressed as polars' `ParquetWriter` does,
+/// so the file is the same. Polars' batched writer compresses pages on the one thread that
+/// writes; here a few row groups are built, encoded and compressed in parallel (columns too, as
+/// polars' streaming sink does) and then written in order. Only those few groups are ever held
+/// as polars arrays, so their memory is reused rather than a whole table's worth faulted in.
+/// Returns the number of row groups.
 fn write_table(table: &super::Table, path: &Path) -> Result<usize, IngestError> {
+    use polars::io::parquet::write::get_encodings;
+    use polars_parquet::write::{
+        array_to_columns, CompressedPage, Compressor, Version, WriteOptions,
+    };
+    use rayon::prelude::*;
+
     let groups = super::row_groups(table);
     let frame = |k: usize| {
         let (rows, kept) = groups[k].clone();
         super::frame_of_rows(table, rows, kept)
     };
+    let first = frame(0)?;
+    let schema = first.schema().clone();
+    let encodings = get_encodings(&polars::io::schema_to_arrow_checked(
+        &schema,
+        CompatLevel::newest(),
+        "parquet",
+    )?);
+    let options = WriteOptions {
+        statistics: StatisticsOptions::default(),
+        version: Version::V1,
+        compression: ParquetCompression::Zstd(None).into(),
+        data_page_size: None,
+    };
     let mut file = File::create(path).map_err(io(path))?;
-    let mut df = frame(0)?;
     let mut writer = ParquetWriter::new(&mut file)
         .with_compression(ParquetCompression::Zstd(None))
         .with_statistics(StatisticsOptions::default())
-        .batched(df.schema())?;
-    for k in 0..groups.len() {
-        let (written, next) = rayon::join(
-            || writer.write_batch(&df),
-            || (k + 1 < groups.len()).then(|| frame(k + 1)),
-        );
-        written?;
-        match next {
-            Some(next) => df = next?,
-            None => break,
+        .batched(&schema)?;
+    let types = writer.parquet_schema().fields().to_vec();
+    // One row group's pages, column by column (in parallel).
+    let encode = |df: &DataFrame| -> PolarsResult<Vec<Vec<CompressedPage>>> {
+        let per_column: Vec<Vec<Vec<CompressedPage>>> = df
+            .columns()
+            .par_iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let array = c
+                    .as_materialized_series()
+                    .rechunk()
+                    .to_arrow(0, CompatLevel::newest());
+                array_to_columns(array, types[i].clone(), options, &encodings[i])?
+                    .into_iter()
+                    .map(|pages| {
+                        let pages = pages.map(|p| {
+                            p.map_err(|e| {
+                                polars_parquet::read::ParquetError::FeatureNotSupported(
+                                    e.to_string(),
+                                )
+                            })
+                        });
+                        Compressor::new_from_vec(pages, options.compression, vec![])
+                            .collect::<Result<Vec<_>, _>>()
+                            .map_err(PolarsError::from)
+                    })
+                    .collect()
+            })
+            .collect::<PolarsResult<_>>()?;
+        Ok(per_column.into_iter().flatten().collect())
+    };
+    let first = std::sync::Mutex::new(Some(first));
+    let ks: Vec<usize> = (0..groups.len()).collect();
+    for window in ks.chunks(4) {
+        let encoded: Vec<PolarsResult<(usize, Vec<Vec<CompressedPage>>)>> = window
+            .par_iter()
+            .map(|&k| {
+                let taken = if k == 0 {
+                    first.lock().expect("not poisoned").take()
+                } else {
+                    None
+                };
+                let df = match taken {
+                    Some(df) => df,
+                    None => frame(k)?,
+                };
+                Ok((df.height(), encode(&df)?))
+            })
+            .collect();
+        for e in encoded {
+            let (rows, pages) = e?;
+            if rows > 0 {
+                writer.write_row_group(rows as u64, &pages)?;
+            }
         }
     }
     writer.finish()?;
@@ -169,16 +235,24 @@ pub fn write(lake: &Path, ing: &Ingested, manifest: &Manifest) -> Result<(), Ing
     let partial = sibling(lake, "partial");
     fs::create_dir_all(&partial).map_err(io(&partial))?;
 
-    for table in &ing.tables {
-        let started = std::time::Instant::now();
-        let path = partial.join(format!("{}.parquet", table.spec.name));
-        let groups = write_table(table, &path)?;
-        tracing::info!(
-            "wrote `{}.parquet` ({groups} row groups) in {:.2?}",
-            table.spec.name,
-            started.elapsed()
-        );
-        crash_point(table.spec.name);
+    // Tables are written concurrently: polars compresses a file's pages on the one thread that
+    // writes it, so one file alone keeps about one core busy.
+    {
+        use rayon::prelude::*;
+        ing.tables
+            .par_iter()
+            .try_for_each(|table| -> Result<(), IngestError> {
+                let started = std::time::Instant::now();
+                let path = partial.join(format!("{}.parquet", table.spec.name));
+                let groups = write_table(table, &path)?;
+                tracing::info!(
+                    "wrote `{}.parquet` ({groups} row groups) in {:.2?}",
+                    table.spec.name,
+                    started.elapsed()
+                );
+                crash_point(table.spec.name);
+                Ok(())
+            })?;
     }
     let mut rejects = super::rejects_frame(ing)?;
     write_parquet(&mut rejects, &partial.join(format!("{REJECTS}.parquet")))?;

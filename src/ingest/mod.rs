@@ -26,7 +26,7 @@ use crate::model::config::{self, Calendar, Goals};
 use crate::model::schema::{self, Kind, TableSpec};
 use crate::model::{self as m, TimestampError};
 pub use source::Encoding;
-use source::{Batch, Format, HeaderMap, RawRow, SourceFile};
+use source::{Batch, Format, HeaderMap, SourceFile};
 use strcol::StrCol;
 
 /// Errors that stop an ingest as a whole: the data folder cannot be read as the spec says.
@@ -566,13 +566,18 @@ fn read_table(spec: &'static TableSpec, opts: &Options) -> Result<Table, IngestE
         table.seal();
         return Ok(table);
     };
+    let opened = std::time::Instant::now();
+    let mut rows = source::open(&src, opts.encoding)?;
+    tracing::debug!("`{}`: opened in {:.2?}", src.name, opened.elapsed());
+    // A mapped file is hashed where it lies; others (decoded, NDJSON, Parquet) are read again.
+    let mapped = rows.mapped();
     let hash_path = src.path.clone();
     let (hash, read) = rayon::join(
-        || source::sha256_file(&hash_path),
+        || match mapped.as_deref().and_then(source::Text::file_bytes) {
+            Some(bytes) => Ok(source::sha256_bytes(bytes)),
+            None => source::sha256_file(&hash_path),
+        },
         || -> Result<(), IngestError> {
-            let opened = std::time::Instant::now();
-            let mut rows = source::open(&src, opts.encoding)?;
-            tracing::debug!("`{}`: opened in {:.2?}", src.name, opened.elapsed());
             let map = HeaderMap::new(spec, &src.name, &rows.header)?;
             table = Table::for_file(spec, &map);
             table.encoding = rows.encoding;
@@ -590,6 +595,19 @@ fn read_table(spec: &'static TableSpec, opts: &Options) -> Result<Table, IngestE
             };
             let validate = |batch: Batch| -> Vec<Table> {
                 use rayon::prelude::*;
+                // A piece read in place is checked line by line into one part (pieces are
+                // already checked in parallel).
+                if let Some((lines, count)) = batch.lines() {
+                    let mut chunk = Table::for_file(spec, &map);
+                    chunk.tail().reserve(count);
+                    let mut cells = Vec::with_capacity(ctx.header.len());
+                    let mut vals = Vec::with_capacity(spec.columns.len());
+                    for l in lines {
+                        let read = source::line_cells(&batch, l, ctx.header, &mut cells);
+                        row_pass(&mut chunk, &ctx, read, &cells, &mut vals);
+                    }
+                    return vec![chunk];
+                }
                 batch
                     .rows
                     .par_chunks(CHUNK)
@@ -600,7 +618,8 @@ fn read_table(spec: &'static TableSpec, opts: &Options) -> Result<Table, IngestE
                         let mut cells = Vec::with_capacity(ctx.header.len());
                         let mut vals = Vec::with_capacity(spec.columns.len());
                         for row in rows {
-                            row_pass(&mut chunk, &ctx, &batch, row, &mut cells, &mut vals);
+                            let read = source::cells_of(&batch, row, ctx.header, &mut cells);
+                            row_pass(&mut chunk, &ctx, read, &cells, &mut vals);
                         }
                         chunk
                     })
@@ -669,23 +688,19 @@ struct RowContext<'a> {
     file: &'a str,
 }
 
+/// `read` is what reading the row's cells (`cells`) gave: its line, or why it has none.
 fn row_pass<'b>(
     table: &mut Table,
     ctx: &RowContext<'_>,
-    batch: &'b Batch,
-    row: &'b RawRow,
-    cells: &mut Vec<Option<&'b str>>,
+    read: Result<u64, (u64, String, Option<String>)>,
+    cells: &[Option<&'b str>],
     vals: &mut Vec<Val<'b>>,
 ) {
     let RowContext {
-        map,
-        header,
-        opts,
-        file,
-        ..
+        map, opts, file, ..
     } = *ctx;
     table.rows_read += 1;
-    let line = match source::cells_of(batch, row, header, cells) {
+    let line = match read {
         Ok(line) => line,
         Err((line, reason, value)) => {
             table.rejects.push(Reject {
@@ -698,7 +713,6 @@ fn row_pass<'b>(
             return;
         }
     };
-    let cells: &[Option<&'b str>] = cells;
     let spec = table.spec;
     vals.clear();
     // A reject from here on also remembers the row's identifier cells, so that rows referring

@@ -7,8 +7,8 @@
 
 use std::fs::File;
 use std::io::{BufReader, Read};
-use std::sync::Arc;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
@@ -108,6 +108,11 @@ pub fn sha256_file(path: &Path) -> std::io::Result<String> {
     Ok(hex(&hasher.finalize()))
 }
 
+/// SHA-256 of bytes already in memory (a mapped file: no copy through a read buffer).
+pub fn sha256_bytes(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -176,9 +181,6 @@ impl HeaderMap {
 pub enum RawRow {
     /// A CSV record: fields `first..first + n` of its batch's arena.
     Csv { line: u64, first: u32, n: u32 },
-    /// A CSV record without quotes: bytes `start..end` of the file's text (no line ending),
-    /// its fields separated by commas.
-    Line { line: u64, start: usize, end: usize },
     /// Cells already as text (NDJSON, Parquet), indexed by header position.
     Cells {
         line: u64,
@@ -195,8 +197,9 @@ pub enum RawRow {
 /// Rows read together. CSV fields live in one byte arena per batch (no allocation per row).
 pub struct Batch {
     pub rows: Vec<RawRow>,
-    /// The file's text, for `RawRow::Line` rows.
-    text: Option<Arc<Text>>,
+    /// A piece without quotes: its rows are the lines of `text[range]`, the first numbered
+    /// `first_line`, read in place (see `Batch::lines`); `rows` is then empty.
+    text: Option<(Arc<Text>, std::ops::Range<usize>, u64)>,
     bytes: Vec<u8>,
     /// End of each field in `bytes`.
     ends: Vec<u32>,
@@ -233,29 +236,6 @@ pub fn cells_of<'a>(
             cells.extend(given.iter().map(|c| c.as_deref()));
             Ok(*line)
         }
-        RawRow::Line { line, start, end } => {
-            let text = batch.text.as_deref().expect("a line row comes with its text");
-            let bytes = &text[*start..*end];
-            let mut from = 0;
-            for to in memchr::memchr_iter(b',', bytes).chain(std::iter::once(bytes.len())) {
-                let f = &bytes[from..to];
-                from = to + 1;
-                cells.push(if f.is_empty() {
-                    None
-                } else {
-                    Some(field_text(batch, f, header, cells.len(), *line)?)
-                });
-            }
-            let (n, width) = (cells.len(), header.len());
-            if n != width {
-                return Err((
-                    *line,
-                    field_count_reason(n, width),
-                    Some(String::from_utf8_lossy(bytes).into_owned()),
-                ));
-            }
-            Ok(*line)
-        }
         RawRow::Csv { line, first, n } => {
             let width = header.len();
             let fields = (*first..*first + *n).map(|k| batch.field(k));
@@ -279,6 +259,85 @@ pub fn cells_of<'a>(
             Ok(*line)
         }
     }
+}
+
+impl Batch {
+    /// For a piece read in place: its rows as (line number, start, end) of each non-blank line
+    /// (line ending excluded), and how many lines it has (an upper bound on its rows).
+    pub fn lines(&self) -> Option<(Lines<'_>, usize)> {
+        let (text, range, first_line) = self.text.as_ref()?;
+        let body = &text[range.clone()];
+        let count = body.iter().filter(|&&b| b == b'\n').count() + 1;
+        Some((
+            Lines {
+                text: &text[..range.end],
+                pos: range.start,
+                line: *first_line,
+            },
+            count,
+        ))
+    }
+}
+
+/// The lines of a piece read in place (see `Batch::lines`).
+pub struct Lines<'a> {
+    text: &'a [u8],
+    pos: usize,
+    line: u64,
+}
+
+impl Iterator for Lines<'_> {
+    type Item = (u64, usize, usize);
+    fn next(&mut self) -> Option<(u64, usize, usize)> {
+        let text = self.text;
+        while self.pos < text.len() {
+            let start = self.pos;
+            let stop = memchr::memchr(b'\n', &text[start..]).map_or(text.len(), |k| start + k);
+            let mut end = stop;
+            if end > start && text[end - 1] == b'\r' {
+                end -= 1;
+            }
+            let line = self.line;
+            self.line += 1;
+            self.pos = stop + 1;
+            // A line holding nothing at all is not a row (as for csv: blank lines).
+            if end > start {
+                return Some((line, start, end));
+            }
+        }
+        None
+    }
+}
+
+/// Cells of line `start..end` of a piece read in place (fields split at commas; no quotes).
+pub fn line_cells<'a>(
+    batch: &'a Batch,
+    (line, start, end): (u64, usize, usize),
+    header: &[String],
+    cells: &mut Vec<Option<&'a str>>,
+) -> Result<u64, (u64, String, Option<String>)> {
+    cells.clear();
+    let (text, _, _) = batch.text.as_ref().expect("a batch read in place");
+    let bytes = &text[start..end];
+    let mut from = 0;
+    for to in memchr::memchr_iter(b',', bytes).chain(std::iter::once(bytes.len())) {
+        let f = &bytes[from..to];
+        from = to + 1;
+        cells.push(if f.is_empty() {
+            None
+        } else {
+            Some(field_text(batch, f, header, cells.len(), line)?)
+        });
+    }
+    let (n, width) = (cells.len(), header.len());
+    if n != width {
+        return Err((
+            line,
+            field_count_reason(n, width),
+            Some(String::from_utf8_lossy(bytes).into_owned()),
+        ));
+    }
+    Ok(line)
 }
 
 fn field_count_reason(n: usize, width: usize) -> String {
@@ -394,6 +453,14 @@ enum RowsInner {
 }
 
 impl Rows {
+    /// The file's text when it is mapped from the file as it is on disk.
+    pub fn mapped(&self) -> Option<Arc<Text>> {
+        match &self.inner {
+            RowsInner::Csv { text, .. } if text.file_bytes().is_some() => Some(Arc::clone(text)),
+            _ => None,
+        }
+    }
+
     /// Up to `max` rows; an empty batch means the end.
     pub fn next_batch(&mut self, max: usize) -> Batch {
         let mut out = Batch {
@@ -531,29 +598,13 @@ impl Rows {
         // split at commas, read in place from the file's text (no copy into an arena, no csv
         // state machine). csv_chunks has ruled out lone carriage returns.
         if memchr::memchr(b'"', &text[range.clone()]).is_none() {
-            let mut out = Batch {
+            return Batch {
                 rows: Vec::new(),
-                text: Some(Arc::clone(text)),
+                text: Some((Arc::clone(text), range, first_line)),
                 bytes: Vec::new(),
                 ends: Vec::new(),
                 utf8_known: *utf8_known,
             };
-            let mut line = first_line;
-            let mut start = range.start;
-            while start < range.end {
-                let stop = memchr::memchr(b'\n', &text[start..range.end]).map_or(range.end, |k| start + k);
-                let mut end = stop;
-                if end > start && text[end - 1] == b'\r' {
-                    end -= 1;
-                }
-                // A line holding nothing at all is not a row (as for csv: blank lines).
-                if end > start {
-                    out.rows.push(RawRow::Line { line, start, end });
-                }
-                line += 1;
-                start = stop + 1;
-            }
-            return out;
         }
         let mut out = Batch {
             rows: Vec::new(),
@@ -595,6 +646,16 @@ pub enum Text {
     /// The mapping and where the text starts in it (after a UTF-8 byte-order mark).
     Mapped(memmap2::Mmap, usize),
     Owned(Vec<u8>),
+}
+
+impl Text {
+    /// The whole file as it is on disk, when it is mapped (byte-order mark included).
+    pub fn file_bytes(&self) -> Option<&[u8]> {
+        match self {
+            Text::Mapped(m, _) => Some(m),
+            Text::Owned(_) => None,
+        }
+    }
 }
 
 impl std::ops::Deref for Text {
@@ -853,6 +914,19 @@ mod tests {
     fn flatten(batches: &[Batch], header: &[String]) -> Vec<(u64, Vec<Option<String>>)> {
         let mut out = Vec::new();
         for b in batches {
+            if let Some((lines, _)) = b.lines() {
+                for l in lines {
+                    let mut cells = Vec::new();
+                    match line_cells(b, l, header, &mut cells) {
+                        Ok(line) => {
+                            out.push((line, cells.iter().map(|c| c.map(str::to_string)).collect()))
+                        }
+                        Err((line, reason, _)) => {
+                            out.push((line, vec![Some(format!("ERR {reason}"))]))
+                        }
+                    }
+                }
+            }
             for r in &b.rows {
                 let mut cells = Vec::new();
                 match cells_of(b, r, header, &mut cells) {
@@ -928,8 +1002,7 @@ mod tests {
             .map(|(r, l)| seq.parse_chunk(r.clone(), *l))
             .collect();
         assert!(
-            cut.iter()
-                .all(|b| b.rows.iter().all(|r| matches!(r, RawRow::Line { .. }))),
+            cut.iter().all(|b| b.lines().is_some() && b.rows.is_empty()),
             "every piece took the in-place path"
         );
         let mut batches = Vec::new();
