@@ -27,7 +27,7 @@ use crate::model::schema::{self, Kind, TableSpec};
 use crate::model::{self as m, TimestampError};
 pub use source::Encoding;
 use source::{Batch, Format, HeaderMap, SourceFile};
-use strcol::StrCol;
+use strcol::{CatCol, LineCol, NumCol, StrCol};
 
 /// Errors that stop an ingest as a whole: the data folder cannot be read as the spec says.
 /// Bad rows are never errors; they are rejects.
@@ -127,47 +127,54 @@ pub struct Reject {
 #[derive(Debug)]
 pub enum ColBuf {
     Str(StrCol),
-    /// Normalised enum spellings (`P1`, `open`, ...): no allocation per cell.
-    Cat(Vec<Option<&'static str>>),
-    Int(Vec<Option<i64>>),
-    Float(Vec<Option<f64>>),
-    Date(Vec<Option<i32>>),
+    /// Normalised enum spellings (`P1`, `open`, ...): one byte a cell.
+    Cat(CatCol),
+    Int(NumCol<i64>),
+    Float(NumCol<f64>),
+    Date(NumCol<i32>),
     /// Seconds since the epoch, UTC.
-    Ts(Vec<Option<i64>>),
+    Ts(NumCol<i64>),
 }
 
 impl ColBuf {
     fn for_kind(kind: Kind) -> ColBuf {
         match kind {
-            Kind::Timestamp => ColBuf::Ts(Vec::new()),
-            Kind::Date => ColBuf::Date(Vec::new()),
-            Kind::Count | Kind::Rating => ColBuf::Int(Vec::new()),
-            Kind::Decimal | Kind::Percent => ColBuf::Float(Vec::new()),
+            Kind::Timestamp => ColBuf::Ts(NumCol::default()),
+            Kind::Date => ColBuf::Date(NumCol::default()),
+            Kind::Count | Kind::Rating => ColBuf::Int(NumCol::default()),
+            Kind::Decimal | Kind::Percent => ColBuf::Float(NumCol::default()),
             Kind::Id | Kind::Text | Kind::Currency => ColBuf::Str(StrCol::default()),
             Kind::Priority
             | Kind::Status
             | Kind::Severity
             | Kind::EventKind
             | Kind::Metric
-            | Kind::Clock => ColBuf::Cat(Vec::new()),
+            | Kind::Clock => ColBuf::Cat(CatCol::default()),
         }
     }
     /// Text of row `i` of a text or enum column.
     pub fn get_str(&self, i: usize) -> Option<&str> {
         match self {
             ColBuf::Str(v) => v.get(i),
-            ColBuf::Cat(v) => v[i],
+            ColBuf::Cat(v) => v.get(i),
             _ => panic!("not a text column"),
         }
     }
     fn reserve(&mut self, rows: usize) {
         match self {
-            ColBuf::Str(v) => v.reserve(rows, 0),
+            ColBuf::Str(v) => v.reserve(rows),
             ColBuf::Cat(v) => v.reserve(rows),
             ColBuf::Int(v) => v.reserve(rows),
             ColBuf::Float(v) => v.reserve(rows),
             ColBuf::Date(v) => v.reserve(rows),
             ColBuf::Ts(v) => v.reserve(rows),
+        }
+    }
+    /// Bytes of text held (0 for other columns).
+    fn text_bytes(&self) -> usize {
+        match self {
+            ColBuf::Str(v) => v.byte_len(),
+            _ => 0,
         }
     }
     pub fn str(&self) -> &StrCol {
@@ -176,31 +183,31 @@ impl ColBuf {
             _ => panic!("not a text column"),
         }
     }
-    pub fn cat(&self) -> &[Option<&'static str>] {
+    pub fn cat(&self) -> &CatCol {
         match self {
             ColBuf::Cat(v) => v,
             _ => panic!("not an enum column"),
         }
     }
-    pub fn int(&self) -> &[Option<i64>] {
+    pub fn int(&self) -> &NumCol<i64> {
         match self {
             ColBuf::Int(v) => v,
             _ => panic!("not a count column"),
         }
     }
-    pub fn float(&self) -> &[Option<f64>] {
+    pub fn float(&self) -> &NumCol<f64> {
         match self {
             ColBuf::Float(v) => v,
             _ => panic!("not a decimal column"),
         }
     }
-    pub fn ts(&self) -> &[Option<i64>] {
+    pub fn ts(&self) -> &NumCol<i64> {
         match self {
             ColBuf::Ts(v) => v,
             _ => panic!("not a timestamp column"),
         }
     }
-    pub fn date(&self) -> &[Option<i32>] {
+    pub fn date(&self) -> &NumCol<i32> {
         match self {
             ColBuf::Date(v) => v,
             _ => panic!("not a date column"),
@@ -246,7 +253,7 @@ impl Val<'_> {
 /// most of it faulting in fresh memory).
 #[derive(Debug)]
 pub struct Part {
-    pub lines: Vec<u64>,
+    pub lines: LineCol,
     pub cols: Vec<ColBuf>,
 }
 
@@ -258,9 +265,17 @@ impl Part {
             c.reserve(rows);
         }
     }
+    /// Whether a row on `line` can still go into this part (see `strcol`'s limits).
+    fn fits(&self, line: u64) -> bool {
+        self.lines.fits(line)
+            && self
+                .cols
+                .iter()
+                .all(|c| c.text_bytes() < strcol::PART_TEXT_LIMIT)
+    }
     fn new(spec: &'static TableSpec) -> Part {
         Part {
-            lines: Vec::new(),
+            lines: LineCol::default(),
             cols: spec
                 .columns
                 .iter()
@@ -280,9 +295,9 @@ pub struct Table {
     pub sha256: Option<String>,
     pub rows_read: u64,
     parts: Vec<Part>,
-    /// The part of each row, and the first row of each part (filled by `seal`).
-    part_of: Vec<u32>,
+    /// The first row of each part, and the number of rows (filled by `seal`).
     starts: Vec<usize>,
+    len: usize,
     pub extras: Vec<(String, Vec<Option<String>>)>,
     /// Cleared by the table pass for rows it rejects.
     pub keep: Vec<bool>,
@@ -301,8 +316,8 @@ impl Table {
             sha256: None,
             rows_read: 0,
             parts: vec![Part::new(spec)],
-            part_of: Vec::new(),
             starts: Vec::new(),
+            len: 0,
             extras: Vec::new(),
             keep: Vec::new(),
             rejected_ids: Vec::new(),
@@ -341,22 +356,26 @@ impl Table {
     /// Ends the row pass: indexes the rows across parts and keeps them all for the table pass.
     fn seal(&mut self) {
         self.parts.retain(|p| !p.lines.is_empty());
-        let len: usize = self.parts.iter().map(|p| p.lines.len()).sum();
         self.starts = Vec::with_capacity(self.parts.len());
-        self.part_of = Vec::with_capacity(len);
-        for (k, p) in self.parts.iter().enumerate() {
-            self.starts.push(self.part_of.len());
-            let k = u32::try_from(k).expect("fewer than 2^32 parts");
-            self.part_of.extend(std::iter::repeat_n(k, p.lines.len()));
+        let mut len = 0;
+        for p in &self.parts {
+            self.starts.push(len);
+            len += p.lines.len();
         }
+        self.len = len;
         self.keep = vec![true; len];
     }
 
     /// The part holding row `i` and the row's index in it.
     #[inline]
     fn at(&self, i: usize) -> (&Part, usize) {
-        let k = self.part_of[i] as usize;
+        debug_assert!(i < self.len);
+        let k = self.starts.partition_point(|&s| s <= i) - 1;
         (&self.parts[k], i - self.starts[k])
+    }
+    /// Each part with the index of its first row, in order.
+    pub fn parts_at(&self) -> Vec<(usize, &Part)> {
+        self.starts.iter().copied().zip(&self.parts).collect()
     }
     /// The rows `rows` (indices into the parsed rows) as (part, range of the part's rows), in
     /// order.
@@ -364,10 +383,11 @@ impl Table {
         &self,
         rows: std::ops::Range<usize>,
     ) -> impl Iterator<Item = (&Part, std::ops::Range<usize>)> + '_ {
+        let part = |i: usize| self.starts.partition_point(|&s| s <= i) - 1;
         let parts = if rows.is_empty() {
             0..0
         } else {
-            self.part_of[rows.start] as usize..self.part_of[rows.end - 1] as usize + 1
+            part(rows.start)..part(rows.end - 1) + 1
         };
         parts.map(move |k| {
             let (p, s) = (&self.parts[k], self.starts[k]);
@@ -379,7 +399,7 @@ impl Table {
     /// Line of row `i` in its file.
     pub fn line(&self, i: usize) -> u64 {
         let (p, j) = self.at(i);
-        p.lines[j]
+        p.lines.get(j)
     }
     /// Text of row `i` in text or enum column `c`.
     pub fn str(&self, c: usize, i: usize) -> Option<&str> {
@@ -392,12 +412,12 @@ impl Table {
     /// Timestamp (UTC seconds) of row `i` in timestamp column `c`.
     pub fn ts(&self, c: usize, i: usize) -> Option<i64> {
         let (p, j) = self.at(i);
-        p.cols[c].ts()[j]
+        p.cols[c].ts().get(j)
     }
     /// Date (days since the epoch) of row `i` in date column `c`.
     pub fn date(&self, c: usize, i: usize) -> Option<i32> {
         let (p, j) = self.at(i);
-        p.cols[c].date()[j]
+        p.cols[c].date().get(j)
     }
     pub fn file_name(&self) -> String {
         self.source
@@ -410,10 +430,10 @@ impl Table {
         self.spec.col(name)
     }
     pub fn len(&self) -> usize {
-        self.part_of.len()
+        self.len
     }
     pub fn is_empty(&self) -> bool {
-        self.part_of.is_empty()
+        self.len == 0
     }
     pub fn accepted(&self) -> u64 {
         self.keep.iter().filter(|k| **k).count() as u64
@@ -764,6 +784,9 @@ fn row_pass<'b>(
         reject(table, column, value, reason);
         return;
     }
+    if !table.tail().fits(line) {
+        table.parts.push(Part::new(spec));
+    }
     let part = table.tail();
     part.lines.push(line);
     for (buf, v) in part.cols.iter_mut().zip(vals.drain(..)) {
@@ -971,7 +994,7 @@ pub fn frame_of_rows(
                 ColBuf::Cat(_) => StringChunked::from_iter_options(
                     name,
                     kept_iter(
-                        spans().flat_map(|(p, r)| p.cols[ci].cat()[r].iter().copied()),
+                        spans().flat_map(|(p, r)| p.cols[ci].cat().range(r)),
                         keep,
                         n_kept,
                     ),
@@ -982,7 +1005,7 @@ pub fn frame_of_rows(
                 ColBuf::Int(_) => Int64Chunked::from_iter_options(
                     name,
                     kept_iter(
-                        spans().flat_map(|(p, r)| p.cols[ci].int()[r].iter().copied()),
+                        spans().flat_map(|(p, r)| p.cols[ci].int().range(r)),
                         keep,
                         n_kept,
                     ),
@@ -991,7 +1014,7 @@ pub fn frame_of_rows(
                 ColBuf::Float(_) => Float64Chunked::from_iter_options(
                     name,
                     kept_iter(
-                        spans().flat_map(|(p, r)| p.cols[ci].float()[r].iter().copied()),
+                        spans().flat_map(|(p, r)| p.cols[ci].float().range(r)),
                         keep,
                         n_kept,
                     ),
@@ -1000,7 +1023,7 @@ pub fn frame_of_rows(
                 ColBuf::Date(_) => Int32Chunked::from_iter_options(
                     name,
                     kept_iter(
-                        spans().flat_map(|(p, r)| p.cols[ci].date()[r].iter().copied()),
+                        spans().flat_map(|(p, r)| p.cols[ci].date().range(r)),
                         keep,
                         n_kept,
                     ),
@@ -1010,7 +1033,7 @@ pub fn frame_of_rows(
                 ColBuf::Ts(_) => Int64Chunked::from_iter_options(
                     name,
                     kept_iter(
-                        spans().flat_map(|(p, r)| p.cols[ci].ts()[r].iter().copied()),
+                        spans().flat_map(|(p, r)| p.cols[ci].ts().range(r)),
                         keep,
                         n_kept,
                     )
@@ -1035,12 +1058,7 @@ pub fn frame_of_rows(
     columns.push(
         Int64Chunked::from_iter_values(
             "source_line".into(),
-            kept_iter(
-                spans().flat_map(|(p, r)| p.lines[r].iter().copied()),
-                keep,
-                n_kept,
-            )
-            .map(|l| l as i64),
+            kept_iter(spans().flat_map(|(p, r)| p.lines.range(r)), keep, n_kept).map(|l| l as i64),
         )
         .into_series()
         .into(),

@@ -267,7 +267,7 @@ impl Batch {
     pub fn lines(&self) -> Option<(Lines<'_>, usize)> {
         let (text, range, first_line) = self.text.as_ref()?;
         let body = &text[range.clone()];
-        let count = body.iter().filter(|&&b| b == b'\n').count() + 1;
+        let count = count_newlines(body) + 1;
         Some((
             Lines {
                 text: &text[..range.end],
@@ -277,6 +277,19 @@ impl Batch {
             count,
         ))
     }
+}
+
+/// Newlines in `bytes`, 64 bytes at a time with wrapping byte sums (a loop the compiler
+/// vectorises even with overflow checks on, as in the dev profile).
+fn count_newlines(bytes: &[u8]) -> usize {
+    let mut chunks = bytes.chunks_exact(64);
+    let whole = (&mut chunks).fold(0usize, |n, c| {
+        let k = c
+            .iter()
+            .fold(0u8, |a, &b| a.wrapping_add((b == b'\n') as u8));
+        n.wrapping_add(k as usize)
+    });
+    whole + chunks.remainder().iter().filter(|&&b| b == b'\n').count()
 }
 
 /// The lines of a piece read in place (see `Batch::lines`).
@@ -516,6 +529,9 @@ impl Rows {
         if len < min_bytes || parts < 2 {
             return None;
         }
+        // Pieces of at most 64 MiB, however large the file: a piece's rows go into one part of
+        // the table, whose offsets are 32-bit (see `strcol`).
+        let parts = parts.max(len.div_ceil(64 << 20));
         let seg = len.div_ceil(parts);
         let segments: Vec<std::ops::Range<usize>> = (0..parts)
             .map(|k| body_start + k * seg..(body_start + (k + 1) * seg).min(text.len()))
@@ -527,7 +543,7 @@ impl Rows {
             .map(|r| {
                 // Newlines are dense (a count the compiler vectorises); quotes and carriage
                 // returns are rare, so memchr jumps between them.
-                let newlines = text[r.clone()].iter().filter(|&&b| b == b'\n').count();
+                let newlines = count_newlines(&text[r.clone()]);
                 let (mut quotes, mut ok) = (0, true);
                 for j in memchr::memchr2_iter(b'"', b'\r', &text[r.clone()]) {
                     let i = r.start + j;

@@ -534,56 +534,54 @@ fn ticket_refs(
     let at = not_before.map(|c| t.spec.col(c));
     let verdicts: Vec<(usize, &'static str, String, String)> = {
         let keep = &t.keep;
-        let t = &*t;
-        (0..t.len())
+        // Part by part in parallel, reading each part's columns directly.
+        t.parts_at()
             .into_par_iter()
-            // Rows of one ticket usually come together: the last lookup is kept, per thread.
-            .map_init(
-                || None::<(&str, Option<i64>)>,
-                |last, i| -> Option<(&str, Option<i64>, usize)> {
+            .flat_map_iter(|(start, p)| {
+                let (ids, ats) = (p.cols[id].str(), at.map(|a| p.cols[a].ts()));
+                // Rows of one ticket usually come together: the last lookup is kept.
+                let mut last: Option<(&str, Option<i64>)> = None;
+                (0..p.lines.len()).filter_map(move |j| {
+                    let i = start + j;
                     if !keep[i] {
                         return None;
                     }
-                    let k = t.str(id, i).unwrap_or_default();
-                    let found = match *last {
+                    let k = ids.get(j).unwrap_or_default();
+                    let found = match last {
                         Some((lk, v)) if lk == k => v,
                         _ => {
                             let v = created.get(k).copied();
-                            *last = Some((k, v));
+                            last = Some((k, v));
                             v
                         }
                     };
-                    Some((k, found, i))
-                },
-            )
-            .flatten()
-            .filter_map(|(k, found, i)| {
-                match found {
-                    None => {
-                        let reason = match rejected.get(k) {
-                            Some(line) => format!(
-                                "ticket `{k}` was rejected (tickets line {line}), so this row cannot be kept"
-                            ),
-                            None => format!("ticket `{k}` not found in tickets"),
-                        };
-                        Some((i, "ticket_id", k.to_string(), reason))
-                    }
-                    Some(c) => {
-                        let when = at.and_then(|a| t.ts(a, i))?;
-                        (when < c).then(|| {
-                            (
-                                i,
-                                "at",
-                                m::format_utc(when),
-                                format!(
-                                    "event at {} is before its ticket `{k}` was created ({}); check the export's time zones",
-                                    m::format_utc(when),
-                                    m::format_utc(c)
+                    match found {
+                        None => {
+                            let reason = match rejected.get(k) {
+                                Some(line) => format!(
+                                    "ticket `{k}` was rejected (tickets line {line}), so this row cannot be kept"
                                 ),
-                            )
-                        })
+                                None => format!("ticket `{k}` not found in tickets"),
+                            };
+                            Some((i, "ticket_id", k.to_string(), reason))
+                        }
+                        Some(c) => {
+                            let when = ats.and_then(|a| a.get(j))?;
+                            (when < c).then(|| {
+                                (
+                                    i,
+                                    "at",
+                                    m::format_utc(when),
+                                    format!(
+                                        "event at {} is before its ticket `{k}` was created ({}); check the export's time zones",
+                                        m::format_utc(when),
+                                        m::format_utc(c)
+                                    ),
+                                )
+                            })
+                        }
                     }
-                }
+                })
             })
             .collect()
     };
@@ -603,9 +601,10 @@ pub(super) fn latest_instant(tables: &[Table]) -> Option<i64> {
         let t = &tables[idx(tables, table)];
         for c in cols {
             let c = t.col(c);
-            for i in 0..t.len() {
-                if t.keep[i] {
-                    if let Some(x) = t.ts(c, i) {
+            for (start, p) in t.parts_at() {
+                let ts = p.cols[c].ts();
+                for j in 0..ts.len() {
+                    if let (true, Some(x)) = (t.keep[start + j], ts.get(j)) {
                         best = Some(best.map_or(x, |b: i64| b.max(x)));
                     }
                 }
