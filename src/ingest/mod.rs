@@ -649,7 +649,7 @@ fn read_table(spec: &'static TableSpec, opts: &Options) -> Result<Table, IngestE
             // Large CSV files are cut at record boundaries and each piece is parsed and checked
             // on its own; pieces are appended in file order, so the result is the sequential
             // one. Other files, and CSV that cannot be cut safely, go batch by batch below.
-            let pieces = rows.csv_chunks(64, 4 << 20);
+            let pieces = rows.csv_chunks(64, piece_min_bytes());
             tracing::debug!("`{}`: cut in {:.2?}", src.name, started.elapsed());
             if let Some(pieces) = pieces {
                 use rayon::prelude::*;
@@ -696,6 +696,15 @@ fn read_table(spec: &'static TableSpec, opts: &Options) -> Result<Table, IngestE
     table.seal();
     table.source = Some(src);
     Ok(table)
+}
+
+/// CSV files at least this large are cut into pieces read in parallel (4 MiB, or
+/// `SLAREVIEW_PIECE_BYTES`: a check that both readings agree sets it to 1 and to a huge value).
+fn piece_min_bytes() -> usize {
+    std::env::var("SLAREVIEW_PIECE_BYTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(4 << 20)
 }
 
 /// Reads one row against the spec; pushes it or records it as a reject.

@@ -534,7 +534,9 @@ impl Rows {
         let parts = parts.max(len.div_ceil(64 << 20));
         let seg = len.div_ceil(parts);
         let segments: Vec<std::ops::Range<usize>> = (0..parts)
-            .map(|k| body_start + k * seg..(body_start + (k + 1) * seg).min(text.len()))
+            .map(|k| {
+                (body_start + k * seg).min(text.len())..(body_start + (k + 1) * seg).min(text.len())
+            })
             .collect();
         let edge = |b: u8| matches!(b, b',' | b'\n' | b'\r' | b'"');
         // Per segment: quotes, newlines, and whether every quote and carriage return is tame.

@@ -179,8 +179,11 @@ pub(super) fn check_all(tables: &mut [Table], calendars: &BTreeMap<String, Calen
     // contracts whose plan has no targets (checked after the targets themselves)
     plans_without_targets(tables, contracts, targets);
 
+    let started = std::time::Instant::now();
+    let lap = |what: &str| tracing::debug!("table pass: {what} at {:.2?}", started.elapsed());
     // tickets: unique ids (newer updated_at wins), customer must hold a contract
     duplicate_tickets(&mut tables[tickets]);
+    lap("duplicate tickets");
     let customers: HashSet<String> = accepted_values(&tables[contracts], "customer_id")
         .into_iter()
         .collect();
@@ -204,16 +207,20 @@ pub(super) fn check_all(tables: &mut [Table], calendars: &BTreeMap<String, Calen
         }
     }
 
+    lap("customers");
     // events and surveys point at accepted tickets; events not before their ticket
     let ticket_rejected = rejected_keys(&tables[tickets], "ticket_id");
     unique_key(&mut tables[surveys], "survey_id");
+    lap("rejected tickets, unique surveys");
     {
         // Borrow the tickets while the events and surveys are checked against them (the tables
         // are in ALL_TABLES order: tickets, then events, then surveys).
         assert!(tickets < events && events < surveys);
         let (left, right) = tables.split_at_mut(events);
         let ticket_created = ticket_index(&left[tickets]);
+        lap("ticket index");
         ticket_refs(&mut right[0], &ticket_created, &ticket_rejected, Some("at"));
+        lap("events");
         ticket_refs(
             &mut right[surveys - events],
             &ticket_created,
@@ -222,9 +229,11 @@ pub(super) fn check_all(tables: &mut [Table], calendars: &BTreeMap<String, Calen
         );
     }
 
+    lap("surveys");
     unique_key(&mut tables[engineers], "engineer_id");
     calendar_refs(&mut tables[engineers], calendars);
     unique_key(&mut tables[kb], "article_id");
+    lap("engineers, kb");
 }
 
 fn accepted_values(t: &Table, col: &str) -> Vec<String> {
@@ -291,16 +300,18 @@ fn duplicate_groups(t: &Table, col: usize) -> Vec<Vec<usize>> {
     let mut first: PlHashMap<&str, usize> =
         PlHashMap::with_capacity_and_hasher(t.len(), Default::default());
     let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
-    for i in 0..t.len() {
-        if !t.keep[i] {
-            continue;
-        }
-        let Some(k) = t.str(col, i) else { continue };
-        match first.get(k) {
-            None => {
-                first.insert(k, i);
+    for (start, p) in t.parts_at() {
+        let c = p.cols[col].str();
+        for j in 0..c.len() {
+            let i = start + j;
+            if !t.keep[i] {
+                continue;
             }
-            Some(&f) => groups.entry(f).or_insert_with(|| vec![f]).push(i),
+            let Some(k) = c.get(j) else { continue };
+            let f = *first.entry(k).or_insert(i);
+            if f != i {
+                groups.entry(f).or_insert_with(|| vec![f]).push(i);
+            }
         }
     }
     let mut out: Vec<Vec<usize>> = groups.into_values().collect();
@@ -511,10 +522,13 @@ fn duplicate_tickets(t: &mut Table) {
 fn ticket_index(t: &Table) -> PlHashMap<&str, i64> {
     let (id, created) = (t.col("ticket_id"), t.col("created_at"));
     let mut ok = PlHashMap::with_capacity_and_hasher(t.len(), Default::default());
-    for i in 0..t.len() {
-        if t.keep[i] {
-            if let (Some(k), Some(c)) = (t.str(id, i), t.ts(created, i)) {
-                ok.insert(k, c);
+    for (start, p) in t.parts_at() {
+        let (ids, at) = (p.cols[id].str(), p.cols[created].ts());
+        for j in 0..ids.len() {
+            if t.keep[start + j] {
+                if let (Some(k), Some(c)) = (ids.get(j), at.get(j)) {
+                    ok.insert(k, c);
+                }
             }
         }
     }
