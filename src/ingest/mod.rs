@@ -571,9 +571,10 @@ pub fn ingest(opts: &Options) -> Result<Ingested, IngestError> {
     })
 }
 
-/// The row pass over one table's file. Rows are read in batches; while one batch is validated
-/// (in parallel chunks) the next is read, and chunks are appended in file order, so the result
-/// is the same as a sequential pass.
+/// The row pass over one table's file. A large CSV file is cut into pieces checked in parallel;
+/// other files are read in batches, each checked in parallel chunks while the next is read.
+/// Either way the checked rows become the table's parts in file order (moved, not copied), so
+/// the result is the same as a sequential pass.
 fn read_table(spec: &'static TableSpec, opts: &Options) -> Result<Table, IngestError> {
     let mut table = Table::empty(spec);
     let Some(src) = source::find(&opts.data_dir, spec)? else {
@@ -647,7 +648,7 @@ fn read_table(spec: &'static TableSpec, opts: &Options) -> Result<Table, IngestE
             };
             let started = std::time::Instant::now();
             // Large CSV files are cut at record boundaries and each piece is parsed and checked
-            // on its own; pieces are appended in file order, so the result is the sequential
+            // on its own; pieces become parts in file order, so the result is the sequential
             // one. Other files, and CSV that cannot be cut safely, go batch by batch below.
             let pieces = rows.csv_chunks(64, piece_min_bytes());
             tracing::debug!("`{}`: cut in {:.2?}", src.name, started.elapsed());
