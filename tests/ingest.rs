@@ -272,6 +272,21 @@ fn utf8_bom_is_accepted() {
     let rs = rejects_after(&data, &lake, &[]);
     assert!(rs.is_empty(), "the BOM must not spoil `ticket_id`: {rs:#?}");
     assert_eq!(reconciled_counts(&lake)["tickets.csv"], (3, 3, 0));
+    // The manifest hashes the file as it is on disk, BOM included (mapped files are hashed in
+    // place, decoded ones read again: both must give the file's own SHA-256).
+    assert_files_hashed(&data, &lake);
+}
+
+fn assert_files_hashed(data: &std::path::Path, lake: &std::path::Path) {
+    use sha2::{Digest, Sha256};
+    for f in manifest(lake)["files"].as_array().unwrap() {
+        let name = f["file"].as_str().unwrap();
+        let want: String = Sha256::digest(std::fs::read(data.join(name)).unwrap())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(f["sha256"], want.as_str(), "{name}");
+    }
 }
 
 fn korean_tickets_cp949(data: &std::path::Path) {
@@ -312,6 +327,7 @@ fn cp949_is_detected_and_korean_text_arrives_intact() {
         .find(|f| f["file"] == "tickets.csv")
         .unwrap();
     assert_eq!(f["encoding"], "cp949");
+    assert_files_hashed(&data, &lake);
 
     // Named explicitly, the same.
     let lake2 = t.path().join("lake2");
