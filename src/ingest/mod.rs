@@ -1183,3 +1183,132 @@ pub fn ingest_to_lake(
     lake::write(lake_dir, &ing, &manifest)?;
     Ok((ing, manifest))
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// `n` events of tickets `T0`.. in parts of `per_part` rows, every 7th not kept.
+    pub(crate) fn many_events(n: usize, per_part: usize) -> Table {
+        let spec = &schema::TICKET_EVENTS;
+        let mut t = Table::empty(spec);
+        for i in 0..n {
+            if i % per_part == 0 {
+                t.parts.push(Part::new(spec));
+            }
+            let p = t.tail();
+            p.lines.push(i as u64 + 2);
+            let id = format!("T{}", i / 3);
+            let vals = [
+                Val::Str(&id),
+                Val::Ts(1_750_000_000 + i as i64),
+                Val::Static(if i % 2 == 0 { "status" } else { "agent_reply" }),
+                Val::Null,
+                if i % 2 == 0 {
+                    Val::Static("open")
+                } else {
+                    Val::Null
+                },
+            ];
+            for (c, v) in p.cols.iter_mut().zip(vals) {
+                match (c, v) {
+                    (ColBuf::Str(b), Val::Str(s) | Val::Static(s)) => b.push(Some(s)),
+                    (ColBuf::Str(b), Val::Null) => b.push(None),
+                    (ColBuf::Ts(b), Val::Ts(x)) => b.push(Some(x)),
+                    (ColBuf::Cat(b), Val::Static(s)) => b.push(Some(s)),
+                    _ => unreachable!(),
+                }
+            }
+        }
+        t.seal();
+        for i in (0..n).step_by(7) {
+            t.keep[i] = false;
+        }
+        t
+    }
+
+    /// A ticket_events table in parts as the row pass leaves it: rows pushed into parts of 3, 0
+    /// and 2 rows, the second part started because a line did not fit the first's offsets.
+    pub(crate) fn events_in_parts() -> Table {
+        let spec = &schema::TICKET_EVENTS;
+        let mut t = Table::empty(spec);
+        let push = |p: &mut Part, line: u64, id: &str, at: Option<i64>| {
+            p.lines.push(line);
+            let [ColBuf::Str(ids), ColBuf::Ts(ats), ColBuf::Cat(kinds), ColBuf::Str(actors), ColBuf::Str(values)] =
+                &mut p.cols[..]
+            else {
+                panic!("ticket_events columns changed")
+            };
+            ids.push(Some(id));
+            ats.push(at);
+            kinds.push(Some("status"));
+            actors.push(None);
+            values.push(Some("open"));
+        };
+        for (line, id) in [(2, "T1"), (3, "T1"), (5, "T2")] {
+            push(t.tail(), line, id, Some(line as i64 * 60));
+        }
+        t.parts.push(Part::new(spec)); // an empty part: dropped by seal
+        let far = 5 + (1u64 << 32);
+        assert!(
+            !t.parts[0].fits(far),
+            "a line 2^32 past the part's first does not fit"
+        );
+        t.parts.push(Part::new(spec));
+        push(t.tail(), far, "T3", None);
+        push(t.tail(), far + 1, "T3", Some(7));
+        t.seal();
+        t
+    }
+
+    #[test]
+    fn rows_are_addressed_across_parts() {
+        let t = events_in_parts();
+        assert_eq!((t.len(), t.parts.len()), (5, 2));
+        let (id, at) = (t.col("ticket_id"), t.col("at"));
+        let lines: Vec<u64> = (0..5).map(|i| t.line(i)).collect();
+        assert_eq!(lines, vec![2, 3, 5, 5 + (1 << 32), 6 + (1 << 32)]);
+        let ids: Vec<Option<&str>> = (0..5).map(|i| t.str(id, i)).collect();
+        assert_eq!(
+            ids,
+            vec![Some("T1"), Some("T1"), Some("T2"), Some("T3"), Some("T3")]
+        );
+        assert_eq!(
+            (t.ts(at, 2), t.ts(at, 3), t.ts(at, 4)),
+            (Some(300), None, Some(7))
+        );
+        // A range across the part boundary, and an empty one.
+        let spans: Vec<(usize, std::ops::Range<usize>)> =
+            t.spans(1..4).map(|(p, r)| (p.lines.len(), r)).collect();
+        assert_eq!(spans, vec![(3, 1..3), (2, 0..1)]);
+        assert_eq!(t.spans(2..2).count(), 0);
+    }
+
+    #[test]
+    fn frames_of_row_ranges_keep_only_kept_rows() {
+        let mut t = events_in_parts();
+        t.keep[1] = false;
+        t.keep[3] = false;
+        let df = frame_of_rows(&t, 1..5, 2).unwrap();
+        let lines: Vec<Option<i64>> = df
+            .column("source_line")
+            .unwrap()
+            .i64()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(lines, vec![Some(5), Some(6 + (1 << 32))]);
+        let whole = to_frame(&t).unwrap();
+        assert_eq!(whole.height(), 3);
+        let ids: Vec<Option<&str>> = whole
+            .column("ticket_id")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(ids, vec![Some("T1"), Some("T2"), Some("T3")]);
+        // Small tables are one row group holding every row.
+        assert_eq!(row_groups(&t), vec![(0..5, 3)]);
+    }
+}
