@@ -515,11 +515,13 @@ pub fn ingest(opts: &Options) -> Result<Ingested, IngestError> {
         .collect();
 
     // The row passes of the tables are independent (only the table pass looks across), so the
-    // files are read concurrently; errors are still reported in table order.
-    let results: Vec<Result<Table, IngestError>> = {
+    // files are read concurrently; errors are still reported in table order. The rules among
+    // contracts, targets and tickets run as soon as those are read, while the events (the
+    // largest file by far) are still being read.
+    let read = |specs: Vec<&'static TableSpec>| -> Vec<Result<Table, IngestError>> {
         use rayon::prelude::*;
-        schema::ALL_TABLES
-            .par_iter()
+        specs
+            .into_par_iter()
             .map(|spec| {
                 let started = std::time::Instant::now();
                 let table = read_table(spec, opts)?;
@@ -533,13 +535,36 @@ pub fn ingest(opts: &Options) -> Result<Ingested, IngestError> {
             })
             .collect()
     };
-    let mut tables = Vec::with_capacity(results.len());
-    for r in results {
+    let (front, back): (Vec<_>, Vec<_>) = schema::ALL_TABLES
+        .iter()
+        .copied()
+        .partition(|s| tables::FRONT.contains(&s.name));
+    let (front, back) = rayon::join(
+        || -> Result<Vec<Table>, IngestError> {
+            let mut tables = read(front).into_iter().collect::<Result<Vec<_>, _>>()?;
+            let started = std::time::Instant::now();
+            tables::check_front(&mut tables, &calendars);
+            tracing::info!(
+                "rules among contracts, targets and tickets in {:.2?}",
+                started.elapsed()
+            );
+            Ok(tables)
+        },
+        || read(back),
+    );
+    let mut tables = front?;
+    for r in back {
         tables.push(r?);
     }
+    // Back in ALL_TABLES order (contracts, targets, tickets, events, ...).
+    tables.sort_by_key(|t| {
+        schema::ALL_TABLES
+            .iter()
+            .position(|s| s.name == t.spec.name)
+    });
     let started = std::time::Instant::now();
-    tables::check_all(&mut tables, &calendars);
-    tracing::info!("rules across rows and tables in {:.2?}", started.elapsed());
+    tables::check_rest(&mut tables, &calendars);
+    tracing::info!("rules across the other tables in {:.2?}", started.elapsed());
 
     for t in &tables {
         let accepted = t.accepted();
