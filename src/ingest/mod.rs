@@ -683,7 +683,7 @@ fn read_table(spec: &'static TableSpec, opts: &Options) -> Result<Table, IngestE
                 for wave in pieces.chunks(8) {
                     let parts: Vec<Vec<Table>> = wave
                         .par_iter()
-                        .map(|(range, line)| validate(rows.parse_chunk(range.clone(), *line)))
+                        .map(|piece| validate(rows.parse_chunk(piece)))
                         .collect();
                     for c in parts.into_iter().flatten() {
                         table.append(c);

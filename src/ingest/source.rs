@@ -197,9 +197,8 @@ pub enum RawRow {
 /// Rows read together. CSV fields live in one byte arena per batch (no allocation per row).
 pub struct Batch {
     pub rows: Vec<RawRow>,
-    /// A piece without quotes: its rows are the lines of `text[range]`, the first numbered
-    /// `first_line`, read in place (see `Batch::lines`); `rows` is then empty.
-    text: Option<(Arc<Text>, std::ops::Range<usize>, u64)>,
+    /// A piece without quotes, read in place (see `Batch::lines`); `rows` is then empty.
+    text: Option<InPlace>,
     bytes: Vec<u8>,
     /// End of each field in `bytes`.
     ends: Vec<u32>,
@@ -261,20 +260,35 @@ pub fn cells_of<'a>(
     }
 }
 
+/// A piece of a CSV file that parses on its own (see `Rows::csv_chunks`): its bytes, the number
+/// of its first line, and how many lines it spans (an upper bound on its rows).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Piece {
+    pub range: std::ops::Range<usize>,
+    pub first_line: u64,
+    pub lines: u64,
+}
+
+/// A piece whose rows are the lines of `text[range]`, read in place.
+struct InPlace {
+    text: Arc<Text>,
+    range: std::ops::Range<usize>,
+    first_line: u64,
+    lines: u64,
+}
+
 impl Batch {
     /// For a piece read in place: its rows as (line number, start, end) of each non-blank line
-    /// (line ending excluded), and how many lines it has (an upper bound on its rows).
+    /// (line ending excluded), and how many lines it spans (an upper bound on its rows).
     pub fn lines(&self) -> Option<(Lines<'_>, usize)> {
-        let (text, range, first_line) = self.text.as_ref()?;
-        let body = &text[range.clone()];
-        let count = count_newlines(body) + 1;
+        let p = self.text.as_ref()?;
         Some((
             Lines {
-                text: &text[..range.end],
-                pos: range.start,
-                line: *first_line,
+                text: &p.text[..p.range.end],
+                pos: p.range.start,
+                line: p.first_line,
             },
-            count,
+            p.lines as usize,
         ))
     }
 }
@@ -330,7 +344,7 @@ pub fn line_cells<'a>(
     cells: &mut Vec<Option<&'a str>>,
 ) -> Result<u64, (u64, String, Option<String>)> {
     cells.clear();
-    let (text, _, _) = batch.text.as_ref().expect("a batch read in place");
+    let text = &batch.text.as_ref().expect("a batch read in place").text;
     let bytes = &text[start..end];
     let mut from = 0;
     for to in memchr::memchr_iter(b',', bytes).chain(std::iter::once(bytes.len())) {
@@ -512,11 +526,7 @@ impl Rows {
     /// stands at the edge of a field, so the file is first checked for stray quotes (`5" disk`)
     /// and lone carriage returns; finding one, the caller reads the file sequentially, which
     /// gives the same rows. Counting and cutting run in parallel.
-    pub fn csv_chunks(
-        &self,
-        parts: usize,
-        min_bytes: usize,
-    ) -> Option<Vec<(std::ops::Range<usize>, u64)>> {
+    pub fn csv_chunks(&self, parts: usize, min_bytes: usize) -> Option<Vec<Piece>> {
         use rayon::prelude::*;
         let RowsInner::Csv {
             text, body_start, ..
@@ -592,20 +602,36 @@ impl Rows {
                 None
             })
             .collect();
-        let mut chunks = Vec::with_capacity(parts);
+        let mut chunks: Vec<Piece> = Vec::with_capacity(parts);
         let (mut start, mut line) = (body_start, header_lines + 1);
         for (cut, lines) in cuts.into_iter().flatten() {
             if cut > start && cut < text.len() {
-                chunks.push((start..cut, line));
+                chunks.push(Piece {
+                    range: start..cut,
+                    first_line: line,
+                    lines: lines + 1 - line,
+                });
                 (start, line) = (cut, lines + 1);
             }
         }
-        chunks.push((start..text.len(), line));
+        // The last piece runs to the end: its lines are the file's last ones (the one after a
+        // final newline counted too; `lines` is an upper bound on a piece's rows).
+        let last_line = lines_before[parts - 1] + counts[parts - 1].1 as u64 + 1;
+        chunks.push(Piece {
+            range: start..text.len(),
+            first_line: line,
+            lines: last_line + 1 - line,
+        });
         Some(chunks)
     }
 
-    /// Parses one piece from `csv_chunks` into a batch; `first_line` numbers its first line.
-    pub fn parse_chunk(&self, range: std::ops::Range<usize>, first_line: u64) -> Batch {
+    /// Parses one piece from `csv_chunks` into a batch.
+    pub fn parse_chunk(&self, piece: &Piece) -> Batch {
+        let Piece {
+            range,
+            first_line,
+            lines,
+        } = piece.clone();
         let RowsInner::Csv {
             text, utf8_known, ..
         } = &self.inner
@@ -618,7 +644,12 @@ impl Rows {
         if memchr::memchr(b'"', &text[range.clone()]).is_none() {
             return Batch {
                 rows: Vec::new(),
-                text: Some((Arc::clone(text), range, first_line)),
+                text: Some(InPlace {
+                    text: Arc::clone(text),
+                    range,
+                    first_line,
+                    lines,
+                }),
                 bytes: Vec::new(),
                 ends: Vec::new(),
                 utf8_known: *utf8_known,
@@ -974,10 +1005,7 @@ mod tests {
         let header = seq.header.clone();
         let chunks = seq.csv_chunks(7, 0).expect("well-formed quotes can be cut");
         assert!(chunks.len() > 3, "{chunks:?}");
-        let cut: Vec<Batch> = chunks
-            .iter()
-            .map(|(r, l)| seq.parse_chunk(r.clone(), *l))
-            .collect();
+        let cut: Vec<Batch> = chunks.iter().map(|p| seq.parse_chunk(p)).collect();
         let mut batches = Vec::new();
         loop {
             let b = seq.next_batch(500);
@@ -1015,10 +1043,16 @@ mod tests {
         let header = seq.header.clone();
         let chunks = seq.csv_chunks(7, 0).expect("no quotes: can be cut");
         assert!(chunks.len() > 3, "{chunks:?}");
-        let cut: Vec<Batch> = chunks
-            .iter()
-            .map(|(r, l)| seq.parse_chunk(r.clone(), *l))
-            .collect();
+        // Each piece spans the lines up to the next one's first; the last one to the end.
+        for w in chunks.windows(2) {
+            assert_eq!(w[0].first_line + w[0].lines, w[1].first_line, "{chunks:?}");
+        }
+        let last = chunks.last().unwrap();
+        assert_eq!(
+            last.first_line + last.lines - 1,
+            text.lines().count() as u64
+        );
+        let cut: Vec<Batch> = chunks.iter().map(|p| seq.parse_chunk(p)).collect();
         assert!(
             cut.iter().all(|b| b.lines().is_some() && b.rows.is_empty()),
             "every piece took the in-place path"

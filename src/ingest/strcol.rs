@@ -71,14 +71,6 @@ impl StrCol {
         self.bytes.len()
     }
 
-    pub fn owned(&self, i: usize) -> Option<String> {
-        self.get(i).map(str::to_string)
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = Option<&str>> + '_ {
-        self.range(0..self.len())
-    }
-
     /// Cells `rows`, in order.
     pub fn range(&self, rows: std::ops::Range<usize>) -> impl Iterator<Item = Option<&str>> + '_ {
         rows.map(|i| self.get(i))
@@ -248,9 +240,8 @@ mod tests {
         a.push(None);
         a.push(Some(""));
         a.push(Some("한빛"));
-        let got: Vec<Option<&str>> = a.iter().collect();
+        let got: Vec<Option<&str>> = a.range(0..4).collect();
         assert_eq!(got, vec![Some("00123"), None, Some(""), Some("한빛")]);
-        assert_eq!(a.owned(3).as_deref(), Some("한빛"));
         assert_eq!(a.range(1..3).collect::<Vec<_>>(), vec![None, Some("")]);
     }
 
