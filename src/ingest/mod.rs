@@ -1014,68 +1014,34 @@ pub fn frame_of_rows(
         .enumerate()
         .map(|(ci, col)| -> PolarsResult<Column> {
             let name: PlSmallStr = col.name.into();
-            let series = match ColBuf::for_kind(col.kind) {
-                // Text goes straight from the arenas into polars' string array: no intermediate
-                // vector of slices (16 bytes a row a column, and a copy).
-                ColBuf::Str(_) => StringChunked::from_iter_options(
-                    name,
+            // The kept cells of this column over the rows, read part by part.
+            macro_rules! cells {
+                ($buf:ident) => {
                     kept_iter(
-                        spans().flat_map(|(p, r)| p.cols[ci].str().range(r)),
-                        keep,
-                        n_kept,
-                    ),
-                )
-                .into_series(),
-                ColBuf::Cat(_) => StringChunked::from_iter_options(
-                    name,
-                    kept_iter(
-                        spans().flat_map(|(p, r)| p.cols[ci].cat().range(r)),
-                        keep,
-                        n_kept,
-                    ),
-                )
-                .into_series(),
-                // Numbers go straight into polars' arrays too: no kept copy of the column and
-                // no cast copy for dates and timestamps (a logical type over the same values).
-                ColBuf::Int(_) => Int64Chunked::from_iter_options(
-                    name,
-                    kept_iter(
-                        spans().flat_map(|(p, r)| p.cols[ci].int().range(r)),
-                        keep,
-                        n_kept,
-                    ),
-                )
-                .into_series(),
-                ColBuf::Float(_) => Float64Chunked::from_iter_options(
-                    name,
-                    kept_iter(
-                        spans().flat_map(|(p, r)| p.cols[ci].float().range(r)),
-                        keep,
-                        n_kept,
-                    ),
-                )
-                .into_series(),
-                ColBuf::Date(_) => Int32Chunked::from_iter_options(
-                    name,
-                    kept_iter(
-                        spans().flat_map(|(p, r)| p.cols[ci].date().range(r)),
-                        keep,
-                        n_kept,
-                    ),
-                )
-                .into_date()
-                .into_series(),
-                ColBuf::Ts(_) => Int64Chunked::from_iter_options(
-                    name,
-                    kept_iter(
-                        spans().flat_map(|(p, r)| p.cols[ci].ts().range(r)),
+                        spans().flat_map(|(p, r)| p.cols[ci].$buf().range(r)),
                         keep,
                         n_kept,
                     )
-                    .map(|x| x.map(|s| s * 1000)),
-                )
-                .into_datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC))
-                .into_series(),
+                };
+            }
+            // Text goes straight from the arenas into polars' string arrays, and numbers into
+            // polars' arrays sized once: no intermediate vectors, no kept copy, no cast copy for
+            // dates and timestamps (a logical type over the same values).
+            let series = match ColBuf::for_kind(col.kind) {
+                ColBuf::Str(_) => StringChunked::from_iter_options(name, cells!(str)).into_series(),
+                ColBuf::Cat(_) => StringChunked::from_iter_options(name, cells!(cat)).into_series(),
+                ColBuf::Int(_) => Int64Chunked::from_iter_options(name, cells!(int)).into_series(),
+                ColBuf::Float(_) => {
+                    Float64Chunked::from_iter_options(name, cells!(float)).into_series()
+                }
+                ColBuf::Date(_) => Int32Chunked::from_iter_options(name, cells!(date))
+                    .into_date()
+                    .into_series(),
+                ColBuf::Ts(_) => {
+                    Int64Chunked::from_iter_options(name, cells!(ts).map(|x| x.map(|s| s * 1000)))
+                        .into_datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC))
+                        .into_series()
+                }
             };
             Ok(series.into())
         })
