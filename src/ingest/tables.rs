@@ -163,9 +163,8 @@ fn idx(tables: &[Table], name: &str) -> usize {
 pub(super) const FRONT: [&str; 3] = ["contracts", "sla_targets", "tickets"];
 
 /// The rules across rows and tables that involve only contracts, targets and tickets, in
-/// reference order. `front` holds exactly the `FRONT` tables.
-pub(super) fn check_front(front: &mut [Table], calendars: &BTreeMap<String, Calendar>) {
-    let tables = front;
+/// reference order. `tables` holds exactly the `FRONT` tables.
+pub(super) fn check_front(tables: &mut [Table], calendars: &BTreeMap<String, Calendar>) {
     let contracts = idx(tables, "contracts");
     let targets = idx(tables, "sla_targets");
     let tickets = idx(tables, "tickets");
