@@ -51,14 +51,7 @@ fn a_crash_at_any_step_leaves_the_previous_lake_intact() {
         "before_swap",
         "mid_swap",
     ] {
-        let o = bin()
-            .args([
-                "ingest",
-                "--data",
-                data.to_str().unwrap(),
-                "--lake",
-                lake.to_str().unwrap(),
-            ])
+        let o = ingest_command(&data, &lake)
             .env("SLAREVIEW_CRASH_AT", step)
             .output()
             .unwrap();
@@ -233,16 +226,8 @@ fn reading_in_pieces_gives_the_same_lake_as_reading_in_sequence() {
     std::fs::write(data.join("tickets.csv"), tickets).unwrap();
 
     let ingest = |lake: &std::path::Path, piece_bytes: &str| {
-        let o = bin()
-            .args([
-                "ingest",
-                "--data",
-                data.to_str().unwrap(),
-                "--lake",
-                lake.to_str().unwrap(),
-            ])
+        let o = ingest_command(&data, lake)
             .env("SLAREVIEW_PIECE_BYTES", piece_bytes)
-            .env_remove("RUST_LOG")
             .output()
             .unwrap();
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));

@@ -989,6 +989,38 @@ mod tests {
         out
     }
 
+    /// `text` read both ways: cut into about 7 pieces, and batch by batch in sequence.
+    struct Readings {
+        _dir: tempfile::TempDir,
+        pieces: Vec<Piece>,
+        cut: Vec<Batch>,
+        in_pieces: Vec<(u64, Vec<Option<String>>)>,
+        in_sequence: Vec<(u64, Vec<Option<String>>)>,
+    }
+
+    fn read_both(text: &str) -> Readings {
+        let (dir, mut seq) = open_text(text);
+        let header = seq.header.clone();
+        let pieces = seq.csv_chunks(7, 0).expect("the text can be cut");
+        assert!(pieces.len() > 3, "{pieces:?}");
+        let cut: Vec<Batch> = pieces.iter().map(|p| seq.parse_chunk(p)).collect();
+        let mut batches = Vec::new();
+        loop {
+            let b = seq.next_batch(500);
+            if b.rows.is_empty() {
+                break;
+            }
+            batches.push(b);
+        }
+        Readings {
+            _dir: dir,
+            in_pieces: flatten(&cut, &header),
+            in_sequence: flatten(&batches, &header),
+            pieces,
+            cut,
+        }
+    }
+
     #[test]
     fn cut_csv_parses_exactly_like_sequential_csv() {
         let mut text = String::from("id,subject,n\r\n");
@@ -1001,20 +1033,8 @@ mod tests {
                 _ => text.push_str(&format!("{i},\"한글, 쉼표\",{i}\r\n")),
             }
         }
-        let (_d, mut seq) = open_text(&text);
-        let header = seq.header.clone();
-        let chunks = seq.csv_chunks(7, 0).expect("well-formed quotes can be cut");
-        assert!(chunks.len() > 3, "{chunks:?}");
-        let cut: Vec<Batch> = chunks.iter().map(|p| seq.parse_chunk(p)).collect();
-        let mut batches = Vec::new();
-        loop {
-            let b = seq.next_batch(500);
-            if b.rows.is_empty() {
-                break;
-            }
-            batches.push(b);
-        }
-        let (a, b) = (flatten(&cut, &header), flatten(&batches, &header));
+        let r = read_both(&text);
+        let (a, b) = (r.in_pieces, r.in_sequence);
         assert_eq!(a.len(), 3000);
         assert_eq!(a, b);
         // Line numbers count the quoted newlines: row 0 spans lines 2-3, row 1 is on line 4.
@@ -1039,10 +1059,8 @@ mod tests {
             }
         }
         text.push_str("last,row,1");
-        let (_d, mut seq) = open_text(&text);
-        let header = seq.header.clone();
-        let chunks = seq.csv_chunks(7, 0).expect("no quotes: can be cut");
-        assert!(chunks.len() > 3, "{chunks:?}");
+        let r = read_both(&text);
+        let chunks = &r.pieces;
         // Each piece spans the lines up to the next one's first; the last one to the end.
         for w in chunks.windows(2) {
             assert_eq!(w[0].first_line + w[0].lines, w[1].first_line, "{chunks:?}");
@@ -1052,20 +1070,13 @@ mod tests {
             last.first_line + last.lines - 1,
             text.lines().count() as u64
         );
-        let cut: Vec<Batch> = chunks.iter().map(|p| seq.parse_chunk(p)).collect();
         assert!(
-            cut.iter().all(|b| b.lines().is_some() && b.rows.is_empty()),
+            r.cut
+                .iter()
+                .all(|b| b.lines().is_some() && b.rows.is_empty()),
             "every piece took the in-place path"
         );
-        let mut batches = Vec::new();
-        loop {
-            let b = seq.next_batch(500);
-            if b.rows.is_empty() {
-                break;
-            }
-            batches.push(b);
-        }
-        let (a, b) = (flatten(&cut, &header), flatten(&batches, &header));
+        let (a, b) = (r.in_pieces, r.in_sequence);
         assert_eq!(a.len(), 3000 - 3000 / 7 + 1);
         assert_eq!(a, b);
         assert_eq!(a[1], (3, vec![Some("1".into()), None, None]));

@@ -109,6 +109,20 @@ pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// `slareview ingest --data DATA --lake LAKE`, ready for more arguments or environment.
+pub fn ingest_command(data: &Path, lake: &Path) -> Command {
+    let mut c = bin();
+    c.args([
+        "ingest",
+        "--data",
+        data.to_str().unwrap(),
+        "--lake",
+        lake.to_str().unwrap(),
+    ])
+    .env_remove("RUST_LOG");
+    c
+}
+
 /// Ingests `data` into `lake`, asserting success.
 pub fn ingest_ok(data: &Path, lake: &Path, extra: &[&str]) -> Output {
     let mut args = vec![
