@@ -287,6 +287,22 @@ pub fn execute(cli: Cli) -> Result<u8> {
     }
 }
 
+/// An error as one message: the chain of causes, each once (an error that already quotes its
+/// cause, an I/O error naming its file say, is not followed by the same cause again).
+pub fn error_text(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        let c = cause.to_string();
+        if !text.contains(&c) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&c);
+        }
+    }
+    text
+}
+
 fn eprint_counts(m: &ingest::Manifest) {
     for f in &m.files {
         eprintln!(
@@ -324,9 +340,21 @@ fn run(
         })?),
         None => None,
     };
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create `{}`", out.display()))?;
-    let lake = out.join("lake");
-    let (ing, manifest) = ingest::ingest_to_lake(&opts, &lake)?;
+    // Everything is written into a staging folder and swapped in at the end (src/output.rs):
+    // a crash leaves the previous outputs, and nothing slareview did not write is replaced.
+    let staging = crate::output::Staging::begin(out)?;
+    crate::output::check_items(
+        out,
+        &[
+            crate::output::Item::folder("lake"),
+            crate::output::Item::folder("tables"),
+        ],
+    )?;
+    let stage = staging.dir().to_path_buf();
+    let ing = ingest::ingest(&opts)?;
+    let manifest = ingest::Manifest::new(&ing);
+    let lake = stage.join("lake");
+    ingest::lake::write_files(&lake, &ing, &manifest)?;
     print_counts(&manifest);
 
     let tz = ing.goals.reporting_tz();
@@ -334,7 +362,9 @@ fn run(
         Some(q) => q,
         None => {
             let Some(as_of) = ing.as_of else {
-                bail!("no ticket was accepted, so there is no as_of to choose a period from\nhint: check the rejects in `{}` or pass --period and --as-of", lake.join("rejects.csv").display());
+                // The lake (with its rejects) is still worth having: it says why.
+                staging.commit(&[crate::output::Item::folder("lake")])?;
+                bail!("no ticket was accepted, so there is no as_of to choose a period from\nhint: check the rejects in `{}` or pass --period and --as-of", out.join("lake").join("rejects.csv").display());
             };
             let tickets = ing.table("tickets");
             let created = tickets.col("created_at");
@@ -345,8 +375,18 @@ fn run(
             period::default_quarter(&tz, as_of, earliest)
         }
     };
+    let reports_item = format!("reports/{}", quarter.label());
+    let summary_item = format!("summary_{}.html", quarter.label());
+    // Refused before the long work, not after it.
+    crate::output::check_items(
+        out,
+        &[
+            crate::output::Item::folder(reports_item.as_str()),
+            crate::output::Item::file(summary_item.as_str()),
+        ],
+    )?;
     // The clocks read the lake just written: the validated tables are their only input.
-    let tables_dir = out.join("tables");
+    let tables_dir = stage.join("tables");
     let written = match ing.as_of {
         Some(as_of) => {
             let inputs = crate::clock::ClockInputs::read_lake(&lake)?;
@@ -381,7 +421,7 @@ fn run(
     } else {
         Some(crate::report::review::write_all(
             &crate::report::review::Options {
-                out,
+                out: &stage,
                 report: quarter,
                 goals: &ing.goals,
                 calendars: &ing.calendars,
@@ -397,9 +437,37 @@ fn run(
     }
     let view = crate::report::summary::build(&ing, &manifest, quarter)?;
     let html = crate::report::summary::render_html(&view)?;
-    let summary_path = out.join(format!("summary_{}.html", quarter.label()));
-    std::fs::write(&summary_path, html)
-        .with_context(|| format!("cannot write `{}`", summary_path.display()))?;
+    let staged_summary = stage.join(&summary_item);
+    std::fs::write(&staged_summary, html)
+        .with_context(|| format!("cannot write `{}`", staged_summary.display()))?;
+
+    let mut items = vec![crate::output::Item::folder("lake")];
+    if !written.is_empty() {
+        items.push(crate::output::Item::folder("tables"));
+    }
+    if reports.is_some() {
+        items.push(crate::output::Item::folder(reports_item.as_str()));
+    }
+    items.push(crate::output::Item::file(summary_item.as_str()));
+    let final_path = |p: &Path| staging.final_path(p);
+    let reports = reports.map(|mut r| {
+        r.portfolio = final_path(&r.portfolio);
+        r.team_review = final_path(&r.team_review);
+        r.dir = final_path(&r.dir);
+        for p in r.customer_reviews.iter_mut() {
+            *p = final_path(p);
+        }
+        if let Some(Ok(pdfs)) = r.pdf.as_mut() {
+            for p in pdfs.iter_mut() {
+                *p = final_path(p);
+            }
+        }
+        r
+    });
+    staging.commit(&items)?;
+    let lake = out.join("lake");
+    let tables_dir = out.join("tables");
+    let summary_path = out.join(&summary_item);
 
     println!("lake:     {}", lake.display());
     println!("manifest: {}", lake.join(ingest::lake::MANIFEST).display());
@@ -469,4 +537,44 @@ fn command_line() -> String {
         });
     }
     parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A full disk: writing to /dev/full fails with ENOSPC at the first flush.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_full_disk_names_the_file_and_says_the_os_error_once() {
+        use polars::prelude::*;
+        let mut df = df!("a" => (0..100_000i64).collect::<Vec<_>>()).unwrap();
+        for err in [
+            ingest::lake::write_parquet(&mut df, Path::new("/dev/full")).unwrap_err(),
+            ingest::lake::write_csv(&df, Path::new("/dev/full")).unwrap_err(),
+        ] {
+            let text = error_text(&anyhow::Error::new(err));
+            assert!(text.contains("`/dev/full`"), "{text}");
+            assert_eq!(
+                text.matches("No space left on device").count(),
+                1,
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_cause_already_quoted_is_not_repeated() {
+        let io = std::io::Error::other("disk on fire");
+        let e = anyhow::Error::new(ingest::IngestError::Io {
+            path: "t/x.csv".into(),
+            source: io,
+        });
+        assert_eq!(
+            error_text(&e),
+            "cannot read or write `t/x.csv`: disk on fire"
+        );
+        let e = anyhow::anyhow!("inner").context("outer");
+        assert_eq!(error_text(&e), "outer: inner");
+    }
 }

@@ -9,5 +9,6 @@ pub mod import;
 pub mod ingest;
 pub mod metrics;
 pub mod model;
+pub mod output;
 pub mod period;
 pub mod report;

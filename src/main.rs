@@ -33,7 +33,7 @@ fn main() -> ExitCode {
     match execute(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            let text = format!("{err:#}");
+            let text = slareview::cli::error_text(&err);
             // Messages may carry their own `hint:` line after a newline.
             let (message, inline_hint) = match text.split_once("\nhint: ") {
                 Some((m, h)) => (m.to_string(), Some(h.to_string())),

@@ -59,7 +59,11 @@ fn a_crash_at_any_step_leaves_the_previous_lake_intact() {
             !o.status.success(),
             "the crash at `{step}` must kill the process"
         );
-        assert!(stderr(&o).contains(&format!("simulated crash at `{step}`")));
+        assert!(
+            stderr(&o).contains(&format!("simulated crash at `{step}`")),
+            "{}",
+            stderr(&o)
+        );
         if step == "mid_swap" {
             // The old lake sits beside, renamed; the next lake-writing command puts it back.
             assert!(!lake.exists());

@@ -34,13 +34,14 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> IngestError + '_ {
     }
 }
 
-/// Puts back a lake that a crash left half-swapped, and clears a crashed partial write.
+/// Puts back a lake that a crash left half-swapped, and clears a crashed partial write. Only
+/// folders that carry slareview's marker (or are empty) are ever removed.
 pub fn recover(lake: &Path) -> Result<(), IngestError> {
     let previous = sibling(lake, "previous");
     if previous.exists() {
         if lake.exists() {
             // The swap finished; only the clean-up was lost.
-            fs::remove_dir_all(&previous).map_err(io(&previous))?;
+            remove_ours(&previous)?;
         } else {
             fs::rename(&previous, lake).map_err(io(lake))?;
             tracing::warn!(
@@ -51,16 +52,32 @@ pub fn recover(lake: &Path) -> Result<(), IngestError> {
     }
     let partial = sibling(lake, "partial");
     if partial.exists() {
-        fs::remove_dir_all(&partial).map_err(io(&partial))?;
+        remove_ours(&partial)?;
     }
     Ok(())
 }
 
-/// Test hook: `SLAREVIEW_CRASH_AT=<step>` aborts the process at that step, as a power cut would.
-fn crash_point(step: &str) {
-    if std::env::var("SLAREVIEW_CRASH_AT").is_ok_and(|s| s == step) {
-        eprintln!("slareview: simulated crash at `{step}`");
-        std::process::abort();
+fn output_err(e: anyhow::Error) -> IngestError {
+    IngestError::Output(format!("{e:#}"))
+}
+
+/// Removes a folder slareview wrote (its marker lists everything in it); refuses otherwise.
+fn remove_ours(dir: &Path) -> Result<(), IngestError> {
+    crate::output::check_folder(dir).map_err(output_err)?;
+    fs::remove_dir_all(dir).map_err(io(dir))
+}
+
+use crate::output::crash_point;
+
+/// A polars error while writing `path`, naming the file (a full disk says so once, with the
+/// file it could not finish).
+fn at(path: &Path) -> impl FnOnce(PolarsError) -> IngestError + '_ {
+    move |e| IngestError::Io {
+        path: path.to_path_buf(),
+        source: match e {
+            PolarsError::IO { error, .. } => std::io::Error::new(error.kind(), error.to_string()),
+            other => std::io::Error::other(other.to_string()),
+        },
     }
 }
 
@@ -69,7 +86,8 @@ pub fn write_parquet(df: &mut DataFrame, path: &Path) -> Result<(), IngestError>
     ParquetWriter::new(&mut file)
         .with_compression(ParquetCompression::Zstd(None))
         .with_statistics(StatisticsOptions::default())
-        .finish(df)?;
+        .finish(df)
+        .map_err(at(path))?;
     file.sync_all().map_err(io(path))?;
     Ok(())
 }
@@ -110,7 +128,8 @@ fn write_table(table: &super::Table, path: &Path) -> Result<usize, IngestError> 
     let mut writer = ParquetWriter::new(&mut file)
         .with_compression(ParquetCompression::Zstd(None))
         .with_statistics(StatisticsOptions::default())
-        .batched(&schema)?;
+        .batched(&schema)
+        .map_err(at(path))?;
     let types = writer.parquet_schema().fields().to_vec();
     // One row group's pages, column by column (in parallel).
     let encode = |df: &DataFrame| -> PolarsResult<Vec<Vec<CompressedPage>>> {
@@ -163,11 +182,13 @@ fn write_table(table: &super::Table, path: &Path) -> Result<usize, IngestError> 
         for e in encoded {
             let (rows, pages) = e?;
             if rows > 0 {
-                writer.write_row_group(rows as u64, &pages)?;
+                writer
+                    .write_row_group(rows as u64, &pages)
+                    .map_err(at(path))?;
             }
         }
     }
-    writer.finish()?;
+    writer.finish().map_err(at(path))?;
     file.sync_all().map_err(io(path))?;
     Ok(groups.len())
 }
@@ -206,7 +227,8 @@ pub fn write_csv(df: &DataFrame, path: &Path) -> Result<(), IngestError> {
     let mut file = File::create(path).map_err(io(path))?;
     CsvWriter::new(&mut file)
         .include_header(true)
-        .finish(&mut out)?;
+        .finish(&mut out)
+        .map_err(at(path))?;
     file.flush().map_err(io(path))?;
     Ok(())
 }
@@ -226,14 +248,39 @@ fn defuse(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// Writes the lake for `ing` at `lake` atomically.
+/// Writes the lake for `ing` at `lake` atomically. A folder at `lake` that holds anything
+/// slareview did not write is refused, never replaced.
 pub fn write(lake: &Path, ing: &Ingested, manifest: &Manifest) -> Result<(), IngestError> {
     if let Some(parent) = lake.parent().filter(|p| !p.as_os_str().is_empty()) {
         fs::create_dir_all(parent).map_err(io(parent))?;
     }
     recover(lake)?;
+    crate::output::check_folder(lake).map_err(output_err)?;
     let partial = sibling(lake, "partial");
-    fs::create_dir_all(&partial).map_err(io(&partial))?;
+    write_files(&partial, ing, manifest)?;
+    crash_point("before_swap");
+
+    let previous = sibling(lake, "previous");
+    if lake.exists() {
+        fs::rename(lake, &previous).map_err(io(lake))?;
+        crash_point("mid_swap");
+    }
+    fs::rename(&partial, lake).map_err(io(lake))?;
+    if previous.exists() {
+        remove_ours(&previous)?;
+    }
+    if let Some(parent) = lake.parent() {
+        if let Ok(d) = File::open(parent) {
+            let _ = d.sync_all();
+        }
+    }
+    Ok(())
+}
+
+/// Writes the lake's files into the new folder `dir`, marked as slareview's from the start (so
+/// a crash part-way leaves a folder the next run may remove) and listing its files at the end.
+pub fn write_files(dir: &Path, ing: &Ingested, manifest: &Manifest) -> Result<(), IngestError> {
+    crate::output::create_marked(dir).map_err(output_err)?;
 
     // Tables are written concurrently: polars compresses a file's pages on the one thread that
     // writes it, so one file alone keeps about one core busy.
@@ -243,7 +290,7 @@ pub fn write(lake: &Path, ing: &Ingested, manifest: &Manifest) -> Result<(), Ing
             .par_iter()
             .try_for_each(|table| -> Result<(), IngestError> {
                 let started = std::time::Instant::now();
-                let path = partial.join(format!("{}.parquet", table.spec.name));
+                let path = dir.join(format!("{}.parquet", table.spec.name));
                 let groups = write_table(table, &path)?;
                 tracing::info!(
                     "wrote `{}.parquet` ({groups} row groups) in {:.2?}",
@@ -255,33 +302,18 @@ pub fn write(lake: &Path, ing: &Ingested, manifest: &Manifest) -> Result<(), Ing
             })?;
     }
     let mut rejects = super::rejects_frame(ing)?;
-    write_parquet(&mut rejects, &partial.join(format!("{REJECTS}.parquet")))?;
-    write_csv(&rejects, &partial.join(format!("{REJECTS}.csv")))?;
-    let manifest_path = partial.join(MANIFEST);
+    write_parquet(&mut rejects, &dir.join(format!("{REJECTS}.parquet")))?;
+    write_csv(&rejects, &dir.join(format!("{REJECTS}.csv")))?;
+    let manifest_path = dir.join(MANIFEST);
     let mut f = File::create(&manifest_path).map_err(io(&manifest_path))?;
     let text = serde_json::to_string_pretty(manifest).expect("manifest serialises");
     f.write_all(text.as_bytes())
         .and_then(|_| f.write_all(b"\n"))
         .map_err(io(&manifest_path))?;
     f.sync_all().map_err(io(&manifest_path))?;
-    if let Ok(d) = File::open(&partial) {
+    crate::output::mark(dir).map_err(output_err)?;
+    if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
-    }
-    crash_point("before_swap");
-
-    let previous = sibling(lake, "previous");
-    if lake.exists() {
-        fs::rename(lake, &previous).map_err(io(lake))?;
-        crash_point("mid_swap");
-    }
-    fs::rename(&partial, lake).map_err(io(lake))?;
-    if previous.exists() {
-        fs::remove_dir_all(&previous).map_err(io(&previous))?;
-    }
-    if let Some(parent) = lake.parent() {
-        if let Ok(d) = File::open(parent) {
-            let _ = d.sync_all();
-        }
     }
     Ok(())
 }

@@ -75,6 +75,10 @@ pub enum IngestError {
     },
     #[error("polars: {0}")]
     Polars(#[from] PolarsError),
+    /// An output folder or file that cannot be written or replaced (the message carries its
+    /// own `hint:` line).
+    #[error("{0}")]
+    Output(String),
     #[error("internal error: {0}")]
     Internal(String),
 }

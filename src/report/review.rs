@@ -1676,10 +1676,8 @@ pub fn write_all(opts: &Options) -> Result<Written> {
 
     // A fresh folder each run: no document of an earlier run is left to be mistaken for this
     // one's.
-    if dir.exists() {
-        std::fs::remove_dir_all(&dir)
-            .with_context(|| format!("cannot clear `{}`", dir.display()))?;
-    }
+    // `dir` is new: `run` writes into a staging folder and swaps the whole period folder in
+    // (src/output.rs), so nothing is cleared here.
     let mut written = Written {
         dir: dir.clone(),
         tables: vec![
