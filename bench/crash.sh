@@ -7,14 +7,18 @@
 #   bash bench/crash.sh                 # 50 kills on sample_data/
 #   N=200 DATA=some/folder bash bench/crash.sh
 #
-# Prints where each kill landed (while writing the staging folder, during the swap, outside) and the number of kills that left a file different from its complete state (must be 0).
+# Prints where each kill landed (while writing the staging folder, during the swap, outside)
+# and the number of kills that left a file different from its complete state (must be 0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${N:-50}"
 DATA="${DATA:-sample_data}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/slareview-target}"
-cargo build --quiet
-BIN="$CARGO_TARGET_DIR/debug/slareview"
+# BIN=path/to/another/slareview measures another build (an older commit, say) the same way.
+if [ -z "${BIN:-}" ]; then
+    cargo build --quiet
+    BIN="$CARGO_TARGET_DIR/debug/slareview"
+fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 out="$work/out"
