@@ -1353,8 +1353,22 @@ fn writer(path: &Path) -> Result<csv::Writer<BufWriter<File>>> {
     )))
 }
 
+/// The files `generate` writes.
+const WRITTEN: &[&str] = &[
+    "tickets.csv",
+    "ticket_events.csv",
+    "surveys.csv",
+    "calendars.toml",
+    "goals.toml",
+    "contracts.csv",
+    "sla_targets.csv",
+    "engineers.csv",
+    "kb_articles.csv",
+];
+
 pub fn generate(p: &Params, out: &Path) -> Result<Stats> {
-    fs::create_dir_all(out).with_context(|| format!("cannot create `{}`", out.display()))?;
+    // A file of the user's by one of these names is never overwritten.
+    crate::output::claim_files(out, WRITTEN)?;
     let world = World::new(p.tickets);
     let mut stats = Stats::default();
 

@@ -251,6 +251,38 @@ fn check_file(out: &Path, name: &str) -> Result<()> {
     Ok(())
 }
 
+/// Refuses when any of the files `names` exists in `dir` and `dir`'s marker does not say
+/// slareview wrote it (for commands that write named files into a folder: import, generate).
+pub fn check_files(dir: &Path, names: &[&str]) -> Result<()> {
+    for n in names {
+        check_file(dir, n)?;
+    }
+    Ok(())
+}
+
+/// Claims the files `names` in `dir` for slareview (after `check_files` passed, before they are
+/// written, so that a command stopped part-way may still replace them next time), leaving
+/// whatever else is in `dir` unclaimed.
+pub fn claim_files(dir: &Path, names: &[&str]) -> Result<()> {
+    check_files(dir, names)?;
+    fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    let mut listed = read_marker(dir).map(|m| m.entries).unwrap_or_default();
+    for n in names {
+        if !listed.iter().any(|e| e == n) {
+            listed.push(n.to_string());
+        }
+    }
+    listed.sort();
+    write_marker(
+        dir,
+        &Marker {
+            written_by: WRITTEN_BY.into(),
+            in_progress: false,
+            entries: listed,
+        },
+    )
+}
+
 /// Checks that every item may be replaced in `out`.
 pub fn check_items(out: &Path, items: &[Item]) -> Result<()> {
     for it in items {

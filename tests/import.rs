@@ -362,3 +362,47 @@ fn a_broken_mapping_is_a_clear_error() {
         stderr(&o)
     );
 }
+
+/// The import's output folder: a file of the user's by a name the import writes is refused by
+/// name and kept; other files beside the import's are left alone; a second import replaces its
+/// own files.
+#[test]
+fn import_never_overwrites_a_user_file_and_leaves_others_alone() {
+    let t = tmp();
+    let file = t.path().join("incident_event_log.csv");
+    std::fs::write(&file, format!("{HEADER}\n{ROWS}")).unwrap();
+    let out = t.path().join("canonical");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("tickets.csv"), "my own tickets").unwrap();
+    let import = || {
+        slareview(&[
+            "import",
+            "servicenow",
+            file.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--assume-tz",
+            "UTC",
+        ])
+    };
+    let o = import();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("tickets.csv"), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(out.join("tickets.csv")).unwrap(),
+        "my own tickets"
+    );
+
+    std::fs::remove_file(out.join("tickets.csv")).unwrap();
+    std::fs::write(out.join("notes.txt"), "my notes").unwrap();
+    for _ in 0..2 {
+        let o = import();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+        "my notes"
+    );
+    // The two incidents of the excerpt, under the header.
+    assert_eq!(lines(&out.join("tickets.csv")).len(), 3);
+}

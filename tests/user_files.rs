@@ -169,3 +169,25 @@ fn a_run_killed_between_two_swaps_is_finished_by_the_next_command() {
     assert!(!out.join(".slareview-staging").exists());
     assert_eq!(std::fs::read(out.join("tables/ticket_sla.csv")).unwrap(), before);
 }
+
+#[test]
+fn generate_never_overwrites_a_user_file_and_leaves_others_alone() {
+    let t = tmp();
+    let out = t.path().join("gen");
+    plant(&out, &[("contracts.csv", "my contracts")]);
+    let o = slareview(&["generate", "--tickets", "20", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("contracts.csv"), "{}", stderr(&o));
+    assert_intact(&out, &[("contracts.csv", "my contracts")]);
+    // Nothing was written: the refusal comes first.
+    assert!(!out.join("tickets.csv").exists());
+
+    std::fs::remove_file(out.join("contracts.csv")).unwrap();
+    plant(&out, MINE);
+    for _ in 0..2 {
+        let o = slareview(&["generate", "--tickets", "20", "--out", out.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    assert_intact(&out, MINE);
+    assert!(out.join("tickets.csv").exists());
+}

@@ -754,6 +754,8 @@ pub fn import(mapping: &Mapping, file: &Path, out: &Path, opts: &Options) -> Res
         span.1 = span.1.max(created);
     }
 
+    // The files of an earlier import may be replaced; a file of the user's by the same name not.
+    crate::output::claim_files(out, WRITTEN)?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create `{}`", out.display()))?;
     // Headers in the canonical order of the schema ingest reads them by.
     let mut header = header_of(&schema::TICKETS);
@@ -969,19 +971,22 @@ fn write_assumptions(out: &Path, m: &Mapping, opts: &Options, customer_col: &str
     Ok(())
 }
 
-/// The files an import writes, for the command's last lines.
+/// The files an import may write into its output folder.
+const WRITTEN: &[&str] = &[
+    "tickets.csv",
+    "ticket_events.csv",
+    "contracts.csv",
+    "sla_targets.csv",
+    "goals.toml",
+    "ASSUMPTIONS.md",
+    "import_rejects.csv",
+    "import_summary.json",
+];
+
+/// The files an import wrote, for the command's last lines.
 pub fn written(out: &Path) -> Vec<PathBuf> {
-    [
-        "tickets.csv",
-        "ticket_events.csv",
-        "contracts.csv",
-        "sla_targets.csv",
-        "goals.toml",
-        "ASSUMPTIONS.md",
-        "import_rejects.csv",
-        "import_summary.json",
-    ]
-    .iter()
+    WRITTEN
+        .iter()
     .map(|f| out.join(f))
     .filter(|p| p.exists())
     .collect()
