@@ -60,7 +60,10 @@ fn an_event_dated_9999_is_a_reject_and_does_not_move_as_of() {
     let r = reject_at(&rs, "ticket_events.csv", 12);
     assert_eq!(r.column, "at");
     assert_eq!(r.value, "9999-12-31T00:00:00Z");
-    assert_eq!(r.reason, format!("`at` value `9999-12-31T00:00:00Z` is {WINDOW}"));
+    assert_eq!(
+        r.reason,
+        format!("`at` value `9999-12-31T00:00:00Z` is {WINDOW}")
+    );
     assert_eq!(rs.len(), 1, "{rs:#?}");
 
     // as_of is still the latest plausible instant: T3's status event, 2026-08-01T11:00+09:00
@@ -85,14 +88,19 @@ fn an_event_dated_9999_is_a_reject_and_does_not_move_as_of() {
     let v = slareview(&["validate", "--data", data.to_str().unwrap()]);
     assert_eq!(v.status.code(), Some(1), "{}", stderr(&v));
     assert!(
-        stdout(&v).contains("ticket_events.csv:12: `at`: `at` value `9999-12-31T00:00:00Z` is outside"),
+        stdout(&v)
+            .contains("ticket_events.csv:12: `at`: `at` value `9999-12-31T00:00:00Z` is outside"),
         "{}",
         stdout(&v)
     );
     let out = t.path().join("out");
     let started = std::time::Instant::now();
     run_ok(&data, &out, &["--period", "2026Q3"]);
-    assert!(started.elapsed().as_secs() < 60, "run took {:?}", started.elapsed());
+    assert!(
+        started.elapsed().as_secs() < 60,
+        "run took {:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
@@ -208,8 +216,16 @@ fn every_timestamp_and_date_column_is_held_to_the_window() {
     }
     // The edges themselves: 1990-01-01T00:00:00Z and 2099-12-31 are inside.
     let (_t, data, lake) = valid_folder();
-    append(&data, "kb_articles.csv", "KB2,E1,1990-01-01T00:00:00Z,Old\n");
-    append(&data, "engineers.csv", "E3,Lee,Seoul,1990-01-01,2099-12-31,\n");
+    append(
+        &data,
+        "kb_articles.csv",
+        "KB2,E1,1990-01-01T00:00:00Z,Old\n",
+    );
+    append(
+        &data,
+        "engineers.csv",
+        "E3,Lee,Seoul,1990-01-01,2099-12-31,\n",
+    );
     let rs = rejects_after(&data, &lake, &[]);
     assert!(rs.is_empty(), "{rs:#?}");
 }
@@ -234,8 +250,9 @@ fn the_plausibility_window_is_set_in_goals_toml() {
     assert_eq!(rs.len(), 1, "{rs:#?}");
     let r = reject_at(&rs, "ticket_events.csv", 13);
     assert!(
-        r.reason
-            .contains("outside the plausible window 2026-01-01 (included) to 2027-01-16 (excluded)"),
+        r.reason.contains(
+            "outside the plausible window 2026-01-01 (included) to 2027-01-16 (excluded)"
+        ),
         "{}",
         r.reason
     );
@@ -351,37 +368,125 @@ fn numbers_out_of_range_are_rejects_and_the_largest_allowed_is_accepted() {
 fn ids_holding_control_bidi_or_zero_width_characters_are_rejects() {
     // (file, from, to, line, column, the character as the reason names it, value shown)
     let cases = [
-        ("tickets.csv", "T2,C2,", "T\u{202E}2,C2,", 3, "ticket_id",
-            "U+202E (RIGHT-TO-LEFT OVERRIDE)", "T<U+202E>2"),
-        ("tickets.csv", "T3,C1", "T\t3,C1", 4, "ticket_id", "U+0009 (TAB)", "T<U+0009>3"),
-        ("tickets.csv", "solved,E1,email", "solved,E\u{200F}1,email", 2, "assignee_id",
-            "U+200F (RIGHT-TO-LEFT MARK)", "E<U+200F>1"),
-        ("contracts.csv", "K2,C2,Globex", "K2,C\u{0}2,Globex", 3, "customer_id",
-            "U+0000 (NUL)", "C<U+0000>2"),
-        ("contracts.csv", "K1,C1,", "K\u{7f}1,C1,", 2, "contract_id",
-            "U+007F (a control character)", "K<U+007F>1"),
-        ("sla_targets.csv", "enterprise,,P1", "enter\u{061C}prise,,P1", 6, "plan",
-            "U+061C (ARABIC LETTER MARK)", "enter<U+061C>prise"),
-        ("ticket_events.csv", "T2,2026-07-06T09:10:00Z,agent_reply,E2,",
-            "T2,2026-07-06T09:10:00Z,agent_reply,E\u{200B}2,", 9, "actor_id",
-            "U+200B (ZERO WIDTH SPACE)", "E<U+200B>2"),
-        ("ticket_events.csv", "assign,,E2", "assign,,E\u{202D}2", 8, "value",
-            "U+202D (LEFT-TO-RIGHT OVERRIDE)", "E<U+202D>2"),
-        ("surveys.csv", "S1,", "S\u{85}1,", 2, "survey_id",
-            "U+0085 (a control character)", "S<U+0085>1"),
-        ("engineers.csv", "E2,Maria", "E2\u{FEFF},Maria", 3, "engineer_id",
-            "U+FEFF (ZERO WIDTH NO-BREAK SPACE)", "E2<U+FEFF>"),
-        ("kb_articles.csv", "KB1,E1,", "KB1,E\u{2066}1,", 2, "author_id",
-            "U+2066 (LEFT-TO-RIGHT ISOLATE)", "E<U+2066>1"),
-        ("kb_articles.csv", "KB1,E1,", "KB\u{200D}1,E1,", 2, "article_id",
-            "U+200D (ZERO WIDTH JOINER)", "KB<U+200D>1"),
+        (
+            "tickets.csv",
+            "T2,C2,",
+            "T\u{202E}2,C2,",
+            3,
+            "ticket_id",
+            "U+202E (RIGHT-TO-LEFT OVERRIDE)",
+            "T<U+202E>2",
+        ),
+        (
+            "tickets.csv",
+            "T3,C1",
+            "T\t3,C1",
+            4,
+            "ticket_id",
+            "U+0009 (TAB)",
+            "T<U+0009>3",
+        ),
+        (
+            "tickets.csv",
+            "solved,E1,email",
+            "solved,E\u{200F}1,email",
+            2,
+            "assignee_id",
+            "U+200F (RIGHT-TO-LEFT MARK)",
+            "E<U+200F>1",
+        ),
+        (
+            "contracts.csv",
+            "K2,C2,Globex",
+            "K2,C\u{0}2,Globex",
+            3,
+            "customer_id",
+            "U+0000 (NUL)",
+            "C<U+0000>2",
+        ),
+        (
+            "contracts.csv",
+            "K1,C1,",
+            "K\u{7f}1,C1,",
+            2,
+            "contract_id",
+            "U+007F (a control character)",
+            "K<U+007F>1",
+        ),
+        (
+            "sla_targets.csv",
+            "enterprise,,P1",
+            "enter\u{061C}prise,,P1",
+            6,
+            "plan",
+            "U+061C (ARABIC LETTER MARK)",
+            "enter<U+061C>prise",
+        ),
+        (
+            "ticket_events.csv",
+            "T2,2026-07-06T09:10:00Z,agent_reply,E2,",
+            "T2,2026-07-06T09:10:00Z,agent_reply,E\u{200B}2,",
+            9,
+            "actor_id",
+            "U+200B (ZERO WIDTH SPACE)",
+            "E<U+200B>2",
+        ),
+        (
+            "ticket_events.csv",
+            "assign,,E2",
+            "assign,,E\u{202D}2",
+            8,
+            "value",
+            "U+202D (LEFT-TO-RIGHT OVERRIDE)",
+            "E<U+202D>2",
+        ),
+        (
+            "surveys.csv",
+            "S1,",
+            "S\u{85}1,",
+            2,
+            "survey_id",
+            "U+0085 (a control character)",
+            "S<U+0085>1",
+        ),
+        (
+            "engineers.csv",
+            "E2,Maria",
+            "E2\u{FEFF},Maria",
+            3,
+            "engineer_id",
+            "U+FEFF (ZERO WIDTH NO-BREAK SPACE)",
+            "E2<U+FEFF>",
+        ),
+        (
+            "kb_articles.csv",
+            "KB1,E1,",
+            "KB1,E\u{2066}1,",
+            2,
+            "author_id",
+            "U+2066 (LEFT-TO-RIGHT ISOLATE)",
+            "E<U+2066>1",
+        ),
+        (
+            "kb_articles.csv",
+            "KB1,E1,",
+            "KB\u{200D}1,E1,",
+            2,
+            "article_id",
+            "U+200D (ZERO WIDTH JOINER)",
+            "KB<U+200D>1",
+        ),
     ];
     for (file, from, to, line, column, named, shown) in cases {
         let (_t, data, lake) = valid_folder();
         edit(&data, file, from, to);
         let rs = rejects_after(&data, &lake, &[]);
         let r = reject_at(&rs, file, line);
-        assert_eq!((r.column.as_str(), r.value.as_str()), (column, shown), "{to:?}");
+        assert_eq!(
+            (r.column.as_str(), r.value.as_str()),
+            (column, shown),
+            "{to:?}"
+        );
         assert_eq!(
             r.reason,
             format!("`{column}` value `{shown}` holds {named}, which cannot be seen or reorders the text around it; an identifier must not hold control, bidirectional or zero-width characters: remove it in the export"),
@@ -393,7 +498,12 @@ fn ids_holding_control_bidi_or_zero_width_characters_are_rejects() {
 fn free_text_with_hidden_characters_is_not_rejected() {
     let (_t, data, lake) = valid_folder();
     edit(&data, "contracts.csv", "Acme Korea", "Acme\u{202E} Korea");
-    edit(&data, "tickets.csv", "Instance down", "Instance\u{200B} down\u{0}");
+    edit(
+        &data,
+        "tickets.csv",
+        "Instance down",
+        "Instance\u{200B} down\u{0}",
+    );
     let rs = rejects_after(&data, &lake, &[]);
     assert!(rs.is_empty(), "{rs:#?}");
 }
@@ -477,7 +587,12 @@ fn rejects_point_at_their_lines_for_lf_crlf_cr_only_and_mixed_endings() {
             // the manifest's rejected count of each file.
             let counts = reconciled_counts(&lake);
             assert_eq!(counts["ticket_events.csv"], (10, 4, 6), "{style}");
-            for f in ["contracts.csv", "sla_targets.csv", "tickets.csv", "surveys.csv"] {
+            for f in [
+                "contracts.csv",
+                "sla_targets.csv",
+                "tickets.csv",
+                "surveys.csv",
+            ] {
                 assert_eq!(counts[f].2, 0, "{style} {f}");
             }
             let rs = rejects(&lake);
@@ -485,12 +600,16 @@ fn rejects_point_at_their_lines_for_lf_crlf_cr_only_and_mixed_endings() {
                 rs.iter().map(|r| (r.file.clone(), r.line)).collect();
             pairs.sort();
             pairs.dedup();
-            assert_eq!(pairs.len(), rs.len(), "{style}: (file, line) pairs repeat: {rs:#?}");
-            let got: Vec<(u64, &str)> = rs
-                .iter()
-                .map(|r| (r.line, r.column.as_str()))
-                .collect();
-            assert_eq!(got, EVENT_REJECTS, "{style}, pieces of {piece_bytes} bytes: {rs:#?}");
+            assert_eq!(
+                pairs.len(),
+                rs.len(),
+                "{style}: (file, line) pairs repeat: {rs:#?}"
+            );
+            let got: Vec<(u64, &str)> = rs.iter().map(|r| (r.line, r.column.as_str())).collect();
+            assert_eq!(
+                got, EVENT_REJECTS,
+                "{style}, pieces of {piece_bytes} bytes: {rs:#?}"
+            );
             assert_eq!(
                 manifest(&lake)["rows_rejected"],
                 EVENT_REJECTS.len() as u64,
@@ -509,7 +628,11 @@ fn a_quoted_carriage_return_stays_in_its_field_in_a_cr_only_file() {
         "KB2,E1,2026-07-03T14:00:00+09:00,Plain",
         "KB3,E1,not a time,Bad",
     ];
-    std::fs::write(data.join("kb_articles.csv"), with_endings(&lines, &|_| "\r")).unwrap();
+    std::fs::write(
+        data.join("kb_articles.csv"),
+        with_endings(&lines, &|_| "\r"),
+    )
+    .unwrap();
     let rs = rejects_after(&data, &lake, &[]);
     // Header 1, KB1 on lines 2-3 (the quoted CR is a line break too), KB2 4, KB3 5.
     let r = reject_at(&rs, "kb_articles.csv", 5);
@@ -529,8 +652,11 @@ fn ndjson_lines_are_numbered_for_every_line_ending() {
             r#"{"article_id":"KB2","published_at":"9999-01-01T00:00:00Z"}"#,
             "not json",
         ];
-        std::fs::write(data.join("kb_articles.ndjson"), with_endings(&lines, &|_| ending))
-            .unwrap();
+        std::fs::write(
+            data.join("kb_articles.ndjson"),
+            with_endings(&lines, &|_| ending),
+        )
+        .unwrap();
         let rs = rejects_after(&data, &lake, &[]);
         let lines: Vec<u64> = rs.iter().map(|r| r.line).collect();
         assert_eq!(lines, vec![3, 4], "{ending:?}: {rs:#?}");

@@ -1193,7 +1193,11 @@ mod tests {
             row(6, &["3", "b", "3"]),
         ];
         for per_batch in [1, 2, 500] {
-            assert_eq!(read_in_sequence(text, per_batch), want, "{per_batch} a batch");
+            assert_eq!(
+                read_in_sequence(text, per_batch),
+                want,
+                "{per_batch} a batch"
+            );
         }
     }
 
@@ -1208,13 +1212,23 @@ mod tests {
             row(7, &["4", "d\r\nd", "4"]),
         ];
         for per_batch in [1, 3, 500] {
-            assert_eq!(read_in_sequence(text, per_batch), want, "{per_batch} a batch");
+            assert_eq!(
+                read_in_sequence(text, per_batch),
+                want,
+                "{per_batch} a batch"
+            );
         }
         // A header ending in a lone CR: the body starts on line 2, and a blank CRLF line
         // after it is line 2.
         let z = || vec!["9", "z", "9"];
-        assert_eq!(read_in_sequence("id,subject,n\r9,z,9", 10), vec![row(2, &z())]);
-        assert_eq!(read_in_sequence("id,subject,n\r\r\n9,z,9", 10), vec![row(3, &z())]);
+        assert_eq!(
+            read_in_sequence("id,subject,n\r9,z,9", 10),
+            vec![row(2, &z())]
+        );
+        assert_eq!(
+            read_in_sequence("id,subject,n\r\r\n9,z,9", 10),
+            vec![row(3, &z())]
+        );
     }
 
     #[test]
@@ -1222,7 +1236,10 @@ mod tests {
         let text = b"a\r\nb\rc\nd\r";
         assert_eq!(line_breaks(text, 0..text.len()), 4);
         // Cut after the `\r` of `\r\n`: that `\r` is not a break, the `\n` after it is.
-        assert_eq!(line_breaks(text, 0..2) + line_breaks(text, 2..text.len()), 4);
+        assert_eq!(
+            line_breaks(text, 0..2) + line_breaks(text, 2..text.len()),
+            4
+        );
         assert_eq!(line_breaks(text, 0..2), 0);
         let lines: Vec<&str> = physical_lines("a\r\nb\rc\n\nd\r").collect();
         assert_eq!(lines, vec!["a", "b", "c", "", "d"]);

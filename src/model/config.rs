@@ -447,7 +447,10 @@ sun = ["00:00-24:00"]
         assert_eq!(g.engineer.system_down_max_hours, 48.0);
         assert_eq!(g.engineer.min_kb_articles_per_week, 3.0);
         assert_eq!(g.fcr.reopen_window_days, 7);
-        assert_eq!(g.data.window(), Ok(crate::model::PlausibleWindow::default()));
+        assert_eq!(
+            g.data.window(),
+            Ok(crate::model::PlausibleWindow::default())
+        );
         let g = parse_goals("[csat]\nvery_satisfied_pct = 90\n", "goals.toml", &cals).unwrap();
         assert_eq!(g.csat.very_satisfied_pct, 90.0);
         assert_eq!(g.csat.satisfied_or_better_pct, 96.0);
@@ -463,7 +466,10 @@ sun = ["00:00-24:00"]
         )
         .unwrap();
         let w = g.data.window().unwrap();
-        assert_eq!(w.describe(), "2000-01-01 (included) to 2030-06-30 (excluded)");
+        assert_eq!(
+            w.describe(),
+            "2000-01-01 (included) to 2030-06-30 (excluded)"
+        );
         for (text, needle) in [
             (
                 "[data]\nplausible_from = \"1990-13-01\"\n",

@@ -600,14 +600,20 @@ mod tests {
     #[test]
     fn plausible_window_includes_its_start_and_excludes_its_end() {
         let w = PlausibleWindow::default();
-        let (from, until) = (parse_date("1990-01-01").unwrap(), parse_date("2100-01-01").unwrap());
+        let (from, until) = (
+            parse_date("1990-01-01").unwrap(),
+            parse_date("2100-01-01").unwrap(),
+        );
         assert_eq!((w.from_day, w.until_day), (from, until));
         assert!(w.holds_date(from) && !w.holds_date(from - 1));
         assert!(w.holds_date(until - 1) && !w.holds_date(until));
         // 1990-01-01T00:00:00Z is 631,152,000 s; 2100-01-01T00:00:00Z is 4,102,444,800 s.
         assert!(w.holds_instant(631_152_000) && !w.holds_instant(631_151_999));
         assert!(w.holds_instant(4_102_444_799) && !w.holds_instant(4_102_444_800));
-        assert_eq!(w.describe(), "1990-01-01 (included) to 2100-01-01 (excluded)");
+        assert_eq!(
+            w.describe(),
+            "1990-01-01 (included) to 2100-01-01 (excluded)"
+        );
         assert_eq!(PlausibleWindow::new(5, 5), None);
     }
 }
