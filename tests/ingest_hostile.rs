@@ -664,3 +664,91 @@ fn ndjson_lines_are_numbered_for_every_line_ending() {
         assert_eq!(reconciled_counts(&lake)["kb_articles.ndjson"], (3, 1, 2));
     }
 }
+
+#[test]
+fn parquet_instants_and_dates_outside_the_window_or_any_calendar_are_rejects() {
+    use polars::prelude::*;
+    let (_t, data, lake) = valid_folder();
+    std::fs::remove_file(data.join("kb_articles.csv")).unwrap();
+    std::fs::remove_file(data.join("engineers.csv")).unwrap();
+    // published_at: 2026-07-01T00:30:00Z, 9999-12-31T00:00:00Z, and 10^17 ms (about the year
+    // 3 million: no calendar holds it).
+    let ms = vec![
+        1_782_865_800_000i64,
+        253_402_214_400_000,
+        100_000_000_000_000_000,
+    ];
+    let mut kb = DataFrame::new_infer_height(vec![
+        Series::new("article_id".into(), ["KB1", "KB2", "KB3"]).into(),
+        Int64Chunked::from_vec("published_at".into(), ms)
+            .into_datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC))
+            .into_series()
+            .into(),
+    ])
+    .unwrap();
+    let f = std::fs::File::create(data.join("kb_articles.parquet")).unwrap();
+    ParquetWriter::new(f).finish(&mut kb).unwrap();
+    // active_from: 2026-01-01 (day 20454), 1900-01-01 (day -25567), and day 10^8.
+    let days = vec![20_454i32, -25_567, 100_000_000];
+    let mut eng = DataFrame::new_infer_height(vec![
+        Series::new("engineer_id".into(), ["E1", "E2", "E3"]).into(),
+        Int32Chunked::from_vec("active_from".into(), days)
+            .into_date()
+            .into_series()
+            .into(),
+    ])
+    .unwrap();
+    let f = std::fs::File::create(data.join("engineers.parquet")).unwrap();
+    ParquetWriter::new(f).finish(&mut eng).unwrap();
+
+    let rs = rejects_after(&data, &lake, &[]);
+    let got: Vec<(&str, u64, &str, &str)> = rs
+        .iter()
+        .map(|r| (r.file.as_str(), r.line, r.column.as_str(), r.value.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("engineers.parquet", 2, "active_from", "1900-01-01"),
+            (
+                "engineers.parquet",
+                3,
+                "active_from",
+                "100000000 days since 1970-01-01"
+            ),
+            (
+                "kb_articles.parquet",
+                2,
+                "published_at",
+                "9999-12-31T00:00:00Z"
+            ),
+            (
+                "kb_articles.parquet",
+                3,
+                "published_at",
+                "100000000000000000 ms since 1970-01-01"
+            ),
+        ],
+        "{rs:#?}"
+    );
+    assert!(
+        rs[0].reason.contains("outside the plausible window"),
+        "{}",
+        rs[0].reason
+    );
+    assert!(
+        rs[1].reason.contains("is not a date (YYYY-MM-DD)"),
+        "{}",
+        rs[1].reason
+    );
+    assert!(
+        rs[2].reason.contains("outside the plausible window"),
+        "{}",
+        rs[2].reason
+    );
+    assert!(
+        rs[3].reason.contains("is not an RFC 3339 timestamp"),
+        "{}",
+        rs[3].reason
+    );
+}

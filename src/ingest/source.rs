@@ -970,23 +970,34 @@ fn open_parquet(src: &SourceFile) -> Result<Rows, IngestError> {
                     "%Y-%m-%dT%H:%M:%S"
                 };
                 let phys = s.to_physical_repr();
+                // An instant beyond any calendar is written as its number, so that it is a
+                // reject naming it rather than an empty cell.
                 phys.i64()
                     .map_err(malformed)?
                     .iter()
                     .map(|v| {
-                        v.and_then(|v| {
+                        v.map(|v| {
                             chrono::DateTime::from_timestamp(v.div_euclid(per_sec), 0)
                                 .map(|d| d.format(fmt).to_string())
+                                .unwrap_or_else(|| format!("{v} {unit} since 1970-01-01"))
                         })
                     })
                     .collect()
             }
             DataType::Date => {
                 let phys = s.to_physical_repr();
+                let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date");
                 phys.i32()
                     .map_err(malformed)?
                     .iter()
-                    .map(|v| v.map(|d| crate::model::date_from_days(d).to_string()))
+                    .map(|v| {
+                        v.map(|d| {
+                            epoch
+                                .checked_add_signed(chrono::Duration::days(d as i64))
+                                .map(|d| d.to_string())
+                                .unwrap_or_else(|| format!("{d} days since 1970-01-01"))
+                        })
+                    })
                     .collect()
             }
             _ => {
