@@ -310,7 +310,13 @@ fn eprint_counts(m: &ingest::Manifest) {
             f.file, f.rows_read, f.rows_accepted, f.rows_rejected
         );
     }
-    eprintln!("as of {}", m.as_of.as_deref().unwrap_or("(no tickets)"));
+    // Where as_of came from, so that a row that moved it is seen: `as of 2026-10-04T23:14:42Z
+    // (ticket_events.csv line 76941)`, or `(--as-of)`.
+    match (&m.as_of, &m.as_of_origin) {
+        (Some(t), Some(o)) => eprintln!("as of {t} ({} line {})", o.file, o.line),
+        (Some(t), None) => eprintln!("as of {t} ({})", m.as_of_source),
+        (None, _) => eprintln!("as of (no tickets)"),
+    }
 }
 
 /// The default queries folder: `queries/` of the current directory (a clone's own, when run

@@ -23,7 +23,7 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use crate::model::config::{self, Calendar, Goals};
-use crate::model::schema::{self, Kind, TableSpec};
+use crate::model::schema::{self, Col, Kind, TableSpec};
 use crate::model::{self as m, TimestampError};
 pub use source::Encoding;
 use source::{Batch, Format, HeaderMap, SourceFile};
@@ -465,8 +465,20 @@ pub struct Ingested {
     pub goals: Goals,
     pub config_files: Vec<ConfigFile>,
     pub as_of: Option<i64>,
-    pub as_of_source: &'static str,
+    /// Where as_of came from, in words: `--as-of`, or the file and line that set it.
+    pub as_of_source: String,
+    /// The accepted cell that set the default as_of (none with `--as-of`).
+    pub as_of_origin: Option<AsOfOrigin>,
     pub options: Options,
+}
+
+/// The cell holding the latest instant, which the default as_of is: one bad row cannot move
+/// as_of unseen, because the manifest and the command's output name its line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AsOfOrigin {
+    pub file: String,
+    pub line: u64,
+    pub column: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -510,6 +522,13 @@ pub fn ingest(opts: &Options) -> Result<Ingested, IngestError> {
         });
     }
     let (calendars, goals, read) = config::read_configs(dir)?;
+    // Known before any row is read: instants and dates outside it are rejects, so that a
+    // placeholder such as 9999-12-31 never becomes as_of.
+    let window = goals.data.window().map_err(|message| IngestError::Config {
+        file: "goals.toml".into(),
+        message,
+        hint: "write both as dates, e.g. plausible_from = \"1990-01-01\"",
+    })?;
     let config_files: Vec<ConfigFile> = read
         .into_iter()
         .map(|(file, sha256)| ConfigFile {
@@ -528,7 +547,7 @@ pub fn ingest(opts: &Options) -> Result<Ingested, IngestError> {
             .into_par_iter()
             .map(|spec| {
                 let started = std::time::Instant::now();
-                let table = read_table(spec, opts)?;
+                let table = read_table(spec, opts, window)?;
                 tracing::info!(
                     "read `{}`: {} rows in {:.2?}",
                     table.file_name(),
@@ -582,12 +601,17 @@ pub fn ingest(opts: &Options) -> Result<Ingested, IngestError> {
         }
     }
 
-    let (as_of, as_of_source) = match opts.as_of {
-        Some(t) => (Some(t), "--as-of"),
-        None => (
-            tables::latest_instant(&tables),
-            "latest of tickets.created_at, tickets.updated_at and ticket_events.at",
-        ),
+    let (as_of, as_of_origin) = match opts.as_of {
+        Some(t) => (Some(t), None),
+        None => match tables::latest_instant(&tables) {
+            Some((t, origin)) => (Some(t), Some(origin)),
+            None => (None, None),
+        },
+    };
+    let as_of_source = match (&as_of_origin, opts.as_of) {
+        (_, Some(_)) => "--as-of".to_string(),
+        (Some(o), None) => format!("{} line {} (`{}`), the {LATEST}", o.file, o.line, o.column),
+        (None, None) => format!("the {LATEST}: no accepted row holds one"),
     };
     Ok(Ingested {
         tables,
@@ -596,15 +620,23 @@ pub fn ingest(opts: &Options) -> Result<Ingested, IngestError> {
         config_files,
         as_of,
         as_of_source,
+        as_of_origin,
         options: opts.clone(),
     })
 }
+
+/// How the default as_of is chosen (edge rule 1).
+const LATEST: &str = "latest of tickets.created_at, tickets.updated_at and ticket_events.at";
 
 /// The row pass over one table's file. A large CSV file is cut into pieces checked in parallel;
 /// other files are read in batches, each checked in parallel chunks while the next is read.
 /// Either way the checked rows become the table's parts in file order (moved, not copied), so
 /// the result is the same as a sequential pass.
-fn read_table(spec: &'static TableSpec, opts: &Options) -> Result<Table, IngestError> {
+fn read_table(
+    spec: &'static TableSpec,
+    opts: &Options,
+    window: m::PlausibleWindow,
+) -> Result<Table, IngestError> {
     let mut table = Table::empty(spec);
     let Some(src) = source::find(&opts.data_dir, spec)? else {
         if spec.required {
@@ -642,6 +674,7 @@ fn read_table(spec: &'static TableSpec, opts: &Options) -> Result<Table, IngestE
                 rule: &rule,
                 opts,
                 file: &src.name,
+                window,
             };
             let validate = |batch: Batch| -> Vec<Table> {
                 use rayon::prelude::*;
@@ -745,6 +778,8 @@ struct RowContext<'a> {
     rule: &'a tables::RowRule,
     opts: &'a Options,
     file: &'a str,
+    /// Instants and dates outside it are rejects.
+    window: m::PlausibleWindow,
 }
 
 /// `read` is what reading the row's cells (`cells`) gave: its line, or why it has none.
@@ -766,7 +801,7 @@ fn row_pass<'b>(
                 file: file.to_string(),
                 line,
                 column: None,
-                value,
+                value: value.map(|v| m::visible(&v).into_owned()),
                 reason,
             });
             return;
@@ -808,10 +843,10 @@ fn row_pass<'b>(
             vals.push(Val::Null);
             continue;
         };
-        match parse_cell(col.kind, col.name, raw, opts.assume_tz) {
+        match parse_cell(col, raw, opts.assume_tz, &ctx.window) {
             Ok(v) => vals.push(v),
             Err(reason) => {
-                reject(table, col.name, Some(raw.to_string()), reason);
+                reject(table, col.name, Some(m::visible(raw).into_owned()), reason);
                 return;
             }
         }
@@ -819,7 +854,7 @@ fn row_pass<'b>(
     if let Err((column, reason)) = ctx.rule.check(vals) {
         let value = map.spec_pos[spec.col(column)]
             .and_then(|p| cells.get(p).copied().flatten())
-            .map(str::to_string);
+            .map(|v| m::visible(v).into_owned());
         reject(table, column, value, reason);
         return;
     }
@@ -860,18 +895,37 @@ fn trim(s: &str) -> &str {
     }
 }
 
-/// Reads one cell by its kind; the error is the reject reason.
+/// Reads one cell of column `col` by its kind, and checks its range: an instant or date inside
+/// the plausibility window, a number at most the column's largest, an identifier without
+/// hidden characters. The error is the reject reason.
 pub fn parse_cell<'a>(
-    kind: Kind,
-    name: &str,
+    col: &Col,
     raw: &'a str,
     assume_tz: Option<Tz>,
+    window: &m::PlausibleWindow,
 ) -> Result<Val<'a>, String> {
+    let name = col.name;
     let bad = |what: &str| format!("`{name}` value `{raw}` is not {what}");
-    Ok(match kind {
-        Kind::Id | Kind::Text => Val::Str(raw),
+    let implausible = || {
+        format!(
+            "`{name}` value `{raw}` is outside the plausible window {}; fix the value in the export, or if it is real, widen the window with `[data] plausible_from` / `plausible_until` in goals.toml",
+            window.describe()
+        )
+    };
+    let too_large = |max: i64, meaning: &str| {
+        format!("`{name}` value `{raw}` is out of range: at most {max} ({meaning})")
+    };
+    Ok(match col.kind {
+        Kind::Text => Val::Str(raw),
+        Kind::Id => {
+            if let Some(c) = m::hidden_char(raw) {
+                return Err(hidden_char_reason(name, raw, c));
+            }
+            Val::Str(raw)
+        }
         Kind::Timestamp => match m::parse_timestamp(raw, assume_tz) {
-            Ok(t) => Val::Ts(t),
+            Ok(t) if window.holds_instant(t) => Val::Ts(t),
+            Ok(_) => return Err(implausible()),
             Err(TimestampError::NoOffset) => {
                 return Err(format!(
                     "`{name}` value `{raw}` has no time zone offset; add one (e.g. +09:00 or Z) or pass --assume-tz ZONE"
@@ -881,7 +935,11 @@ pub fn parse_cell<'a>(
                 return Err(bad("an RFC 3339 timestamp (e.g. 2026-07-01T09:30:00+09:00)"))
             }
         },
-        Kind::Date => Val::Date(m::parse_date(raw).ok_or_else(|| bad("a date (YYYY-MM-DD)"))?),
+        Kind::Date => match m::parse_date(raw) {
+            Some(d) if window.holds_date(d) => Val::Date(d),
+            Some(_) => return Err(implausible()),
+            None => return Err(bad("a date (YYYY-MM-DD)")),
+        },
         Kind::Priority => Val::Static(
             m::Priority::parse(raw)
                 .ok_or_else(|| format!("unknown priority `{raw}`: expected P1..P4, 1..4, urgent/high/normal/low or critical"))?
@@ -913,11 +971,30 @@ pub fn parse_cell<'a>(
                 .ok_or_else(|| format!("unknown clock `{raw}`: expected business or calendar"))?,
         ),
         Kind::Count => match raw.parse::<i64>() {
-            Ok(n) if n >= 0 => Val::Int(n),
+            Ok(n) if n >= 0 => {
+                let (max, meaning) = col.max();
+                if n > max {
+                    return Err(too_large(max, meaning));
+                }
+                Val::Int(n)
+            }
+            // Digits only, but too many for a 64-bit number: out of range rather than "not a
+            // number".
+            Err(_) if raw.bytes().all(|b| b.is_ascii_digit()) => {
+                let (max, meaning) = col.max();
+                return Err(too_large(max, meaning));
+            }
             _ => return Err(bad("a whole number >= 0")),
         },
         Kind::Decimal => match raw.parse::<f64>() {
-            Ok(x) if x.is_finite() && x >= 0.0 => Val::Float(x),
+            Ok(x) if x.is_finite() && x >= 0.0 => {
+                let (max, meaning) = col.max();
+                if x > max as f64 {
+                    return Err(too_large(max, meaning));
+                }
+                // `-0` is 0.
+                Val::Float(x + 0.0)
+            }
             _ => return Err(bad("a decimal number >= 0")),
         },
         Kind::Percent => match raw.trim_end_matches('%').trim().parse::<f64>() {
@@ -932,6 +1009,15 @@ pub fn parse_cell<'a>(
             }
         }
     })
+}
+
+/// Why an identifier holding hidden character `c` (see `model::hidden_char`) is a reject.
+fn hidden_char_reason(name: &str, raw: &str, c: char) -> String {
+    format!(
+        "`{name}` value `{}` holds {}, which cannot be seen or reorders the text around it; an identifier must not hold control, bidirectional or zero-width characters: remove it in the export",
+        m::visible(raw),
+        m::name_char(c)
+    )
 }
 
 /// Accepted rows of a table as a DataFrame with the lake's types: text as String, timestamps as
@@ -1111,6 +1197,8 @@ pub struct Manifest {
     pub tool: String,
     pub as_of: Option<String>,
     pub as_of_source: String,
+    /// File, line and column of the row that set the default as_of; null with `--as-of`.
+    pub as_of_origin: Option<AsOfOrigin>,
     pub assume_tz: Option<String>,
     pub files: Vec<FileEntry>,
     pub config_files: Vec<ConfigFile>,
@@ -1154,7 +1242,8 @@ impl Manifest {
             schema_version: schema::SCHEMA_VERSION,
             tool: format!("slareview {}", env!("CARGO_PKG_VERSION")),
             as_of: ing.as_of.map(m::format_utc),
-            as_of_source: ing.as_of_source.to_string(),
+            as_of_source: ing.as_of_source.clone(),
+            as_of_origin: ing.as_of_origin.clone(),
             assume_tz: ing.options.assume_tz.map(|t| t.name().to_string()),
             rows_read: files.iter().map(|f| f.rows_read).sum(),
             rows_accepted: files.iter().map(|f| f.rows_accepted).sum(),

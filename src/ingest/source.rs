@@ -306,6 +306,23 @@ fn count_newlines(bytes: &[u8]) -> usize {
     whole + chunks.remainder().iter().filter(|&&b| b == b'\n').count()
 }
 
+/// Line breaks in `text[range]`: a line ends at `\n`, `\r\n` or a lone `\r` (what "CSV
+/// (Macintosh)" exports write), inside quoted fields too, as a text editor numbers lines. A
+/// `\r` is lone unless the byte after it in `text` (even past the range) is `\n`, so a `\r\n`
+/// cut between its two bytes is counted once, at its `\n`.
+pub fn line_breaks(text: &[u8], range: std::ops::Range<usize>) -> u64 {
+    let lf = count_newlines(&text[range.clone()]) as u64;
+    let lone_cr = memchr::memchr_iter(b'\r', &text[range.clone()])
+        .filter(|&k| text.get(range.start + k + 1) != Some(&b'\n'))
+        .count() as u64;
+    lf + lone_cr
+}
+
+/// Whether `text` holds a `\r` that is not followed by `\n`.
+fn has_lone_cr(text: &[u8]) -> bool {
+    memchr::memchr_iter(b'\r', text).any(|i| text.get(i + 1) != Some(&b'\n'))
+}
+
 /// The lines of a piece read in place (see `Batch::lines`).
 pub struct Lines<'a> {
     text: &'a [u8],
@@ -410,20 +427,40 @@ fn field_text<'a>(
 /// between the previous `\r` and `\n`, one line too low, and a record after blank lines at the
 /// first blank line. So a record's line is the crate's count plus the line endings its reported
 /// position still has to step over: a record starts at its first byte that is not one.
-fn read_csv_range(out: &mut Batch, text: &[u8], start: usize, line: u64, max: usize) -> usize {
+///
+/// The crate counts only `\n`, while it ends a record at a lone `\r` too. When the text holds
+/// lone carriage returns (`lone_cr`: CR-only or mixed line endings), lines are counted here
+/// instead, with `line_breaks`, from each record's first byte to the next's.
+fn read_csv_range(
+    out: &mut Batch,
+    text: &[u8],
+    start: usize,
+    line: u64,
+    max: usize,
+    lone_cr: bool,
+) -> usize {
     let slice = &text[start..];
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(slice);
     let mut record = csv::ByteRecord::new();
-    let line_of = |pos: &csv::Position| -> u64 {
-        let ahead = slice[(pos.byte() as usize).min(slice.len())..]
+    // With lone carriage returns: the last record's first byte in `slice`, and its line.
+    let mut cursor = (0usize, line);
+    let mut line_of = |pos: &csv::Position| -> u64 {
+        let from = (pos.byte() as usize).min(slice.len());
+        let ahead = slice[from..]
             .iter()
-            .take_while(|&&b| matches!(b, b'\r' | b'\n'))
-            .filter(|&&b| b == b'\n')
-            .count() as u64;
-        line - 1 + pos.line() + ahead
+            .take_while(|&&b| matches!(b, b'\r' | b'\n'));
+        if !lone_cr {
+            return line - 1 + pos.line() + ahead.filter(|&&b| b == b'\n').count() as u64;
+        }
+        let first = from + ahead.count();
+        if first > cursor.0 {
+            cursor.1 += line_breaks(slice, cursor.0..first);
+            cursor.0 = first;
+        }
+        cursor.1
     };
     while out.rows.len() < max {
         let begin = rdr.position().clone();
@@ -475,6 +512,9 @@ enum RowsInner {
         next: usize,
         next_line: u64,
         utf8_known: bool,
+        /// Whether the body holds a lone `\r` (see `read_csv_range`); found when the body is
+        /// first read in sequence (a file cut into pieces holds none).
+        lone_cr: Option<bool>,
     },
     Ready(std::vec::IntoIter<RawRow>),
 }
@@ -501,14 +541,16 @@ impl Rows {
             RowsInner::Ready(it) => out.rows.extend(it.by_ref().take(max)),
             RowsInner::Csv {
                 text,
+                body_start,
                 next,
                 next_line,
                 utf8_known,
-                ..
+                lone_cr,
             } => {
                 out.utf8_known = *utf8_known;
-                let stop = read_csv_range(&mut out, text, *next, *next_line, max);
-                *next_line += text[*next..stop].iter().filter(|&&b| b == b'\n').count() as u64;
+                let lone_cr = *lone_cr.get_or_insert_with(|| has_lone_cr(&text[*body_start..]));
+                let stop = read_csv_range(&mut out, text, *next, *next_line, max, lone_cr);
+                *next_line += line_breaks(text, *next..stop);
                 *next = stop;
             }
         }
@@ -574,7 +616,7 @@ impl Rows {
         if counts.iter().any(|c| !c.2) {
             return None;
         }
-        let header_lines = text[..body_start].iter().filter(|&&b| b == b'\n').count() as u64;
+        let header_lines = line_breaks(text, 0..body_start);
         let (mut quotes_before, mut lines_before) =
             (vec![0usize; parts], vec![header_lines; parts]);
         for k in 1..parts {
@@ -668,6 +710,7 @@ impl Rows {
             range.start,
             first_line,
             usize::MAX,
+            false,
         );
         out
     }
@@ -791,7 +834,7 @@ fn open_csv(src: &SourceFile, encoding: Option<Encoding>) -> Result<Rows, Ingest
     if body_start > 0 && text[body_start - 1] == b'\r' && text.get(body_start) == Some(&b'\n') {
         body_start += 1;
     }
-    let next_line = 1 + text[..body_start].iter().filter(|&&b| b == b'\n').count() as u64;
+    let next_line = 1 + line_breaks(&text, 0..body_start);
     Ok(Rows {
         header,
         encoding: Some(used),
@@ -801,7 +844,36 @@ fn open_csv(src: &SourceFile, encoding: Option<Encoding>) -> Result<Rows, Ingest
             next: body_start,
             next_line,
             utf8_known,
+            lone_cr: None,
         },
+    })
+}
+
+/// The lines of a text, each ending at `\n`, `\r\n` or a lone `\r` (as `line_breaks` counts
+/// them); a final line without an ending is a line, a final ending adds none.
+fn physical_lines(text: &str) -> impl Iterator<Item = &str> {
+    let b = text.as_bytes();
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= b.len() {
+            return None;
+        }
+        let from = start;
+        match memchr::memchr2(b'\r', b'\n', &b[from..]) {
+            Some(k) => {
+                let at = from + k;
+                start = if b[at] == b'\r' && b.get(at + 1) == Some(&b'\n') {
+                    at + 2
+                } else {
+                    at + 1
+                };
+                Some(&text[from..at])
+            }
+            None => {
+                start = b.len();
+                Some(&text[from..])
+            }
+        }
     })
 }
 
@@ -817,7 +889,7 @@ fn open_ndjson(src: &SourceFile, encoding: Option<Encoding>) -> Result<Rows, Ing
     let mut header: Vec<String> = Vec::new();
     let mut position = std::collections::HashMap::<String, usize>::new();
     let mut parsed = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
+    for (i, raw) in physical_lines(&text).enumerate() {
         let line = i as u64 + 1;
         if raw.trim().is_empty() {
             continue;
@@ -898,23 +970,34 @@ fn open_parquet(src: &SourceFile) -> Result<Rows, IngestError> {
                     "%Y-%m-%dT%H:%M:%S"
                 };
                 let phys = s.to_physical_repr();
+                // An instant beyond any calendar is written as its number, so that it is a
+                // reject naming it rather than an empty cell.
                 phys.i64()
                     .map_err(malformed)?
                     .iter()
                     .map(|v| {
-                        v.and_then(|v| {
+                        v.map(|v| {
                             chrono::DateTime::from_timestamp(v.div_euclid(per_sec), 0)
                                 .map(|d| d.format(fmt).to_string())
+                                .unwrap_or_else(|| format!("{v} {unit} since 1970-01-01"))
                         })
                     })
                     .collect()
             }
             DataType::Date => {
                 let phys = s.to_physical_repr();
+                let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date");
                 phys.i32()
                     .map_err(malformed)?
                     .iter()
-                    .map(|v| v.map(|d| crate::model::date_from_days(d).to_string()))
+                    .map(|v| {
+                        v.map(|d| {
+                            epoch
+                                .checked_add_signed(chrono::Duration::days(d as i64))
+                                .map(|d| d.to_string())
+                                .unwrap_or_else(|| format!("{d} days since 1970-01-01"))
+                        })
+                    })
                     .collect()
             }
             _ => {
@@ -1084,6 +1167,93 @@ mod tests {
         // Blank lines are skipped but counted: rows on lines 2-5, blanks on 6-7, then line 8.
         assert_eq!(a[4].0, 8);
         assert_eq!(a.last().unwrap().1[0].as_deref(), Some("last"));
+    }
+
+    /// `text` read in sequence, `per_batch` rows at a time.
+    fn read_in_sequence(text: &str, per_batch: usize) -> Vec<(u64, Vec<Option<String>>)> {
+        let (_dir, mut rows) = open_text(text);
+        let header = rows.header.clone();
+        let mut batches = Vec::new();
+        loop {
+            let b = rows.next_batch(per_batch);
+            if b.rows.is_empty() {
+                break;
+            }
+            batches.push(b);
+        }
+        flatten(&batches, &header)
+    }
+
+    fn row(line: u64, cells: &[&str]) -> (u64, Vec<Option<String>>) {
+        (
+            line,
+            cells
+                .iter()
+                .map(|c| (!c.is_empty()).then(|| c.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn carriage_return_only_lines_are_numbered_and_keep_quoted_returns() {
+        // Lines: 1 header, 2 `1,a,1`, 3-4 a quoted field holding a lone CR, 5 blank, 6 `3,b,3`.
+        let text = "id,subject,n\r1,a,1\r2,\"x\ry\",2\r\r3,b,3\r";
+        let want = vec![
+            row(2, &["1", "a", "1"]),
+            row(3, &["2", "x\ry", "2"]),
+            row(6, &["3", "b", "3"]),
+        ];
+        for per_batch in [1, 2, 500] {
+            assert_eq!(
+                read_in_sequence(text, per_batch),
+                want,
+                "{per_batch} a batch"
+            );
+        }
+    }
+
+    #[test]
+    fn mixed_line_endings_are_numbered_as_an_editor_shows_them() {
+        // 1 header (LF), 2 (CRLF), 3 (CR), 4 (LF), 5 blank (CRLF), 6 blank (CR), 7 last.
+        let text = "id,subject,n\n1,a,1\r\n2,b,2\r3,c,3\n\r\n\r4,\"d\r\nd\",4";
+        let want = vec![
+            row(2, &["1", "a", "1"]),
+            row(3, &["2", "b", "2"]),
+            row(4, &["3", "c", "3"]),
+            row(7, &["4", "d\r\nd", "4"]),
+        ];
+        for per_batch in [1, 3, 500] {
+            assert_eq!(
+                read_in_sequence(text, per_batch),
+                want,
+                "{per_batch} a batch"
+            );
+        }
+        // A header ending in a lone CR: the body starts on line 2, and a blank CRLF line
+        // after it is line 2.
+        let z = || vec!["9", "z", "9"];
+        assert_eq!(
+            read_in_sequence("id,subject,n\r9,z,9", 10),
+            vec![row(2, &z())]
+        );
+        assert_eq!(
+            read_in_sequence("id,subject,n\r\r\n9,z,9", 10),
+            vec![row(3, &z())]
+        );
+    }
+
+    #[test]
+    fn line_breaks_count_crlf_once_even_when_cut_between_its_bytes() {
+        let text = b"a\r\nb\rc\nd\r";
+        assert_eq!(line_breaks(text, 0..text.len()), 4);
+        // Cut after the `\r` of `\r\n`: that `\r` is not a break, the `\n` after it is.
+        assert_eq!(
+            line_breaks(text, 0..2) + line_breaks(text, 2..text.len()),
+            4
+        );
+        assert_eq!(line_breaks(text, 0..2), 0);
+        let lines: Vec<&str> = physical_lines("a\r\nb\rc\n\nd\r").collect();
+        assert_eq!(lines, vec!["a", "b", "c", "", "d"]);
     }
 
     #[test]

@@ -129,6 +129,14 @@ impl RowRule {
                         })?;
                         vals[value] = Val::Static(p.as_str());
                     }
+                    // The value of an `assign` event is an engineer id: the same rule as ids.
+                    "assign" => {
+                        if let Some(raw) = vals[value].as_str() {
+                            if let Some(c) = m::hidden_char(raw) {
+                                return Err(("value", super::hidden_char_reason("value", raw, c)));
+                            }
+                        }
+                    }
                     _ => {}
                 }
             }
@@ -617,25 +625,40 @@ fn ticket_refs(
 }
 
 /// Edge rule 1: the latest of `tickets.created_at`, `tickets.updated_at` and `ticket_events.at`
-/// among accepted rows.
-pub(super) fn latest_instant(tables: &[Table]) -> Option<i64> {
-    let mut best: Option<i64> = None;
+/// among accepted rows, with the file, line and column it came from (the first such cell in
+/// that order of columns and in file order, when several hold the same instant).
+pub(super) fn latest_instant(tables: &[Table]) -> Option<(i64, super::AsOfOrigin)> {
+    // (instant, table, column, row)
+    let mut best: Option<(i64, usize, &'static str, usize)> = None;
     for (table, cols) in [
         ("tickets", &["created_at", "updated_at"][..]),
         ("ticket_events", &["at"][..]),
     ] {
-        let t = &tables[idx(tables, table)];
-        for c in cols {
-            let c = t.col(c);
+        let ti = idx(tables, table);
+        let t = &tables[ti];
+        for &name in cols {
+            let c = t.col(name);
             for (start, p) in t.parts_at() {
                 let ts = p.cols[c].ts();
                 for j in 0..ts.len() {
                     if let (true, Some(x)) = (t.keep[start + j], ts.get(j)) {
-                        best = Some(best.map_or(x, |b: i64| b.max(x)));
+                        if best.is_none_or(|b| x > b.0) {
+                            best = Some((x, ti, name, start + j));
+                        }
                     }
                 }
             }
         }
     }
-    best
+    best.map(|(x, ti, column, row)| {
+        let t = &tables[ti];
+        (
+            x,
+            super::AsOfOrigin {
+                file: t.file_name(),
+                line: t.line(row),
+                column,
+            },
+        )
+    })
 }

@@ -10,6 +10,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 use crate::ingest::IngestError;
+use crate::model::PlausibleWindow;
 
 /// The built-in calendar: every second counts.
 pub const CALENDAR_24X7: &str = "24x7";
@@ -178,6 +179,46 @@ pub struct Goals {
     pub sla: SlaGoals,
     pub engineer: EngineerGoals,
     pub fcr: FcrGoals,
+    pub data: DataGoals,
+}
+
+/// `[data]`: the plausibility window of instants and dates in the exports (see
+/// `model::PlausibleWindow`), as dates `YYYY-MM-DD`: from `plausible_from` (included) to
+/// `plausible_until` (excluded).
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DataGoals {
+    pub plausible_from: String,
+    pub plausible_until: String,
+}
+
+impl Default for DataGoals {
+    fn default() -> Self {
+        DataGoals {
+            plausible_from: PlausibleWindow::DEFAULT_FROM.into(),
+            plausible_until: PlausibleWindow::DEFAULT_UNTIL.into(),
+        }
+    }
+}
+
+impl DataGoals {
+    /// The window, or why the two keys do not make one (the message names the key).
+    pub fn window(&self) -> Result<PlausibleWindow, String> {
+        let day = |key: &str, v: &str| {
+            crate::model::parse_date(v)
+                .filter(|_| v.trim().len() == 10)
+                .ok_or_else(|| format!("[data] {key} = \"{v}\" is not a date (YYYY-MM-DD)"))
+        };
+        let from = day("plausible_from", &self.plausible_from)?;
+        let until = day("plausible_until", &self.plausible_until)?;
+        PlausibleWindow::new(from, until).ok_or_else(|| {
+            format!(
+                "[data] plausible_from ({}) must be before plausible_until ({})",
+                self.plausible_from.trim(),
+                self.plausible_until.trim()
+            )
+        })
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
@@ -218,6 +259,7 @@ impl Default for Goals {
             sla: SlaGoals::default(),
             engineer: EngineerGoals::default(),
             fcr: FcrGoals::default(),
+            data: DataGoals::default(),
         }
     }
 }
@@ -275,6 +317,13 @@ pub fn parse_goals(
             "see shared/spec/inputs.md (goals.toml) for the keys and defaults",
         )
     })?;
+    if let Err(message) = goals.data.window() {
+        return Err(config_err(
+            file,
+            message,
+            "write both as dates, e.g. plausible_from = \"1990-01-01\" and plausible_until = \"2100-01-01\"; a value outside the window is a reject",
+        ));
+    }
     if goals.reporting_timezone.parse::<Tz>().is_err() {
         return Err(config_err(
             file,
@@ -398,8 +447,47 @@ sun = ["00:00-24:00"]
         assert_eq!(g.engineer.system_down_max_hours, 48.0);
         assert_eq!(g.engineer.min_kb_articles_per_week, 3.0);
         assert_eq!(g.fcr.reopen_window_days, 7);
+        assert_eq!(
+            g.data.window(),
+            Ok(crate::model::PlausibleWindow::default())
+        );
         let g = parse_goals("[csat]\nvery_satisfied_pct = 90\n", "goals.toml", &cals).unwrap();
         assert_eq!(g.csat.very_satisfied_pct, 90.0);
         assert_eq!(g.csat.satisfied_or_better_pct, 96.0);
+    }
+
+    #[test]
+    fn plausibility_window_is_read_from_goals_and_checked() {
+        let cals = parse_calendars("", "calendars.toml").unwrap();
+        let g = parse_goals(
+            "[data]\nplausible_from = \"2000-01-01\"\nplausible_until = \"2030-06-30\"\n",
+            "goals.toml",
+            &cals,
+        )
+        .unwrap();
+        let w = g.data.window().unwrap();
+        assert_eq!(
+            w.describe(),
+            "2000-01-01 (included) to 2030-06-30 (excluded)"
+        );
+        for (text, needle) in [
+            (
+                "[data]\nplausible_from = \"1990-13-01\"\n",
+                "`goals.toml`: [data] plausible_from = \"1990-13-01\" is not a date (YYYY-MM-DD)",
+            ),
+            (
+                "[data]\nplausible_until = \"soon\"\n",
+                "`goals.toml`: [data] plausible_until = \"soon\" is not a date",
+            ),
+            (
+                "[data]\nplausible_from = \"2100-01-01\"\n",
+                "`goals.toml`: [data] plausible_from (2100-01-01) must be before plausible_until (2100-01-01)",
+            ),
+            ("[data]\nplausible_after = \"2000-01-01\"\n", "plausible_after"),
+        ] {
+            let err = parse_goals(text, "goals.toml", &cals).unwrap_err();
+            assert!(err.to_string().contains(needle), "{text}: {err}");
+            assert!(err.hint().is_some(), "{text}");
+        }
     }
 }

@@ -325,6 +325,136 @@ pub fn format_utc(secs: i64) -> String {
         .unwrap_or_else(|| secs.to_string())
 }
 
+/// The span of instants and dates data may hold: from `from_day` (included) to `until_day`
+/// (excluded), days since the epoch; the edges of instants are those days' UTC midnights.
+/// Outside it a cell is a reject: a placeholder such as `9999-12-31` or `1900-01-01`, or a typo
+/// in a year, would otherwise become as_of or stretch every clock over centuries. Set in
+/// goals.toml (`[data] plausible_from`, `plausible_until`); checked as two integer comparisons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlausibleWindow {
+    pub from_day: i32,
+    pub until_day: i32,
+    from_secs: i64,
+    until_secs: i64,
+}
+
+impl PlausibleWindow {
+    pub const DEFAULT_FROM: &'static str = "1990-01-01";
+    pub const DEFAULT_UNTIL: &'static str = "2100-01-01";
+
+    /// The window `[from_day, until_day)`; `None` unless `from_day < until_day`.
+    pub fn new(from_day: i32, until_day: i32) -> Option<PlausibleWindow> {
+        (from_day < until_day).then_some(PlausibleWindow {
+            from_day,
+            until_day,
+            from_secs: from_day as i64 * 86_400,
+            until_secs: until_day as i64 * 86_400,
+        })
+    }
+    /// Whether an instant (UTC seconds) is inside.
+    #[inline]
+    pub fn holds_instant(&self, secs: i64) -> bool {
+        secs >= self.from_secs && secs < self.until_secs
+    }
+    /// Whether a date (days since the epoch) is inside.
+    #[inline]
+    pub fn holds_date(&self, day: i32) -> bool {
+        day >= self.from_day && day < self.until_day
+    }
+    /// `1990-01-01 (included) to 2100-01-01 (excluded)`.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} (included) to {} (excluded)",
+            date_from_days(self.from_day),
+            date_from_days(self.until_day)
+        )
+    }
+}
+
+impl Default for PlausibleWindow {
+    fn default() -> Self {
+        let day = |s| parse_date(s).expect("a valid default date");
+        PlausibleWindow::new(day(Self::DEFAULT_FROM), day(Self::DEFAULT_UNTIL))
+            .expect("the default window is not empty")
+    }
+}
+
+/// The first character of an identifier that cannot be seen or that changes how the text
+/// around it is shown: a control character (C0, DEL, C1: NUL, tab, line breaks...), a
+/// bidirectional mark, embedding, override or isolate (U+200E, U+200F, U+061C,
+/// U+202A..U+202E, U+2066..U+2069), or a zero-width character (U+200B..U+200D, U+2060,
+/// U+FEFF). Two ids that look the same could then be different ids, and one could make a
+/// document read differently from what it says. The usual id (printable ASCII) is decided by
+/// its bytes alone.
+#[inline]
+pub fn hidden_char(s: &str) -> Option<char> {
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return None;
+    }
+    s.chars().find(|&c| is_hidden(c))
+}
+
+/// See `hidden_char`.
+pub fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{061C}'
+                | '\u{FEFF}'
+        )
+}
+
+/// `U+202E (RIGHT-TO-LEFT OVERRIDE)`: a hidden character named so a person can find it.
+pub fn name_char(c: char) -> String {
+    let name = match c {
+        '\0' => "NUL",
+        '\t' => "TAB",
+        '\n' => "LINE FEED",
+        '\r' => "CARRIAGE RETURN",
+        '\u{200B}' => "ZERO WIDTH SPACE",
+        '\u{200C}' => "ZERO WIDTH NON-JOINER",
+        '\u{200D}' => "ZERO WIDTH JOINER",
+        '\u{200E}' => "LEFT-TO-RIGHT MARK",
+        '\u{200F}' => "RIGHT-TO-LEFT MARK",
+        '\u{202A}' => "LEFT-TO-RIGHT EMBEDDING",
+        '\u{202B}' => "RIGHT-TO-LEFT EMBEDDING",
+        '\u{202C}' => "POP DIRECTIONAL FORMATTING",
+        '\u{202D}' => "LEFT-TO-RIGHT OVERRIDE",
+        '\u{202E}' => "RIGHT-TO-LEFT OVERRIDE",
+        '\u{2060}' => "WORD JOINER",
+        '\u{2066}' => "LEFT-TO-RIGHT ISOLATE",
+        '\u{2067}' => "RIGHT-TO-LEFT ISOLATE",
+        '\u{2068}' => "FIRST STRONG ISOLATE",
+        '\u{2069}' => "POP DIRECTIONAL ISOLATE",
+        '\u{061C}' => "ARABIC LETTER MARK",
+        '\u{FEFF}' => "ZERO WIDTH NO-BREAK SPACE",
+        c if c.is_control() => "a control character",
+        _ => return format!("U+{:04X}", c as u32),
+    };
+    format!("U+{:04X} ({name})", c as u32)
+}
+
+/// `s` with every hidden character (see `hidden_char`) written as `<U+XXXX>`, so that a value
+/// shown back to a person (a reject's value) says what it holds.
+pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_hidden) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_hidden(c) {
+            out.push_str(&format!("<U+{:04X}>", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -439,5 +569,51 @@ mod tests {
             parse_timestamp("2026-11-01T01:30:00", Some(ny)),
             parse_timestamp("2026-11-01T05:30:00Z", None)
         );
+    }
+
+    #[test]
+    fn hidden_characters_in_ids_are_found_and_named() {
+        for (id, want) in [
+            ("T-00123", None),
+            ("한글-7", None),
+            ("T\u{0}1", Some('\u{0}')),
+            ("T\u{7f}1", Some('\u{7f}')),
+            ("T\u{85}1", Some('\u{85}')),
+            ("C\u{202E}1", Some('\u{202E}')),
+            ("C\u{2066}1", Some('\u{2066}')),
+            ("C\u{200F}1", Some('\u{200F}')),
+            ("C\u{061C}1", Some('\u{061C}')),
+            ("C\u{200B}1", Some('\u{200B}')),
+            ("C\u{200D}1", Some('\u{200D}')),
+            ("C\u{2060}1", Some('\u{2060}')),
+            ("C\u{FEFF}1", Some('\u{FEFF}')),
+        ] {
+            assert_eq!(hidden_char(id), want, "{id:?}");
+        }
+        assert_eq!(name_char('\u{202E}'), "U+202E (RIGHT-TO-LEFT OVERRIDE)");
+        assert_eq!(name_char('\u{0}'), "U+0000 (NUL)");
+        assert_eq!(name_char('\u{1b}'), "U+001B (a control character)");
+        assert_eq!(visible("C\u{202E}1\u{0}"), "C<U+202E>1<U+0000>");
+        assert_eq!(visible("plain 한글"), "plain 한글");
+    }
+
+    #[test]
+    fn plausible_window_includes_its_start_and_excludes_its_end() {
+        let w = PlausibleWindow::default();
+        let (from, until) = (
+            parse_date("1990-01-01").unwrap(),
+            parse_date("2100-01-01").unwrap(),
+        );
+        assert_eq!((w.from_day, w.until_day), (from, until));
+        assert!(w.holds_date(from) && !w.holds_date(from - 1));
+        assert!(w.holds_date(until - 1) && !w.holds_date(until));
+        // 1990-01-01T00:00:00Z is 631,152,000 s; 2100-01-01T00:00:00Z is 4,102,444,800 s.
+        assert!(w.holds_instant(631_152_000) && !w.holds_instant(631_151_999));
+        assert!(w.holds_instant(4_102_444_799) && !w.holds_instant(4_102_444_800));
+        assert_eq!(
+            w.describe(),
+            "1990-01-01 (included) to 2100-01-01 (excluded)"
+        );
+        assert_eq!(PlausibleWindow::new(5, 5), None);
     }
 }

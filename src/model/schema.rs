@@ -19,9 +19,9 @@ pub enum Kind {
     Rating,
     Metric,
     Clock,
-    /// A whole number (`>= 0`).
+    /// A whole number (`>= 0`, at most the column's `max`).
     Count,
-    /// A decimal number (`>= 0`).
+    /// A finite decimal number (`>= 0`, at most the column's `max`).
     Decimal,
     /// A percentage `0..=100`.
     Percent,
@@ -36,7 +36,42 @@ pub struct Col {
     pub required: bool,
     /// Value used when the cell is empty (before parsing).
     pub default: Option<&'static str>,
+    /// For a count or a decimal: the largest value a row may hold, and what it means (shown
+    /// in the reject's reason). `None` takes the kind's (`Kind::max`).
+    pub max: Option<(i64, &'static str)>,
 }
+
+impl Col {
+    /// The same column with its own largest value.
+    const fn at_most(self, max: i64, meaning: &'static str) -> Col {
+        Col {
+            max: Some((max, meaning)),
+            ..self
+        }
+    }
+    /// The largest value of a count or decimal column, and what it means.
+    pub fn max(&self) -> (i64, &'static str) {
+        self.max.unwrap_or_else(|| self.kind.max())
+    }
+}
+
+impl Kind {
+    /// The largest count or decimal any column of the kind may hold unless it says otherwise:
+    /// far above any real figure, and low enough that later arithmetic on it cannot overflow
+    /// (a count times a day's seconds fits `i64`; a decimal is exact to the unit in `f64`
+    /// below 2^53, about 9e15).
+    pub const fn max(self) -> (i64, &'static str) {
+        match self {
+            Kind::Decimal => (MAX_MONEY, "an amount exact to the unit"),
+            _ => (1_000_000_000, "a billion"),
+        }
+    }
+}
+
+/// The largest amount of money a row may hold (10^15, exact to the unit in `f64`).
+pub const MAX_MONEY: i64 = 1_000_000_000_000_000;
+/// The longest target: 10 years of 365 days, in minutes.
+pub const MAX_TARGET_MINUTES: i64 = 10 * 365 * 24 * 60;
 
 const fn req(name: &'static str, kind: Kind) -> Col {
     Col {
@@ -44,6 +79,7 @@ const fn req(name: &'static str, kind: Kind) -> Col {
         kind,
         required: true,
         default: None,
+        max: None,
     }
 }
 const fn opt(name: &'static str, kind: Kind) -> Col {
@@ -52,6 +88,7 @@ const fn opt(name: &'static str, kind: Kind) -> Col {
         kind,
         required: false,
         default: None,
+        max: None,
     }
 }
 const fn dflt(name: &'static str, kind: Kind, default: &'static str) -> Col {
@@ -60,6 +97,7 @@ const fn dflt(name: &'static str, kind: Kind, default: &'static str) -> Col {
         kind,
         required: false,
         default: Some(default),
+        max: None,
     }
 }
 
@@ -99,7 +137,7 @@ pub const CONTRACTS: TableSpec = TableSpec {
         dflt("calendar_id", Id, "24x7"),
         req("currency", Currency),
         req("annual_fee", Decimal),
-        opt("included_cases_per_quarter", Count),
+        opt("included_cases_per_quarter", Count).at_most(1_000_000_000, "cases a quarter"),
         dflt("credit_pct_per_missed_target", Percent, "0"),
         dflt("credit_cap_pct", Percent, "0"),
         opt("renewal_date", Date),
@@ -115,7 +153,7 @@ pub const SLA_TARGETS: TableSpec = TableSpec {
         opt("contract_id", Id),
         req("priority", Priority),
         req("metric", Metric),
-        req("target_minutes", Count),
+        req("target_minutes", Count).at_most(MAX_TARGET_MINUTES, "10 years in minutes"),
         req("clock", Clock),
         dflt("commitment_pct", Percent, "100"),
     ],
