@@ -14,6 +14,7 @@
 //! Tickets created after as_of do not exist yet and get no rows; events after as_of are ignored
 //! ("nothing after as_of exists").
 
+pub mod arith;
 pub mod calendar;
 pub mod engine;
 
@@ -255,7 +256,7 @@ fn contract_targets(
                 };
                 let business = t_clock.get(r) == Some("business");
                 targets[m as usize][p as usize] = Some(Target {
-                    seconds: minutes * 60,
+                    seconds: arith::seconds(minutes, 60),
                     business,
                     calendar: if business { business_cal } else { always },
                 });
@@ -586,8 +587,8 @@ pub fn prepare(
         periods,
         calendars: calendars_vec,
         always,
-        system_down_target: (goals.engineer.system_down_max_hours * 3600.0).round() as i64,
-        reopen_window: goals.fcr.reopen_window_days * 86_400,
+        system_down_target: goals.system_down_target_seconds(),
+        reopen_window: goals.reopen_window_seconds(),
     })
 }
 
@@ -609,7 +610,7 @@ pub struct ClockTables {
 }
 
 pub(crate) fn datetime(name: &str, v: Vec<Option<i64>>) -> PolarsResult<Column> {
-    let ms: Vec<Option<i64>> = v.into_iter().map(|s| s.map(|x| x * 1000)).collect();
+    let ms: Vec<Option<i64>> = v.into_iter().map(|s| s.map(arith::millis)).collect();
     Ok(Series::new(name.into(), ms)
         .cast(&DataType::Datetime(
             TimeUnit::Milliseconds,
