@@ -449,7 +449,7 @@ impl Windows {
         let block = self.blocks.get(k)?;
         let next = self.blocks.get(k + 1)?;
         let c = block.gap.partition_point(|s| s.total < target);
-        let from = *block.gap.get(c.checked_sub(1).unwrap_or(0))?;
+        let from = *block.gap.get(c.saturating_sub(1))?;
         let mut builder = Builder::new(&self.cal, from);
         let found: std::cell::Cell<Option<i64>> = std::cell::Cell::new(None);
         let reach = |s: i64, e: i64, total: i64| {

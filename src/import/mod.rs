@@ -210,19 +210,18 @@ impl Mapping {
     /// (`MAPPING_BOUNDS`): they become rows of contracts.csv and sla_targets.csv, so they take
     /// the ranges those files' values must have.
     pub fn check_ranges(&self, name: &str) -> std::result::Result<(), IngestError> {
-        let file = name;
         let [fee, included, credit, cap, minutes, commitment] = &MAPPING_BOUNDS;
         if let Some(c) = &self.contracts {
-            fee.check(&file, c.annual_fee)?;
+            fee.check(name, c.annual_fee)?;
             if let Some(n) = c.included_cases_per_quarter {
-                included.check_int(&file, n as i128)?;
+                included.check_int(name, n as i128)?;
             }
-            credit.check(&file, c.credit_pct_per_missed_target)?;
-            cap.check(&file, c.credit_cap_pct)?;
+            credit.check(name, c.credit_pct_per_missed_target)?;
+            cap.check(name, c.credit_cap_pct)?;
         }
         for t in &self.targets {
-            minutes.check_int(&file, t.target_minutes as i128)?;
-            commitment.check(&file, t.commitment_pct)?;
+            minutes.check_int(name, t.target_minutes as i128)?;
+            commitment.check(name, t.commitment_pct)?;
         }
         Ok(())
     }
