@@ -266,3 +266,33 @@ fn adding_past_the_end_of_time_is_none() {
     assert_eq!(bt.add(a, i64::MAX), None);
     assert_eq!(bt.add(a, i64::MAX - 1), None);
 }
+
+#[test]
+fn run_with_an_event_in_year_9999_and_half_hour_windows_keeps_few_days() {
+    // The reproducer: one event dated 9999-12-31 (it becomes as_of unless ingest
+    // rejects it as implausible) and a calendar of 24 half-hour windows Monday to Friday.
+    // Before, the table held every day from 2026 to 10001 (on these three tickets: 12 s and
+    // 1.5 GB; on 300, killed at 24 GB). The run reports the size of each table it built
+    // (debug log): `seoul_office` keeps the days around the tickets of 2026 (34) and, if the
+    // event is taken, the 5 around as_of.
+    let (t, data, _) = valid_folder();
+    std::fs::write(data.join("calendars.toml"), half_hour_calendars()).unwrap();
+    let mut events = std::fs::read_to_string(data.join("ticket_events.csv")).unwrap();
+    events.push_str("T3,9999-12-31T00:00:00Z,internal_note,E1,\n");
+    std::fs::write(data.join("ticket_events.csv"), events).unwrap();
+    let out = t.path().join("out");
+    let o = run_ok(&data, &out, &["-vv"]);
+    let err = stderr(&o);
+    let line = err
+        .lines()
+        .find(|l| l.contains("business-time table `seoul_office`"))
+        .unwrap_or_else(|| panic!("no table size in the log:\n{err}"));
+    let days: usize = line
+        .split("days: ")
+        .nth(1)
+        .and_then(|s| s.split(',').next())
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{line}"));
+    assert!(days <= 39, "{line}");
+    assert!(out.join("tables/ticket_sla.csv").is_file());
+}
