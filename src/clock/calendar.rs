@@ -10,6 +10,11 @@
 //! `cum(t)` finds its interval through a table indexed by UTC day, so it costs one division and
 //! a scan of the one or two intervals of that day, not a search.
 //!
+//! Only the intervals of the days the clocks ask about are kept (runs of days, `for_days`); the
+//! days between runs add their business seconds to `cum` without being kept, so the table's
+//! size follows the data's days and not the span between its first and last instant (an as_of
+//! decades after the tickets costs a few checkpoints, not decades of intervals).
+//!
 //! Window edges follow `metrics.md` ("Clocks"): each edge is read in the calendar's zone, a time
 //! in a DST gap with the offset in force before the gap (so it moves forward by the gap), an
 //! ambiguous time as its earlier occurrence; `24:00` is the next day's `00:00`. A holiday
