@@ -74,9 +74,13 @@ pub fn midnight(tz: &Tz, d: NaiveDate) -> i64 {
     local_to_utc(tz, d.and_hms_opt(0, 0, 0).unwrap())
 }
 
+/// The local date of an instant. Instants beyond what chrono can date (about ±262,000 years)
+/// are read as the nearest it can, a quarter of a millennium in: the clocks refuse such an
+/// instant with a message (`clock::prepare`), and nothing here may panic before they do.
 pub fn local_date(tz: &Tz, secs: i64) -> NaiveDate {
-    chrono::DateTime::from_timestamp(secs, 0)
-        .unwrap()
+    const LIMIT: i64 = 8_000_000_000_000;
+    chrono::DateTime::from_timestamp(secs.clamp(-LIMIT, LIMIT), 0)
+        .expect("within chrono's range")
         .with_timezone(tz)
         .date_naive()
 }

@@ -10,6 +10,7 @@
 
 use crate::model::{Priority, Status};
 
+use super::arith::after;
 use super::calendar::BusinessTime;
 
 /// No engineer (unassigned, or no assignee given).
@@ -369,7 +370,7 @@ pub fn ticket_clocks(t: &TicketIn, rules: &Rules) -> TicketOut {
     let one_touch = match first_solved_at {
         Some(s) => {
             replies_before_first_solve == 1
-                && first_reopen_after_solve.is_none_or(|r| r > s + rules.reopen_window)
+                && first_reopen_after_solve.is_none_or(|r| r > after(s, rules.reopen_window))
         }
         None => false,
     };
@@ -520,7 +521,7 @@ pub fn ticket_clocks(t: &TicketIn, rules: &Rules) -> TicketOut {
             for &(a, b) in &active {
                 let part = cal.between(a, b);
                 if reached_at.is_none() && elapsed + part >= tg.seconds {
-                    reached_at = cal.add(a, tg.seconds - elapsed);
+                    reached_at = cal.add(a, tg.seconds.saturating_sub(elapsed));
                 }
                 elapsed += part;
             }
@@ -567,7 +568,7 @@ pub fn ticket_clocks(t: &TicketIn, rules: &Rules) -> TicketOut {
             } else {
                 State::InProgress
             },
-            breached_at: breached.then_some(t.created + target),
+            breached_at: breached.then_some(after(t.created, target)),
             stopped_at: first_solved_at,
             windows: None,
         });

@@ -14,6 +14,7 @@
 //! Tickets created after as_of do not exist yet and get no rows; events after as_of are ignored
 //! ("nothing after as_of exists").
 
+pub mod arith;
 pub mod calendar;
 pub mod engine;
 
@@ -112,6 +113,10 @@ impl Prepared {
             calendars: &self.calendars,
             always: self.always,
         }
+    }
+    /// The business-time table of calendar `id`, as built for this run.
+    pub fn business_time(&self, id: &str) -> Option<&BusinessTime> {
+        self.calendars.iter().find(|c| c.id() == id)
     }
     /// The clock input of ticket `k`.
     pub fn ticket(&self, k: usize) -> TicketIn<'_> {
@@ -255,7 +260,7 @@ fn contract_targets(
                 };
                 let business = t_clock.get(r) == Some("business");
                 targets[m as usize][p as usize] = Some(Target {
-                    seconds: minutes * 60,
+                    seconds: arith::seconds(minutes, 60),
                     business,
                     calendar: if business { business_cal } else { always },
                 });
@@ -383,6 +388,7 @@ pub fn prepare(
     as_of: i64,
 ) -> Result<Prepared, IngestError> {
     let reporting = goals.reporting_tz();
+    check_instant("as_of", as_of)?;
     // Every calendar gets a number; `24x7` is always there, calendars.toml or not.
     let mut cal_ids: Vec<String> = calendars.keys().cloned().collect();
     if !calendars.contains_key(CALENDAR_24X7) {
@@ -428,7 +434,6 @@ pub fn prepare(
     let mut period_index: HashMap<Quarter, u16> = HashMap::new();
     // Lake row -> ticket number (u32::MAX: does not exist at as_of).
     let mut ticket_of_row = vec![u32::MAX; n_all];
-    let mut min_created = as_of;
 
     for i in 0..n_all {
         let Some(c) = created_all[i] else {
@@ -437,7 +442,7 @@ pub fn prepare(
         if c > as_of {
             continue;
         }
-        min_created = min_created.min(c);
+        check_instant("a ticket's created_at", c)?;
         let p = priorities[i].and_then(priority_of).ok_or_else(|| {
             bad(format!(
                 "ticket `{}` has no valid priority",
@@ -557,16 +562,34 @@ pub fn prepare(
         });
     }
 
-    // Business-time tables over every day the data can ask about, with a margin for zones.
-    let first = local_date(&chrono_tz::UTC, min_created) - chrono::Duration::days(2);
-    let last = local_date(&chrono_tz::UTC, as_of) + chrono::Duration::days(400);
+    // Business-time tables that keep the days the clocks ask about (each ticket's creation,
+    // its events and as_of, with a margin for zones), and only the totals of the days between.
+    let min_event = events.iter().map(|e| e.at).min().unwrap_or(as_of);
+    check_instant("an event's instant", min_event)?;
+    let runs = day_runs(
+        created.iter().copied().chain(events.iter().map(|e| e.at)),
+        as_of,
+    );
+    // Only calendars a business target measures on need a table; the others get an empty one.
+    let mut used = vec![false; cal_ids.len()];
+    for c in &contracts {
+        for t in c.targets.iter().flatten().flatten() {
+            used[t.calendar as usize] = true;
+        }
+    }
+    let as_of_day = local_date(&chrono_tz::UTC, as_of);
     let calendars_vec: Vec<BusinessTime> = cal_ids
         .par_iter()
-        .map(|id| match calendars.get(id) {
-            Some(c) => BusinessTime::new(c, first, last),
+        .enumerate()
+        .map(|(i, id)| match calendars.get(id) {
+            Some(c) if used[i] => BusinessTime::for_days(c, &runs),
+            Some(c) => BusinessTime::new(c, as_of_day, as_of_day),
             None => BusinessTime::always(),
         })
         .collect();
+    for bt in &calendars_vec {
+        tracing::debug!("business-time table `{}`: {:?}", bt.id(), bt.size());
+    }
 
     Ok(Prepared {
         as_of,
@@ -586,9 +609,81 @@ pub fn prepare(
         periods,
         calendars: calendars_vec,
         always,
-        system_down_target: (goals.engineer.system_down_max_hours * 3600.0).round() as i64,
-        reopen_window: goals.fcr.reopen_window_days * 86_400,
+        system_down_target: goals.system_down_target_seconds(),
+        reopen_window: goals.reopen_window_seconds(),
     })
+}
+
+/// The first instant the clocks accept: 0001-01-01T00:00:00Z.
+pub const FIRST_INSTANT: i64 = -62_135_596_800;
+/// The first instant past what the clocks accept: 10000-01-01T00:00:00Z. Years 0001 to 9999
+/// are what RFC 3339 (and so the exports) can write; ingest's plausibility window keeps the
+/// data far inside, this bound is for data that reached the lake another way.
+pub const END_INSTANT: i64 = 253_402_300_800;
+
+fn check_instant(what: &str, t: i64) -> Result<(), IngestError> {
+    if (FIRST_INSTANT..END_INSTANT).contains(&t) {
+        return Ok(());
+    }
+    Err(IngestError::Config {
+        file: "lake".into(),
+        message: format!(
+            "{what} ({t} seconds after 1970-01-01T00:00:00Z) is outside the instants the clocks accept (0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z)"
+        ),
+        hint: "an instant this far off is a placeholder or a typo: correct or remove its row and ingest the exports again",
+    })
+}
+
+/// Margin, in days, kept around the UTC day of each instant: a local day is at most one day
+/// off the UTC day, and a window ending at 24:00 reads the next day.
+const PAD_DAYS: i64 = 2;
+/// Runs of kept days closer than this are joined: a short gap saves little.
+const JOIN_DAYS: i64 = 31;
+
+/// The runs of days the business-time tables keep: every UTC day holding an instant the
+/// clocks ask about (`instants`, and `as_of`, the latest), ± `PAD_DAYS`, runs closer than
+/// `JOIN_DAYS` joined. The instants must lie in `FIRST_INSTANT..END_INSTANT`. Their days are
+/// marked in a bit set over the span (one bit a day: 57 KB for a thousand years).
+pub(crate) fn day_runs(
+    instants: impl Iterator<Item = i64> + Clone,
+    as_of: i64,
+) -> Vec<(chrono::NaiveDate, chrono::NaiveDate)> {
+    let day = |t: i64| t.div_euclid(86_400);
+    let first = instants
+        .clone()
+        .map(day)
+        .min()
+        .unwrap_or(day(as_of))
+        .min(day(as_of))
+        - PAD_DAYS;
+    let last = day(as_of) + PAD_DAYS;
+    let n = (last - first + 1) as usize;
+    let mut bits = vec![0u64; n.div_ceil(64)];
+    for d in instants.map(day).chain([day(as_of)]) {
+        let i = (d - first) as usize;
+        if i < n {
+            bits[i / 64] |= 1 << (i % 64);
+        }
+    }
+    let mut runs: Vec<(i64, i64)> = Vec::new();
+    for (w, &word) in bits.iter().enumerate() {
+        let mut word = word;
+        while word != 0 {
+            let i = w * 64 + word.trailing_zeros() as usize;
+            word &= word - 1;
+            let d = first + i as i64;
+            let (lo, hi) = (d - PAD_DAYS, d + PAD_DAYS);
+            match runs.last_mut() {
+                Some(r) if lo <= r.1 + JOIN_DAYS => r.1 = r.1.max(hi),
+                _ => runs.push((lo, hi)),
+            }
+        }
+    }
+    let date = |d: i64| {
+        // 1970-01-01 is day 719163 of the common era.
+        chrono::NaiveDate::from_num_days_from_ce_opt((d + 719_163) as i32).expect("date in range")
+    };
+    runs.into_iter().map(|(a, b)| (date(a), date(b))).collect()
 }
 
 /// Stage 2: every ticket's clocks, in parallel; results in ticket order.
@@ -609,7 +704,7 @@ pub struct ClockTables {
 }
 
 pub(crate) fn datetime(name: &str, v: Vec<Option<i64>>) -> PolarsResult<Column> {
-    let ms: Vec<Option<i64>> = v.into_iter().map(|s| s.map(|x| x * 1000)).collect();
+    let ms: Vec<Option<i64>> = v.into_iter().map(|s| s.map(arith::millis)).collect();
     Ok(Series::new(name.into(), ms)
         .cast(&DataType::Datetime(
             TimeUnit::Milliseconds,

@@ -26,6 +26,8 @@ use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+use crate::ingest::IngestError;
+use crate::model::config::{Bound, TEN_YEARS_DAYS};
 use crate::model::schema;
 
 /// The bundled mappings, by name.
@@ -195,13 +197,57 @@ impl Mapping {
                 )
             }
         };
-        toml::from_str(&text).map_err(|e| {
+        let mapping: Mapping = toml::from_str(&text).map_err(|e| {
             anyhow::anyhow!(
                 "mapping `{name}` is not valid: {e}\nhint: see mappings/README.md for its fields"
             )
-        })
+        })?;
+        mapping.check_ranges(&name)?;
+        Ok(mapping)
+    }
+
+    /// The numbers of `[contracts]` and `[[targets]]` against their ranges
+    /// (`MAPPING_BOUNDS`): they become rows of contracts.csv and sla_targets.csv, so they take
+    /// the ranges those files' values must have.
+    pub fn check_ranges(&self, name: &str) -> std::result::Result<(), IngestError> {
+        let [fee, included, credit, cap, minutes, commitment] = &MAPPING_BOUNDS;
+        if let Some(c) = &self.contracts {
+            fee.check(name, c.annual_fee)?;
+            if let Some(n) = c.included_cases_per_quarter {
+                included.check_int(name, n as i128)?;
+            }
+            credit.check(name, c.credit_pct_per_missed_target)?;
+            cap.check(name, c.credit_cap_pct)?;
+        }
+        for t in &self.targets {
+            minutes.check_int(name, t.target_minutes as i128)?;
+            commitment.check(name, t.commitment_pct)?;
+        }
+        Ok(())
     }
 }
+
+/// The ranges of a mapping's numbers. Money is at least 0 and at most 10¹⁵ in the contract's
+/// currency (a quadrillion won is still far above any contract); case counts at most 10⁹ a
+/// quarter; percentages 0..=100; a target is at least one minute and at most ten years.
+pub const MAPPING_BOUNDS: [Bound; 6] = [
+    Bound::closed("[contracts] annual_fee", 0.0, 1e15, ""),
+    Bound::closed(
+        "[contracts] included_cases_per_quarter",
+        0.0,
+        1e9,
+        "tickets",
+    ),
+    Bound::closed("[contracts] credit_pct_per_missed_target", 0.0, 100.0, "%"),
+    Bound::closed("[contracts] credit_cap_pct", 0.0, 100.0, "%"),
+    Bound::closed(
+        "[[targets]] target_minutes",
+        1.0,
+        TEN_YEARS_DAYS * 24.0 * 60.0,
+        "minutes",
+    ),
+    Bound::closed("[[targets]] commitment_pct", 0.0, 100.0, "%"),
+];
 
 /// What the user chose on the command line.
 pub struct Options {

@@ -169,7 +169,7 @@ pub fn ticket_timeline(t: &TicketIn, as_of: i64, system_down_target: i64) -> Tim
     // Edge rule 15: a system-down ticket over goal is credited to the assignee at the instant
     // the goal was passed (duration stops at the first solve, edge rule 10).
     if t.system_down {
-        let due = t.created + system_down_target;
+        let due = crate::clock::arith::after(t.created, system_down_target);
         let over = match first_solve {
             Some(s) => s > due,
             None => as_of > due,

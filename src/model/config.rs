@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
@@ -57,13 +57,146 @@ struct CalendarDef {
 
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
-fn config_err(file: &str, message: String, hint: &'static str) -> IngestError {
+pub(crate) fn config_err(file: &str, message: String, hint: &'static str) -> IngestError {
     IngestError::Config {
         file: file.to_string(),
         message,
         hint,
     }
 }
+
+/// The accepted range of one number of a configuration file (`goals.toml`, `calendars.toml`, a
+/// mapping): finite, at least `min` (more than `min` when `min_open`), at most `max`. Every
+/// number a configuration file holds is checked against one of these where the file is read,
+/// so that nothing later (the clocks' arithmetic above all) sees an infinite, negative or
+/// absurdly large value. docs/decisions.md ("Ranges of configuration values") lists them.
+#[derive(Debug, Clone, Copy)]
+pub struct Bound {
+    /// As the message names it: `[engineer] system_down_max_hours`.
+    pub key: &'static str,
+    pub min: f64,
+    pub min_open: bool,
+    pub max: f64,
+    /// What the number counts, for the message (`hours`, `%`).
+    pub unit: &'static str,
+}
+
+impl Bound {
+    pub const fn closed(key: &'static str, min: f64, max: f64, unit: &'static str) -> Bound {
+        Bound {
+            key,
+            min,
+            min_open: false,
+            max,
+            unit,
+        }
+    }
+    /// More than `min` (a duration that must be positive), at most `max`.
+    pub const fn positive(key: &'static str, max: f64, unit: &'static str) -> Bound {
+        Bound {
+            key,
+            min: 0.0,
+            min_open: true,
+            max,
+            unit,
+        }
+    }
+    pub fn contains(&self, v: f64) -> bool {
+        v.is_finite()
+            && (if self.min_open {
+                v > self.min
+            } else {
+                v >= self.min
+            })
+            && v <= self.max
+    }
+    /// `0 to 100 %`, `more than 0, at most 87600 hours`.
+    pub fn range_text(&self) -> String {
+        let unit = if self.unit.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", self.unit)
+        };
+        if self.min_open {
+            format!("more than {}, at most {}{unit}", self.min, self.max)
+        } else {
+            format!("{} to {}{unit}", self.min, self.max)
+        }
+    }
+    /// The error for `value` (as the file spelled it, or near enough) out of this range.
+    pub fn error(&self, file: &str, value: &dyn std::fmt::Debug) -> IngestError {
+        config_err(
+            file,
+            format!(
+                "`{}` = {value:?} is out of range: accepted {} (a finite number)",
+                self.key,
+                self.range_text()
+            ),
+            "correct the value; docs/decisions.md (\"Ranges of configuration values\") lists every key and its range",
+        )
+    }
+    pub fn check(&self, file: &str, v: f64) -> Result<(), IngestError> {
+        if self.contains(v) {
+            Ok(())
+        } else {
+            Err(self.error(file, &v))
+        }
+    }
+    /// An integer value: compared exactly (no rounding through f64 near the limits).
+    pub fn check_int(&self, file: &str, v: i128) -> Result<(), IngestError> {
+        // The bounds are whole numbers well inside f64's exact integers.
+        let (min, max) = (self.min as i128, self.max as i128);
+        let ok = if self.min_open { v > min } else { v >= min } && v <= max;
+        if ok {
+            Ok(())
+        } else {
+            Err(self.error(file, &v))
+        }
+    }
+}
+
+/// Ten years, the longest duration any setting may hold.
+pub const TEN_YEARS_DAYS: f64 = 3650.0;
+
+/// The ranges of `goals.toml`. Percentages are 0..=100; the engineer goals are rates and
+/// averages of tickets or articles, at least 0 and at most a bound no team reaches (a million
+/// tickets held on average, ten thousand solved a day or articles a week); durations are
+/// positive and at most ten years.
+pub const GOAL_BOUNDS: [Bound; 9] = [
+    Bound::closed("[csat] satisfied_or_better_pct", 0.0, 100.0, "%"),
+    Bound::closed("[csat] very_satisfied_pct", 0.0, 100.0, "%"),
+    Bound::closed("[sla] first_response_met_pct", 0.0, 100.0, "%"),
+    Bound::closed("[sla] update_met_pct", 0.0, 100.0, "%"),
+    Bound::closed("[engineer] max_avg_backlog", 0.0, 1_000_000.0, "tickets"),
+    Bound::closed(
+        "[engineer] min_solved_per_working_day",
+        0.0,
+        10_000.0,
+        "tickets a day",
+    ),
+    Bound::positive(
+        "[engineer] system_down_max_hours",
+        TEN_YEARS_DAYS * 24.0,
+        "hours",
+    ),
+    Bound::closed(
+        "[engineer] min_kb_articles_per_week",
+        0.0,
+        10_000.0,
+        "articles a week",
+    ),
+    // 0 is allowed: only a reopen at the very instant of the solve is "within" the window.
+    Bound::closed("[fcr] reopen_window_days", 0.0, TEN_YEARS_DAYS, "days"),
+];
+
+/// Windows a calendar may have on one day: every half hour of the day as a window of its own
+/// (48) is the finest pattern accepted. The clocks' tables grow with this number, so it is
+/// bounded here rather than left to the file.
+pub const MAX_WINDOWS_PER_DAY: usize = 48;
+/// Holidays a calendar may list: 100 a year for a century.
+pub const MAX_HOLIDAYS: usize = 10_000;
+/// Holidays must fall in these years: a date outside is a typo (`0226-05-05`), not a holiday.
+pub const HOLIDAY_YEARS: (i32, i32) = (1900, 2200);
 
 /// Reads `HH:MM` (00:00..24:00) into seconds after midnight.
 fn parse_clock_time(s: &str) -> Option<u32> {
@@ -104,6 +237,16 @@ pub fn parse_calendars(text: &str, file: &str) -> Result<BTreeMap<String, Calend
                 "use an IANA zone name such as `Asia/Seoul` or `America/New_York`",
             )
         })?;
+        if def.holidays.len() > MAX_HOLIDAYS {
+            return Err(config_err(
+                file,
+                format!(
+                    "calendar `{id}`: {} holidays is out of range: accepted at most {MAX_HOLIDAYS}",
+                    def.holidays.len()
+                ),
+                "list the holidays of the years the data covers",
+            ));
+        }
         let mut holidays = Vec::new();
         for h in &def.holidays {
             let d = NaiveDate::parse_from_str(h.trim(), "%Y-%m-%d").map_err(|_| {
@@ -113,6 +256,16 @@ pub fn parse_calendars(text: &str, file: &str) -> Result<BTreeMap<String, Calend
                     "write holidays as YYYY-MM-DD",
                 )
             })?;
+            if !(HOLIDAY_YEARS.0..=HOLIDAY_YEARS.1).contains(&d.year()) {
+                return Err(config_err(
+                    file,
+                    format!(
+                        "calendar `{id}`: holiday `{h}` is out of range: accepted {}-01-01 to {}-12-31",
+                        HOLIDAY_YEARS.0, HOLIDAY_YEARS.1
+                    ),
+                    "check the year of the date",
+                ));
+            }
             holidays.push(d);
         }
         holidays.sort();
@@ -129,6 +282,16 @@ pub fn parse_calendars(text: &str, file: &str) -> Result<BTreeMap<String, Calend
                     "days are mon, tue, wed, thu, fri, sat, sun",
                 ));
             };
+            if windows.len() > MAX_WINDOWS_PER_DAY {
+                return Err(config_err(
+                    file,
+                    format!(
+                        "calendar `{id}`: {} windows on `{day}` is out of range: accepted at most {MAX_WINDOWS_PER_DAY} a day",
+                        windows.len()
+                    ),
+                    "merge adjacent windows: windows that touch (09:00-09:30, 09:30-10:00) are one window (09:00-10:00)",
+                ));
+            }
             for w in windows {
                 let parsed = w
                     .split_once('-')
@@ -298,6 +461,38 @@ impl Default for FcrGoals {
 }
 
 impl Goals {
+    /// Every number against its range (`GOAL_BOUNDS`): the first out of range is the error.
+    pub fn check_ranges(&self, file: &str) -> Result<(), IngestError> {
+        let [sat, very, first, update, backlog, solved, down, kb, reopen] = &GOAL_BOUNDS;
+        sat.check(file, self.csat.satisfied_or_better_pct)?;
+        very.check(file, self.csat.very_satisfied_pct)?;
+        first.check(file, self.sla.first_response_met_pct)?;
+        update.check(file, self.sla.update_met_pct)?;
+        backlog.check(file, self.engineer.max_avg_backlog)?;
+        solved.check(file, self.engineer.min_solved_per_working_day)?;
+        down.check(file, self.engineer.system_down_max_hours)?;
+        kb.check(file, self.engineer.min_kb_articles_per_week)?;
+        reopen.check_int(file, self.fcr.reopen_window_days as i128)?;
+        Ok(())
+    }
+
+    /// `system_down_max_hours` in seconds. In range (`GOAL_BOUNDS`) it is at most ten years;
+    /// out of range (a `Goals` built in code) the conversion saturates rather than wraps.
+    pub fn system_down_target_seconds(&self) -> i64 {
+        let s = (self.engineer.system_down_max_hours * 3600.0).round();
+        if s.is_nan() {
+            0
+        } else {
+            // `as` saturates at the ends of i64.
+            s as i64
+        }
+    }
+
+    /// `reopen_window_days` in seconds, saturating.
+    pub fn reopen_window_seconds(&self) -> i64 {
+        self.fcr.reopen_window_days.saturating_mul(86_400)
+    }
+
     pub fn reporting_tz(&self) -> Tz {
         self.reporting_timezone
             .parse()
@@ -331,6 +526,7 @@ pub fn parse_goals(
             "use an IANA zone name such as `Asia/Seoul`",
         ));
     }
+    goals.check_ranges(file)?;
     if let Some(cal) = &goals.team_calendar {
         if !calendars.contains_key(cal) {
             return Err(config_err(

@@ -507,7 +507,7 @@ fn contract_view(cp: &ContractPeriod) -> ContractView {
             .map(|c| CommitmentView {
                 priority: c.priority.clone(),
                 metric: metric_label(&c.metric).to_string(),
-                target: duration(Some(c.target_minutes * 60)),
+                target: duration(Some(crate::clock::arith::seconds(c.target_minutes, 60))),
                 clock: c.clock.clone(),
                 commitment: format!("{}%", trim(c.commitment_pct)),
                 tickets: c.tickets,
