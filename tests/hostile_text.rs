@@ -4,6 +4,7 @@
 //! document, every SVG chart and the summary, so no override can make a figure read
 //! differently from what it is.
 
+mod bounded;
 mod common;
 
 use std::path::{Path, PathBuf};
@@ -95,7 +96,7 @@ fn invisible_characters_are_shown_in_every_document_and_chart() {
     let data = t.path().join("data");
     hostile_folder(&data);
     let out = t.path().join("out");
-    run_ok(
+    let e = bounded::run_bounded(
         &data,
         &out,
         &[
@@ -105,7 +106,10 @@ fn invisible_characters_are_shown_in_every_document_and_chart() {
             "2026Q3",
             "--show-engineers",
         ],
+        std::time::Duration::from_secs(60),
+        3072,
     );
+    assert_eq!((e.failure(), e.code), (None, Some(0)), "run: {}", e.stderr);
 
     let mut docs = Vec::new();
     files_under(&out.join("reports"), &mut docs);

@@ -20,6 +20,28 @@ fn assert_no_failure(what: &str, e: &Ended) {
     }
 }
 
+/// `slareview run`, bounded, asserting exit 0.
+fn run_exit_0(data: &Path, out: &Path, extra: &[&str]) {
+    let e = run_bounded(data, out, extra, LIMIT, MEM_MB);
+    assert_no_failure("run", &e);
+    assert_eq!(e.code, Some(0), "run: {}", e.stderr);
+}
+
+/// `slareview ingest`, bounded.
+fn ingest(data: &Path, lake: &Path) -> Ended {
+    slareview_bounded(
+        &[
+            "ingest",
+            "--data",
+            data.to_str().unwrap(),
+            "--lake",
+            lake.to_str().unwrap(),
+        ],
+        LIMIT,
+        MEM_MB,
+    )
+}
+
 /// `slareview validate --data DATA`, bounded.
 fn validate(data: &Path) -> Ended {
     slareview_bounded(&["validate", "--data", data.to_str().unwrap()], LIMIT, MEM_MB)
@@ -89,17 +111,7 @@ fn event_dated_9999_12_31_is_a_reject_and_does_not_move_as_of() {
          T2,2100-06-01T00:00:00Z,agent_reply,E2,\n"
     );
     std::fs::write(data.join("ticket_events.csv"), events).unwrap();
-    let o = slareview_bounded(
-        &[
-            "ingest",
-            "--data",
-            data.to_str().unwrap(),
-            "--lake",
-            lake.to_str().unwrap(),
-        ],
-        LIMIT,
-        MEM_MB,
-    );
+    let o = ingest(&data, &lake);
     assert_no_failure("ingest", &o);
     assert_eq!(o.code, Some(0), "{}", o.stderr);
     let counts = reconciled_counts(&lake);
@@ -292,17 +304,7 @@ fn rejects_name_their_own_line_with_cr_only_crlf_and_mixed_line_endings() {
             }
             std::fs::write(data.join(f), converted).unwrap();
         }
-        let o = slareview_bounded(
-            &[
-                "ingest",
-                "--data",
-                data.to_str().unwrap(),
-                "--lake",
-                lake.to_str().unwrap(),
-            ],
-            LIMIT,
-            MEM_MB,
-        );
+        let o = ingest(&data, &lake);
         assert_no_failure(name, &o);
         assert_eq!(o.code, Some(0), "{name}: {}", o.stderr);
         let counts = reconciled_counts(&lake);
@@ -367,7 +369,9 @@ fn nul_or_zero_width_joiner_in_an_id_is_a_reject_and_shown_visibly() {
         format!("{ENGINEERS}E\u{200D}3,Ghost,Seoul,,,\n"),
     )
     .unwrap();
-    ingest_ok(&data, &lake, &[]);
+    let o = ingest(&data, &lake);
+    assert_no_failure("ingest", &o);
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
     let counts = reconciled_counts(&lake);
     assert_eq!(counts["tickets.csv"], (4, 3, 1));
     assert_eq!(counts["engineers.csv"], (3, 2, 1));
@@ -382,7 +386,7 @@ fn nul_or_zero_width_joiner_in_an_id_is_a_reject_and_shown_visibly() {
 
     // The documents name the rejected id visibly (the summary's rejects) and never raw.
     let out = t.path().join("out");
-    run_ok(
+    run_exit_0(
         &data,
         &out,
         &["--as-of", "2026-10-01T00:00:00Z", "--period", "2026Q3"],
@@ -399,7 +403,7 @@ fn right_to_left_override_in_a_customer_name_is_shown_not_obeyed() {
     assert_ne!(contracts, CONTRACTS);
     std::fs::write(data.join("contracts.csv"), contracts).unwrap();
     let out = t.path().join("out");
-    run_ok(
+    run_exit_0(
         &data,
         &out,
         &["--as-of", "2026-10-01T00:00:00Z", "--period", "2026Q3"],

@@ -62,7 +62,10 @@ impl Ended {
 /// `panicked at src/clock/engine.rs:120:5:` and the message line after it.
 fn panic_place(stderr: &str, line: &str) -> String {
     let mut lines = stderr.lines().skip_while(|l| *l != line);
+    // `thread 'main' (1482) panicked at src/x.rs:1:2:`: from `panicked at`, without the
+    // thread's number, so one place reads the same from run to run.
     let first = lines.next().unwrap_or("").trim();
+    let first = first.find("panicked at").map_or(first, |i| &first[i..]);
     let next = lines.next().unwrap_or("").trim();
     if next.is_empty() {
         first.to_string()
@@ -76,6 +79,30 @@ fn last_lines(s: &str) -> String {
     lines[lines.len().saturating_sub(3)..].join(" | ")
 }
 
+/// The slareview binary built from this clone: `SLAREVIEW_TEST_BIN` if set, else
+/// `CARGO_BIN_EXE_slareview`. Clones sharing one target folder share that one path (and the
+/// artifacts behind it), so another clone's build can replace it while these tests run; a test
+/// against another clone's binary proves nothing, so that is refused (every build embeds the
+/// folder it was built from, `cli::bundled_queries`). With a shared target folder: build, copy
+/// `target/debug/slareview` aside at once, and point `SLAREVIEW_TEST_BIN` at the copy.
+pub fn slareview_exe() -> &'static Path {
+    static EXE: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    EXE.get_or_init(|| {
+        let exe: std::path::PathBuf = std::env::var_os("SLAREVIEW_TEST_BIN")
+            .map(Into::into)
+            .unwrap_or_else(|| env!("CARGO_BIN_EXE_slareview").into());
+        let bytes = std::fs::read(&exe).unwrap_or_else(|e| panic!("{}: {e}", exe.display()));
+        assert!(
+            memchr::memmem::find(&bytes, env!("CARGO_MANIFEST_DIR").as_bytes()).is_some(),
+            "{} was not built from {} (another clone sharing the target folder built it since); \
+             build, copy it aside and set SLAREVIEW_TEST_BIN",
+            exe.display(),
+            env!("CARGO_MANIFEST_DIR")
+        );
+        exe
+    })
+}
+
 /// Runs the slareview binary with `args`, killed after `timeout`, its address space capped at
 /// `mem_mb` megabytes (`ulimit -v`, so a run that would grow without bound fails inside the cap
 /// instead of taking the machine).
@@ -83,7 +110,7 @@ pub fn slareview_bounded(args: &[&str], timeout: Duration, mem_mb: u64) -> Ended
     let mut cmd = Command::new("/bin/sh");
     cmd.arg("-c")
         .arg(format!("ulimit -v {}; exec \"$0\" \"$@\"", mem_mb * 1024))
-        .arg(env!("CARGO_BIN_EXE_slareview"))
+        .arg(slareview_exe())
         .args(args)
         .env_remove("RUST_LOG")
         .env("RUST_BACKTRACE", "0")
