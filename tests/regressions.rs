@@ -72,7 +72,9 @@ fn valid_with_goals(text: &str) -> (tempfile::TempDir, PathBuf) {
 #[test]
 fn goals_system_down_max_hours_out_of_range_is_a_config_error_not_an_overflow() {
     // `inf` overflowed "attempt to add" in src/clock/engine.rs; the others are the same kind.
-    for value in ["inf", "-inf", "nan", "1e308", "-1"] {
+    // `-1e308` (found by the fuzz test) saturated to i64::MIN seconds and overflowed "attempt to
+    // multiply" in src/clock/mod.rs turning it into milliseconds.
+    for value in ["inf", "-inf", "nan", "1e308", "-1e308", "-1"] {
         let (t, data) = valid_with_goals(&format!(
             "reporting_timezone = \"UTC\"\n\n[engineer]\nsystem_down_max_hours = {value}\n"
         ));
@@ -317,6 +319,34 @@ fn rejects_name_their_own_line_with_cr_only_crlf_and_mixed_line_endings() {
             .collect();
         assert_eq!(lines, [3, 7, 14], "{name} line endings");
     }
+}
+
+#[test]
+fn stray_cr_inside_a_row_of_an_lf_file_gives_no_two_rejects_one_line() {
+    // Found by the fuzz test: a bit flip turned a `-` of a timestamp into a CR (0x2D ^ 0x20).
+    // The row is read as two pieces or as one; either way each reject names a line of its own,
+    // within the two lines the row now spans, and every other row is kept.
+    let (_t, data, lake) = valid_folder();
+    let broken = EVENTS.replace(
+        "00123,2026-07-07T14:00:00+09:00,customer_reply,,",
+        "00123,2026\r-07-07T14:00:00+09:00,customer_reply,,",
+    );
+    assert_ne!(broken, EVENTS);
+    std::fs::write(data.join("ticket_events.csv"), broken).unwrap();
+    let o = ingest(&data, &lake);
+    assert_no_failure("ingest", &o);
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    let (read, accepted, rejected) = reconciled_counts(&lake)["ticket_events.csv"];
+    assert_eq!(accepted, 9, "read {read}, rejected {rejected}");
+    let mut lines: Vec<u64> = rejects(&lake)
+        .iter()
+        .filter(|r| r.file == "ticket_events.csv")
+        .map(|r| r.line)
+        .collect();
+    assert!(!lines.is_empty() && lines.iter().all(|l| *l == 4 || *l == 5), "{lines:?}");
+    let n = lines.len();
+    lines.dedup();
+    assert_eq!(lines.len(), n, "two rejects share a line");
 }
 
 /// Every HTML, Markdown and SVG file under `dir`.
