@@ -172,24 +172,8 @@ const IMPOSSIBLE_DATES: &[&str] = &[
 ];
 
 const WRONG_TYPES: &[&str] = &[
-    "",
-    "abc",
-    "true",
-    "1.5",
-    "P9",
-    "urgent!!",
-    "💥",
-    "\"",
-    "\"\"",
-    "\"a,b\"",
-    "NULL",
-    "N/A",
-    "한빛",
-    "=1+1",
-    "   ",
-    "\t",
-    "[]",
-    "{}",
+    "", "abc", "true", "1.5", "P9", "urgent!!", "💥", "\"", "\"\"", "\"a,b\"", "NULL", "N/A",
+    "한빛", "=1+1", "   ", "\t", "[]", "{}",
 ];
 
 const INVISIBLE: &[&str] = &[
@@ -286,7 +270,11 @@ fn replace_cell(rng: &mut Rng, bytes: &mut Vec<u8>, value: &str) -> String {
     } else {
         0
     };
-    let mut cells: Vec<Vec<u8>> = lines[li].0.split(|b| *b == b',').map(|c| c.to_vec()).collect();
+    let mut cells: Vec<Vec<u8>> = lines[li]
+        .0
+        .split(|b| *b == b',')
+        .map(|c| c.to_vec())
+        .collect();
     let ci = rng.below(cells.len());
     cells[ci] = value.as_bytes().to_vec();
     lines[li].0 = cells.join(&b","[..]);
@@ -429,7 +417,10 @@ fn mutate_bytes(rng: &mut Rng, bytes: &mut Vec<u8>) -> String {
         15 => {
             let n = if rng.chance(50) { 70_000 } else { 1_000_000 };
             let v = "x".repeat(n);
-            format!("{n}-byte cell: {}", replace_cell(rng, bytes, &v).replace(&v, "x..."))
+            format!(
+                "{n}-byte cell: {}",
+                replace_cell(rng, bytes, &v).replace(&v, "x...")
+            )
         }
         16 => {
             let i = if rng.chance(50) { 0 } else { pos(rng) };
@@ -454,7 +445,9 @@ fn mutate_bytes(rng: &mut Rng, bytes: &mut Vec<u8>) -> String {
 /// Dense windows: 24 half-hour windows a day, or 48 back-to-back ones.
 fn dense_windows(rng: &mut Rng) -> String {
     let w: Vec<String> = if rng.chance(50) {
-        (0..24).map(|h| format!("\"{h:02}:00-{h:02}:30\"")).collect()
+        (0..24)
+            .map(|h| format!("\"{h:02}:00-{h:02}:30\""))
+            .collect()
     } else {
         (0..48)
             .map(|i| {
@@ -719,9 +712,11 @@ fn reconcile(ing: &ingest::Ingested, dir: &Path) -> Result<usize, String> {
         if !seen.insert((r.file.as_str(), r.line)) {
             return Err(format!("two rejects at {} line {}", r.file, r.line));
         }
-        let max = *lines_of
-            .entry(r.file.as_str())
-            .or_insert_with(|| std::fs::read(dir.join(&r.file)).map(|b| physical_lines(&b)).unwrap_or(u64::MAX));
+        let max = *lines_of.entry(r.file.as_str()).or_insert_with(|| {
+            std::fs::read(dir.join(&r.file))
+                .map(|b| physical_lines(&b))
+                .unwrap_or(u64::MAX)
+        });
         if r.line < 1 || r.line > max {
             return Err(format!(
                 "reject at {} line {}, but the file has {max} lines",
@@ -749,7 +744,9 @@ fn ingest_case(dir: &Path) -> Outcome {
                     as_of: None,
                 };
                 match ingest::ingest(&opts) {
-                    Err(IngestError::Internal(m)) => failed(Kind::Reconcile, format!("internal: {m}")),
+                    Err(IngestError::Internal(m)) => {
+                        failed(Kind::Reconcile, format!("internal: {m}"))
+                    }
                     Err(_) => Outcome::Refused,
                     Ok(ing) => match reconcile(&ing, &d) {
                         Ok(n) => Outcome::Accepted(n),
@@ -775,9 +772,11 @@ fn ingest_case(dir: &Path) -> Outcome {
 
 /// `manifest.json` and `rejects.csv` of a lake written by the binary reconcile.
 fn reconcile_lake(lake: &Path, data: &Path) -> Result<(), String> {
-    let text = std::fs::read_to_string(lake.join("manifest.json")).map_err(|e| format!("manifest: {e}"))?;
+    let text = std::fs::read_to_string(lake.join("manifest.json"))
+        .map_err(|e| format!("manifest: {e}"))?;
     let m: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("manifest: {e}"))?;
-    let mut r = csv::Reader::from_path(lake.join("rejects.csv")).map_err(|e| format!("rejects.csv: {e}"))?;
+    let mut r = csv::Reader::from_path(lake.join("rejects.csv"))
+        .map_err(|e| format!("rejects.csv: {e}"))?;
     let mut by_file: BTreeMap<String, u64> = BTreeMap::new();
     let mut seen = BTreeSet::new();
     for rec in r.records() {
@@ -786,10 +785,16 @@ fn reconcile_lake(lake: &Path, data: &Path) -> Result<(), String> {
         if !seen.insert((file.clone(), line.clone())) {
             return Err(format!("two rejects at {file} line {line} in rejects.csv"));
         }
-        let max = std::fs::read(data.join(&file)).map(|b| physical_lines(&b)).unwrap_or(u64::MAX);
+        let max = std::fs::read(data.join(&file))
+            .map(|b| physical_lines(&b))
+            .unwrap_or(u64::MAX);
         match line.parse::<u64>() {
             Ok(l) if l >= 1 && l <= max => {}
-            _ => return Err(format!("reject at {file} line {line}, the file has {max} lines")),
+            _ => {
+                return Err(format!(
+                    "reject at {file} line {line}, the file has {max} lines"
+                ))
+            }
         }
         *by_file.entry(file).or_default() += 1;
     }
@@ -852,7 +857,8 @@ fn documents_clean(out: &Path) -> Result<(), String> {
                 .extension()
                 .is_some_and(|e| e == "html" || e == "md" || e == "svg")
             {
-                let text = String::from_utf8_lossy(&std::fs::read(&p).unwrap_or_default()).into_owned();
+                let text =
+                    String::from_utf8_lossy(&std::fs::read(&p).unwrap_or_default()).into_owned();
                 if let Some(c) = raw_invisible(&text) {
                     return Err(format!("{} holds a raw U+{:04X}", p.display(), c as u32));
                 }
@@ -936,7 +942,11 @@ fn failure_key(f: &Failure) -> String {
         }
     }
     key.push_str(rest);
-    format!("{:?}: {}", f.kind, key.chars().take(200).collect::<String>())
+    format!(
+        "{:?}: {}",
+        f.kind,
+        key.chars().take(200).collect::<String>()
+    )
 }
 
 #[test]
@@ -945,14 +955,20 @@ fn mutated_inputs_never_panic_hang_or_lose_count() {
     let cases = env_num("SLAREVIEW_FUZZ_CASES", 1000);
     let runs = env_num("SLAREVIEW_FUZZ_RUNS", 100).min(cases);
     let seed = env_num("SLAREVIEW_FUZZ_SEED", 15);
-    let only = std::env::var("SLAREVIEW_FUZZ_CASE").ok().map(|v| v.parse::<u64>().unwrap());
+    let only = std::env::var("SLAREVIEW_FUZZ_CASE")
+        .ok()
+        .map(|v| v.parse::<u64>().unwrap());
     let budget = std::env::var("SLAREVIEW_FUZZ_SECONDS")
         .ok()
         .map(|v| Duration::from_secs(v.parse().unwrap()));
     let keep = std::env::var_os("SLAREVIEW_FUZZ_KEEP")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_TARGET_TMPDIR")).join("fuzz-failures"));
-    let run_every = if runs == 0 { u64::MAX } else { (cases / runs).max(1) };
+    let run_every = if runs == 0 {
+        u64::MAX
+    } else {
+        (cases / runs).max(1)
+    };
 
     let started = Instant::now();
     let hand = hand_built();
@@ -1009,7 +1025,16 @@ fn mutated_inputs_never_panic_hang_or_lose_count() {
                 let _ = std::fs::remove_dir_all(&kept);
                 write_folder(&kept, &folder);
                 let _ = std::fs::write(kept.join("MUTATIONS.txt"), mutations.join("\n") + "\n");
-                eprintln!("fuzz: case {i} ({}): {}\n  mutations: {mutations:?}\n  input kept in {}", if use_generated { "generated" } else { "hand-built" }, f.what, kept.display());
+                eprintln!(
+                    "fuzz: case {i} ({}): {}\n  mutations: {mutations:?}\n  input kept in {}",
+                    if use_generated {
+                        "generated"
+                    } else {
+                        "hand-built"
+                    },
+                    f.what,
+                    kept.display()
+                );
                 fig.distinct.insert(key, (i, kept, mutations.clone()));
             }
         }
@@ -1032,7 +1057,10 @@ fn mutated_inputs_never_panic_hang_or_lose_count() {
     );
     eprintln!("{figures}");
     for (key, (case, kept, _)) in &fig.distinct {
-        eprintln!("fuzz: distinct failure (first in case {case}, input in {}): {key}", kept.display());
+        eprintln!(
+            "fuzz: distinct failure (first in case {case}, input in {}): {key}",
+            kept.display()
+        );
     }
     assert!(
         fig.distinct.is_empty(),
@@ -1040,7 +1068,10 @@ fn mutated_inputs_never_panic_hang_or_lose_count() {
         fig.distinct.len(),
         fig.distinct
             .iter()
-            .map(|(k, (case, kept, m))| format!("- {k}\n  case {case}, input {}, mutations {m:?}", kept.display()))
+            .map(|(k, (case, kept, m))| format!(
+                "- {k}\n  case {case}, input {}, mutations {m:?}",
+                kept.display()
+            ))
             .collect::<Vec<_>>()
             .join("\n")
     );

@@ -44,13 +44,22 @@ fn ingest(data: &Path, lake: &Path) -> Ended {
 
 /// `slareview validate --data DATA`, bounded.
 fn validate(data: &Path) -> Ended {
-    slareview_bounded(&["validate", "--data", data.to_str().unwrap()], LIMIT, MEM_MB)
+    slareview_bounded(
+        &["validate", "--data", data.to_str().unwrap()],
+        LIMIT,
+        MEM_MB,
+    )
 }
 
 /// Asserts `e` is exit 2 with an `error:` line naming `goals.toml` and `key`.
 fn assert_config_error(what: &str, e: &Ended, key: &str) {
     assert_no_failure(what, e);
-    assert_eq!(e.code, Some(2), "{what}: expected exit 2, stderr:\n{}", e.stderr);
+    assert_eq!(
+        e.code,
+        Some(2),
+        "{what}: expected exit 2, stderr:\n{}",
+        e.stderr
+    );
     let error = e
         .stderr
         .lines()
@@ -81,7 +90,11 @@ fn goals_system_down_max_hours_out_of_range_is_a_config_error_not_an_overflow() 
         let what = format!("system_down_max_hours = {value}");
         let run = run_bounded(&data, &t.path().join("out"), &[], LIMIT, MEM_MB);
         assert_config_error(&format!("run, {what}"), &run, "system_down_max_hours");
-        assert_config_error(&format!("validate, {what}"), &validate(&data), "system_down_max_hours");
+        assert_config_error(
+            &format!("validate, {what}"),
+            &validate(&data),
+            "system_down_max_hours",
+        );
     }
 }
 
@@ -95,7 +108,11 @@ fn goals_reopen_window_days_out_of_range_is_a_config_error_not_an_overflow() {
         let what = format!("reopen_window_days = {value}");
         let run = run_bounded(&data, &t.path().join("out"), &[], LIMIT, MEM_MB);
         assert_config_error(&format!("run, {what}"), &run, "reopen_window_days");
-        assert_config_error(&format!("validate, {what}"), &validate(&data), "reopen_window_days");
+        assert_config_error(
+            &format!("validate, {what}"),
+            &validate(&data),
+            "reopen_window_days",
+        );
     }
 }
 
@@ -241,7 +258,12 @@ fn target_minutes_i64_max_is_a_reject_so_validate_and_run_agree() {
 
     let v = validate(&data);
     assert_no_failure("validate", &v);
-    assert_eq!(v.code, Some(1), "validate must find the reject: {}", v.stdout);
+    assert_eq!(
+        v.code,
+        Some(1),
+        "validate must find the reject: {}",
+        v.stdout
+    );
     let listed: Vec<&str> = v
         .stdout
         .lines()
@@ -297,7 +319,12 @@ fn rejects_name_their_own_line_with_cr_only_crlf_and_mixed_line_endings() {
         let (_t, data, lake) = valid_folder();
         std::fs::write(data.join("ticket_events.csv"), events_with_bad_rows(ending)).unwrap();
         // The other files in the same convention.
-        for f in ["tickets.csv", "contracts.csv", "sla_targets.csv", "surveys.csv"] {
+        for f in [
+            "tickets.csv",
+            "contracts.csv",
+            "sla_targets.csv",
+            "surveys.csv",
+        ] {
             let text = std::fs::read_to_string(data.join(f)).unwrap();
             let mut converted = String::new();
             for (i, l) in text.lines().enumerate() {
@@ -343,7 +370,10 @@ fn stray_cr_inside_a_row_of_an_lf_file_gives_no_two_rejects_one_line() {
         .filter(|r| r.file == "ticket_events.csv")
         .map(|r| r.line)
         .collect();
-    assert!(!lines.is_empty() && lines.iter().all(|l| *l == 4 || *l == 5), "{lines:?}");
+    assert!(
+        !lines.is_empty() && lines.iter().all(|l| *l == 4 || *l == 5),
+        "{lines:?}"
+    );
     let n = lines.len();
     lines.dedup();
     assert_eq!(lines.len(), n, "two rejects share a line");
@@ -406,7 +436,10 @@ fn nul_or_zero_width_joiner_in_an_id_is_a_reject_and_shown_visibly() {
     assert_eq!(counts["tickets.csv"], (4, 3, 1));
     assert_eq!(counts["engineers.csv"], (3, 2, 1));
     let rs = rejects(&lake);
-    for (file, line, column) in [("tickets.csv", 5, "ticket_id"), ("engineers.csv", 4, "engineer_id")] {
+    for (file, line, column) in [
+        ("tickets.csv", 5, "ticket_id"),
+        ("engineers.csv", 4, "engineer_id"),
+    ] {
         assert!(
             rs.iter()
                 .any(|r| r.file == file && r.line == line && r.column == column),
@@ -423,7 +456,10 @@ fn nul_or_zero_width_joiner_in_an_id_is_a_reject_and_shown_visibly() {
     );
     assert_no_raw(&documents(&out), &['\u{0}', '\u{200D}']);
     let summary = std::fs::read_to_string(out.join("summary_2026Q3.html")).unwrap();
-    assert!(summary.contains("T⟨U+0000⟩9"), "the summary does not show the NUL id");
+    assert!(
+        summary.contains("T⟨U+0000⟩9"),
+        "the summary does not show the NUL id"
+    );
 }
 
 #[test]

@@ -279,9 +279,22 @@ mod tests {
             "a⟨U+200B⟩b⟨U+200C⟩c⟨U+200D⟩d⟨U+2060⟩e⟨U+FEFF⟩f"
         );
         for c in [
-            '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{2066}', '\u{2067}', '\u{2068}',
-            '\u{2069}', '\u{200E}', '\u{200F}', '\u{061C}', '\u{7F}', '\u{85}', '\u{1B}',
-            '\u{E0041}', '\u{2028}',
+            '\u{202A}',
+            '\u{202B}',
+            '\u{202C}',
+            '\u{202D}',
+            '\u{2066}',
+            '\u{2067}',
+            '\u{2068}',
+            '\u{2069}',
+            '\u{200E}',
+            '\u{200F}',
+            '\u{061C}',
+            '\u{7F}',
+            '\u{85}',
+            '\u{1B}',
+            '\u{E0041}',
+            '\u{2028}',
         ] {
             assert_eq!(
                 visible(&format!("x{c}y")),
@@ -291,8 +304,17 @@ mod tests {
             );
         }
         // Plain text, Korean names, emoji and whitespace are kept as they are.
-        for kept in ["Acme Korea", "한빛 소프트", "Zürich – café", "a\tb\nc\r", "🙂"] {
-            assert!(matches!(visible(kept), std::borrow::Cow::Borrowed(_)), "{kept:?}");
+        for kept in [
+            "Acme Korea",
+            "한빛 소프트",
+            "Zürich – café",
+            "a\tb\nc\r",
+            "🙂",
+        ] {
+            assert!(
+                matches!(visible(kept), std::borrow::Cow::Borrowed(_)),
+                "{kept:?}"
+            );
         }
         // Markdown shows them too (and still turns line breaks into spaces).
         assert_eq!(markdown("a\u{202E}|b\u{0}\n"), "a⟨U+202E⟩\\|b⟨U+0000⟩ ");

@@ -91,9 +91,7 @@ pub fn environment() -> Environment<'static> {
                     None => std::borrow::Cow::Owned(value.to_string()),
                 };
                 match format::visible(&text) {
-                    std::borrow::Cow::Borrowed(_) => {
-                        minijinja::escape_formatter(out, state, value)
-                    }
+                    std::borrow::Cow::Borrowed(_) => minijinja::escape_formatter(out, state, value),
                     std::borrow::Cow::Owned(shown) => {
                         let shown = if value.is_safe() {
                             minijinja::Value::from_safe_string(shown)

@@ -27,11 +27,7 @@ impl Ended {
         if self.timed_out {
             return Some(format!("hang: killed after {:.0?}", self.elapsed));
         }
-        if let Some(line) = self
-            .stderr
-            .lines()
-            .find(|l| l.contains("panicked at"))
-        {
+        if let Some(line) = self.stderr.lines().find(|l| l.contains("panicked at")) {
             return Some(format!("panic: {}", panic_place(&self.stderr, line)));
         }
         if self.code == Some(101) {
@@ -121,7 +117,13 @@ pub fn slareview_bounded(args: &[&str], timeout: Duration, mem_mb: u64) -> Ended
 }
 
 /// `slareview run --data DATA --out OUT [extra]`, bounded.
-pub fn run_bounded(data: &Path, out: &Path, extra: &[&str], timeout: Duration, mem_mb: u64) -> Ended {
+pub fn run_bounded(
+    data: &Path,
+    out: &Path,
+    extra: &[&str],
+    timeout: Duration,
+    mem_mb: u64,
+) -> Ended {
     let mut args = vec![
         "run",
         "--data",
