@@ -3,7 +3,9 @@
 //! per-bar markers and a goal line), lines over labelled points, and horizontal bars against a
 //! goal. Category labels and legends are placed by hand, so long or non-Latin labels land where
 //! they belong; plotters' SVG text escapes `<`, `>`, `&` and quotes, so a label from the inputs
-//! stays text. The output depends only on the figures (no time, no randomness): two runs give
+//! stays text, and every invisible character of a label is shown by its code point
+//! (`format::visible`), so a right-to-left override cannot turn the figures around it. The
+//! output depends only on the figures (no time, no randomness): two runs give
 //! the same bytes.
 
 use plotters::coord::types::RangedCoordf64;
@@ -116,6 +118,15 @@ fn axis_label(v: f64) -> String {
         format!("{}", v.round() as i64)
     } else {
         format!("{v:.1}")
+    }
+}
+
+/// The SVG with the invisible characters of its labels shown (`format::visible`); the SVG
+/// plotters writes holds none of its own.
+fn shown(svg: String) -> String {
+    match super::format::visible(&svg) {
+        std::borrow::Cow::Borrowed(_) => svg,
+        std::borrow::Cow::Owned(s) => s,
     }
 }
 
@@ -236,6 +247,10 @@ fn vertical<'a, 'b>(
 
 /// Grouped bars as SVG.
 pub fn bars(c: &Bars) -> Result<String> {
+    draw_bars(c).map(shown)
+}
+
+fn draw_bars(c: &Bars) -> Result<String> {
     let (w, h) = (760u32, 340u32);
     let mut svg = String::new();
     {
@@ -353,6 +368,10 @@ pub fn bars(c: &Bars) -> Result<String> {
 
 /// Lines as SVG.
 pub fn lines(c: &Lines) -> Result<String> {
+    draw_lines(c).map(shown)
+}
+
+fn draw_lines(c: &Lines) -> Result<String> {
     let (w, h) = (760u32, 320u32);
     let mut svg = String::new();
     {
@@ -444,6 +463,10 @@ pub fn lines(c: &Lines) -> Result<String> {
 
 /// Horizontal bars as SVG; a bar over the goal is drawn in the warning colour.
 pub fn hbars(c: &HBars) -> Result<String> {
+    draw_hbars(c).map(shown)
+}
+
+fn draw_hbars(c: &HBars) -> Result<String> {
     let n = c.labels.len();
     let (w, h) = (760u32, (120 + 26 * n.max(2)) as u32);
     let mut svg = String::new();
@@ -575,6 +598,37 @@ mod tests {
     #[test]
     fn same_figures_same_bytes() {
         assert_eq!(bars(&sample_bars()).unwrap(), bars(&sample_bars()).unwrap());
+    }
+
+    #[test]
+    fn labels_show_their_invisible_characters() {
+        let hostile = "Acme \u{202E}0001\u{0}\u{200B}";
+        let mut b = sample_bars();
+        b.categories[0] = hostile.into();
+        b.series[0].name = hostile.into();
+        let l = Lines {
+            title: hostile.into(),
+            y_label: "%".into(),
+            points: vec![hostile.into(), "2026Q3".into()],
+            series: vec![Series::new(hostile, vec![Some(1.0), Some(2.0)])],
+            goal: Some(Goal {
+                label: hostile.into(),
+                value: 1.5,
+            }),
+            y_max: None,
+            label_every: 1,
+        };
+        let h = HBars {
+            title: "t".into(),
+            x_label: "x".into(),
+            labels: vec![hostile.into()],
+            values: vec![3.0],
+            goal: None,
+        };
+        for svg in [bars(&b).unwrap(), lines(&l).unwrap(), hbars(&h).unwrap()] {
+            assert!(!svg.contains(['\u{202E}', '\u{0}', '\u{200B}']), "{svg}");
+            assert!(svg.contains("Acme ⟨U+202E⟩0001⟨U+0000⟩⟨U+200B⟩"), "{svg}");
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! How numbers, durations, money and names are written in the documents (reports.md, Rules),
-//! and the two escapes that keep input text as text: file names and Markdown.
+//! and the escapes that keep input text as text: file names, Markdown, and invisible
+//! characters (`visible`).
 
 use sha2::{Digest, Sha256};
 
@@ -106,9 +107,77 @@ pub fn safe_name(id: &str) -> String {
     s
 }
 
+/// Whether a character must not reach a document as it is: it is invisible or it changes how
+/// the text around it is shown. These are the control characters (Unicode category Cc: C0,
+/// DEL, C1) except tab, line feed and carriage return (plain whitespace in HTML, SVG and
+/// Markdown); every format character (category Cf: the bidirectional embeddings, overrides,
+/// isolates and marks U+202A..U+202E, U+2066..U+2069, U+200E, U+200F, U+061C, the zero-width
+/// U+200B..U+200D, U+2060, U+FEFF, the soft hyphen, the invisible operators, the tags
+/// U+E0000..U+E007F, ...); and the line and paragraph separators U+2028, U+2029.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0}'..='\u{8}'
+            | '\u{B}'
+            | '\u{C}'
+            | '\u{E}'..='\u{1F}'
+            | '\u{7F}'..='\u{9F}'
+            // Cf, as of Unicode 15.1.
+            | '\u{AD}'
+            | '\u{600}'..='\u{605}'
+            | '\u{61C}'
+            | '\u{6DD}'
+            | '\u{70F}'
+            | '\u{890}'..='\u{891}'
+            | '\u{8E2}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0001}'
+            | '\u{E0020}'..='\u{E007F}'
+            // Zl, Zp.
+            | '\u{2028}'
+            | '\u{2029}'
+    )
+}
+
+/// Input text with every invisible character (`is_invisible`) shown as its code point between
+/// angle brackets, `⟨U+202E⟩`, so a NUL, a zero-width space or a right-to-left override in a
+/// customer name or a subject can neither hide nor make the figures around it read
+/// differently. Everything else is kept. Neither the brackets nor `U+` and hex digits are markup
+/// in HTML, Markdown or SVG.
+pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_invisible) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        push_visible(&mut out, c);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn push_visible(out: &mut String, c: char) {
+    if is_invisible(c) {
+        use std::fmt::Write;
+        let _ = write!(out, "⟨U+{:04X}⟩", c as u32);
+    } else {
+        out.push(c);
+    }
+}
+
 /// Text for Markdown: characters Markdown would read as markup are backslash-escaped, HTML
 /// special characters become entities (Markdown passes raw HTML through), and line breaks and
-/// `|` cannot break a table row.
+/// `|` cannot break a table row; invisible characters are shown (`visible`).
 pub fn markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -124,7 +193,7 @@ pub fn markdown(s: &str) -> String {
                 out.push(c);
             }
             '\r' | '\n' | '\t' => out.push(' '),
-            c => out.push(c),
+            c => push_visible(&mut out, c),
         }
     }
     out
@@ -198,5 +267,56 @@ mod tests {
             "!\\[i\\](x) \\*b\\* \\`c\\` \\_d\\_"
         );
         assert_eq!(markdown("a|b\nc"), "a\\|b c");
+    }
+
+    #[test]
+    fn invisible_characters_are_shown_by_code_point() {
+        // A right-to-left override would print "Acme 0001" as "Acme 1000".
+        assert_eq!(visible("Acme \u{202E}0001"), "Acme ⟨U+202E⟩0001");
+        assert_eq!(visible("T\u{0}1"), "T⟨U+0000⟩1");
+        assert_eq!(
+            visible("a\u{200B}b\u{200C}c\u{200D}d\u{2060}e\u{FEFF}f"),
+            "a⟨U+200B⟩b⟨U+200C⟩c⟨U+200D⟩d⟨U+2060⟩e⟨U+FEFF⟩f"
+        );
+        for c in [
+            '\u{202A}',
+            '\u{202B}',
+            '\u{202C}',
+            '\u{202D}',
+            '\u{2066}',
+            '\u{2067}',
+            '\u{2068}',
+            '\u{2069}',
+            '\u{200E}',
+            '\u{200F}',
+            '\u{061C}',
+            '\u{7F}',
+            '\u{85}',
+            '\u{1B}',
+            '\u{E0041}',
+            '\u{2028}',
+        ] {
+            assert_eq!(
+                visible(&format!("x{c}y")),
+                format!("x⟨U+{:04X}⟩y", c as u32),
+                "{:04X}",
+                c as u32
+            );
+        }
+        // Plain text, Korean names, emoji and whitespace are kept as they are.
+        for kept in [
+            "Acme Korea",
+            "한빛 소프트",
+            "Zürich – café",
+            "a\tb\nc\r",
+            "🙂",
+        ] {
+            assert!(
+                matches!(visible(kept), std::borrow::Cow::Borrowed(_)),
+                "{kept:?}"
+            );
+        }
+        // Markdown shows them too (and still turns line breaks into spaces).
+        assert_eq!(markdown("a\u{202E}|b\u{0}\n"), "a⟨U+202E⟩\\|b⟨U+0000⟩ ");
     }
 }

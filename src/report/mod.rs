@@ -51,6 +51,10 @@ const TEMPLATES: [(&str, &str); 8] = [
 /// template author remembers: HTML templates (`.html` in the name) escape HTML, Markdown ones
 /// (`.md`) escape Markdown and HTML (`format::markdown`); `|safe` is kept for SVG drawn here
 /// and file names made by `format::safe_name`. A missing value prints as nothing, not `none`.
+/// Every value, escaped or `|safe`, shows its invisible characters (NUL and other controls,
+/// bidirectional overrides, zero-width characters) as `⟨U+202E⟩` (`format::visible`): this is
+/// the one place data text enters an HTML or Markdown document; charts do the same to their
+/// SVG (`chart`).
 pub fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_auto_escape_callback(|name| {
@@ -75,9 +79,29 @@ pub fn environment() -> Environment<'static> {
                 std::fmt::Write::write_str(out, &text)
                     .map_err(|_| Error::new(ErrorKind::WriteFailure, "cannot write"))
             }
-            AutoEscape::Custom(_) => std::fmt::Write::write_str(out, &value.to_string())
-                .map_err(|_| Error::new(ErrorKind::WriteFailure, "cannot write")),
-            _ => minijinja::escape_formatter(out, state, value),
+            AutoEscape::Custom(_) => {
+                std::fmt::Write::write_str(out, &format::visible(&value.to_string()))
+                    .map_err(|_| Error::new(ErrorKind::WriteFailure, "cannot write"))
+            }
+            _ => {
+                // Invisible characters are shown whatever the value (text, `|safe` SVG, code
+                // spans): none of them belongs to markup drawn here.
+                let text = match value.as_str() {
+                    Some(s) => std::borrow::Cow::Borrowed(s),
+                    None => std::borrow::Cow::Owned(value.to_string()),
+                };
+                match format::visible(&text) {
+                    std::borrow::Cow::Borrowed(_) => minijinja::escape_formatter(out, state, value),
+                    std::borrow::Cow::Owned(shown) => {
+                        let shown = if value.is_safe() {
+                            minijinja::Value::from_safe_string(shown)
+                        } else {
+                            minijinja::Value::from(shown)
+                        };
+                        minijinja::escape_formatter(out, state, &shown)
+                    }
+                }
+            }
         }
     });
     env.add_filter("thousands", thousands);

@@ -89,8 +89,13 @@ pub fn valid_data(dir: &Path) {
     }
 }
 
+/// The binary under test; `SLAREVIEW_TEST_BIN` overrides it (clones sharing a target folder
+/// overwrite `target/debug/slareview` in turn: see tests/bounded/mod.rs).
 pub fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_slareview"))
+    match std::env::var_os("SLAREVIEW_TEST_BIN") {
+        Some(p) => Command::new(p),
+        None => Command::new(env!("CARGO_BIN_EXE_slareview")),
+    }
 }
 
 pub fn slareview(args: &[&str]) -> Output {
