@@ -375,7 +375,7 @@ fn ids_holding_control_bidi_or_zero_width_characters_are_rejects() {
             3,
             "ticket_id",
             "U+202E (RIGHT-TO-LEFT OVERRIDE)",
-            "T<U+202E>2",
+            "T⟨U+202E⟩2",
         ),
         (
             "tickets.csv",
@@ -384,7 +384,7 @@ fn ids_holding_control_bidi_or_zero_width_characters_are_rejects() {
             4,
             "ticket_id",
             "U+0009 (TAB)",
-            "T<U+0009>3",
+            "T⟨U+0009⟩3",
         ),
         (
             "tickets.csv",
@@ -393,7 +393,7 @@ fn ids_holding_control_bidi_or_zero_width_characters_are_rejects() {
             2,
             "assignee_id",
             "U+200F (RIGHT-TO-LEFT MARK)",
-            "E<U+200F>1",
+            "E⟨U+200F⟩1",
         ),
         (
             "contracts.csv",
@@ -402,7 +402,7 @@ fn ids_holding_control_bidi_or_zero_width_characters_are_rejects() {
             3,
             "customer_id",
             "U+0000 (NUL)",
-            "C<U+0000>2",
+            "C⟨U+0000⟩2",
         ),
         (
             "contracts.csv",
@@ -411,7 +411,7 @@ fn ids_holding_control_bidi_or_zero_width_characters_are_rejects() {
             2,
             "contract_id",
             "U+007F (a control character)",
-            "K<U+007F>1",
+            "K⟨U+007F⟩1",
         ),
         (
             "sla_targets.csv",
@@ -420,7 +420,7 @@ fn ids_holding_control_bidi_or_zero_width_characters_are_rejects() {
             6,
             "plan",
             "U+061C (ARABIC LETTER MARK)",
-            "enter<U+061C>prise",
+            "enter⟨U+061C⟩prise",
         ),
         (
             "ticket_events.csv",
@@ -429,7 +429,7 @@ fn ids_holding_control_bidi_or_zero_width_characters_are_rejects() {
             9,
             "actor_id",
             "U+200B (ZERO WIDTH SPACE)",
-            "E<U+200B>2",
+            "E⟨U+200B⟩2",
         ),
         (
             "ticket_events.csv",
@@ -438,7 +438,7 @@ fn ids_holding_control_bidi_or_zero_width_characters_are_rejects() {
             8,
             "value",
             "U+202D (LEFT-TO-RIGHT OVERRIDE)",
-            "E<U+202D>2",
+            "E⟨U+202D⟩2",
         ),
         (
             "surveys.csv",
@@ -447,7 +447,7 @@ fn ids_holding_control_bidi_or_zero_width_characters_are_rejects() {
             2,
             "survey_id",
             "U+0085 (a control character)",
-            "S<U+0085>1",
+            "S⟨U+0085⟩1",
         ),
         (
             "engineers.csv",
@@ -456,7 +456,7 @@ fn ids_holding_control_bidi_or_zero_width_characters_are_rejects() {
             3,
             "engineer_id",
             "U+FEFF (ZERO WIDTH NO-BREAK SPACE)",
-            "E2<U+FEFF>",
+            "E2⟨U+FEFF⟩",
         ),
         (
             "kb_articles.csv",
@@ -465,7 +465,7 @@ fn ids_holding_control_bidi_or_zero_width_characters_are_rejects() {
             2,
             "author_id",
             "U+2066 (LEFT-TO-RIGHT ISOLATE)",
-            "E<U+2066>1",
+            "E⟨U+2066⟩1",
         ),
         (
             "kb_articles.csv",
@@ -474,7 +474,7 @@ fn ids_holding_control_bidi_or_zero_width_characters_are_rejects() {
             2,
             "article_id",
             "U+200D (ZERO WIDTH JOINER)",
-            "KB<U+200D>1",
+            "KB⟨U+200D⟩1",
         ),
     ];
     for (file, from, to, line, column, named, shown) in cases {

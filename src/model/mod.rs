@@ -438,7 +438,7 @@ pub fn name_char(c: char) -> String {
     format!("U+{:04X} ({name})", c as u32)
 }
 
-/// `s` with every hidden character (see `hidden_char`) written as `<U+XXXX>`, so that a value
+/// `s` with every hidden character (see `hidden_char`) written as `⟨U+XXXX⟩` (as the documents show it), so that a value
 /// shown back to a person (a reject's value) says what it holds.
 pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.chars().any(is_hidden) {
@@ -447,7 +447,7 @@ pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         if is_hidden(c) {
-            out.push_str(&format!("<U+{:04X}>", c as u32));
+            out.push_str(&format!("⟨U+{:04X}⟩", c as u32));
         } else {
             out.push(c);
         }
@@ -593,7 +593,7 @@ mod tests {
         assert_eq!(name_char('\u{202E}'), "U+202E (RIGHT-TO-LEFT OVERRIDE)");
         assert_eq!(name_char('\u{0}'), "U+0000 (NUL)");
         assert_eq!(name_char('\u{1b}'), "U+001B (a control character)");
-        assert_eq!(visible("C\u{202E}1\u{0}"), "C<U+202E>1<U+0000>");
+        assert_eq!(visible("C\u{202E}1\u{0}"), "C⟨U+202E⟩1⟨U+0000⟩");
         assert_eq!(visible("plain 한글"), "plain 한글");
     }
 
