@@ -630,13 +630,19 @@ mod tests {
         assert!(!out.join(STAGING).exists());
     }
 
-    #[test]
-    fn a_journal_left_by_a_crash_is_rolled_forward_once() {
+    /// An output folder holding one committed `tables/a.csv` with the text `old`.
+    fn committed_once() -> (tempfile::TempDir, PathBuf) {
         let t = tempfile::tempdir().unwrap();
         let out = t.path().join("out");
         let s = Staging::begin(&out).unwrap();
         touch(&s.dir().join("tables/a.csv"), "old");
         s.commit(&[Item::folder("tables")]).unwrap();
+        (t, out)
+    }
+
+    #[test]
+    fn a_journal_left_by_a_crash_is_rolled_forward_once() {
+        let (_t, out) = committed_once();
 
         // A run that wrote its journal and swapped nothing yet.
         let s = Staging::begin(&out).unwrap();
@@ -658,11 +664,7 @@ mod tests {
 
     #[test]
     fn a_staging_folder_without_journal_is_removed_and_outputs_stay() {
-        let t = tempfile::tempdir().unwrap();
-        let out = t.path().join("out");
-        let s = Staging::begin(&out).unwrap();
-        touch(&s.dir().join("tables/a.csv"), "old");
-        s.commit(&[Item::folder("tables")]).unwrap();
+        let (_t, out) = committed_once();
         let s = Staging::begin(&out).unwrap();
         touch(&s.dir().join("tables/a.csv"), "half");
         std::mem::forget(s); // as a crash would: no clean-up

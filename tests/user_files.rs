@@ -4,7 +4,7 @@
 
 mod common;
 use common::*;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A user's files, written under `dir`, and their contents, to check later.
 fn plant(dir: &Path, files: &[(&str, &str)]) {
@@ -134,14 +134,20 @@ fn run_crashing_at(data: &Path, out: &Path, step: &str) -> std::process::Output 
         .unwrap()
 }
 
-#[test]
-fn a_run_killed_before_its_journal_leaves_the_previous_outputs_and_the_next_run_clears_it() {
+/// A data folder and an output folder holding one complete run, with one of its tables' bytes.
+fn one_complete_run() -> (tempfile::TempDir, PathBuf, PathBuf, Vec<u8>) {
     let t = tmp();
     let (data, _) = paths(&t);
     valid_data(&data);
     let out = t.path().join("out");
     run_ok(&data, &out, &["--period", "2026Q3"]);
     let before = std::fs::read(out.join("tables/ticket_sla.csv")).unwrap();
+    (t, data, out, before)
+}
+
+#[test]
+fn a_run_killed_before_its_journal_leaves_the_previous_outputs_and_the_next_run_clears_it() {
+    let (_t, data, out, before) = one_complete_run();
     let o = run_crashing_at(&data, &out, "before_commit");
     assert!(!o.status.success(), "the crash must kill the run");
     assert!(out.join(".slareview-staging").exists());
@@ -153,12 +159,7 @@ fn a_run_killed_before_its_journal_leaves_the_previous_outputs_and_the_next_run_
 
 #[test]
 fn a_run_killed_between_two_swaps_is_finished_by_the_next_command() {
-    let t = tmp();
-    let (data, _) = paths(&t);
-    valid_data(&data);
-    let out = t.path().join("out");
-    run_ok(&data, &out, &["--period", "2026Q3"]);
-    let before = std::fs::read(out.join("tables/ticket_sla.csv")).unwrap();
+    let (_t, data, out, before) = one_complete_run();
     // The lake is swapped in, the tables not yet.
     let o = run_crashing_at(&data, &out, "swapped lake");
     assert!(!o.status.success(), "the crash must kill the run");
