@@ -561,11 +561,7 @@ mod tests {
         ] {
             let text = error_text(&anyhow::Error::new(err));
             assert!(text.contains("`/dev/full`"), "{text}");
-            assert_eq!(
-                text.matches("No space left on device").count(),
-                1,
-                "{text}"
-            );
+            assert_eq!(text.matches("No space left on device").count(), 1, "{text}");
         }
     }
 

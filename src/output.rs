@@ -491,7 +491,9 @@ impl Staging {
         sync_tree(&self.dir)?;
         // The output folder's marker lists the items first, so that a finished swap is always
         // recognised as slareview's own.
-        let mut listed = read_marker(&self.out).map(|m| m.entries).unwrap_or_default();
+        let mut listed = read_marker(&self.out)
+            .map(|m| m.entries)
+            .unwrap_or_default();
         for it in items {
             if !listed.contains(&it.path) {
                 listed.push(it.path.clone());
@@ -517,9 +519,8 @@ impl Staging {
                         path: it.path.clone(),
                         folder: it.folder,
                         inode: if it.folder {
-                            inode(&staged).ok_or_else(|| {
-                                anyhow!("`{}` was not written", staged.display())
-                            })?
+                            inode(&staged)
+                                .ok_or_else(|| anyhow!("`{}` was not written", staged.display()))?
                         } else {
                             0
                         },

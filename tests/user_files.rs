@@ -151,7 +151,10 @@ fn a_run_killed_before_its_journal_leaves_the_previous_outputs_and_the_next_run_
     let o = run_crashing_at(&data, &out, "before_commit");
     assert!(!o.status.success(), "the crash must kill the run");
     assert!(out.join(".slareview-staging").exists());
-    assert_eq!(std::fs::read(out.join("tables/ticket_sla.csv")).unwrap(), before);
+    assert_eq!(
+        std::fs::read(out.join("tables/ticket_sla.csv")).unwrap(),
+        before
+    );
     let o = run_ok(&data, &out, &["--period", "2026Q3"]);
     assert!(stderr(&o).contains("note: removed"), "{}", stderr(&o));
     assert!(!out.join(".slareview-staging").exists());
@@ -164,11 +167,21 @@ fn a_run_killed_between_two_swaps_is_finished_by_the_next_command() {
     let o = run_crashing_at(&data, &out, "swapped lake");
     assert!(!o.status.success(), "the crash must kill the run");
     assert!(out.join(".slareview-staging/COMMIT.json").exists());
-    assert_eq!(std::fs::read(out.join("tables/ticket_sla.csv")).unwrap(), before);
+    assert_eq!(
+        std::fs::read(out.join("tables/ticket_sla.csv")).unwrap(),
+        before
+    );
     let o = run_ok(&data, &out, &["--period", "2026Q3"]);
-    assert!(stderr(&o).contains("finished swapping in"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("finished swapping in"),
+        "{}",
+        stderr(&o)
+    );
     assert!(!out.join(".slareview-staging").exists());
-    assert_eq!(std::fs::read(out.join("tables/ticket_sla.csv")).unwrap(), before);
+    assert_eq!(
+        std::fs::read(out.join("tables/ticket_sla.csv")).unwrap(),
+        before
+    );
 }
 
 #[test]
@@ -176,7 +189,13 @@ fn generate_never_overwrites_a_user_file_and_leaves_others_alone() {
     let t = tmp();
     let out = t.path().join("gen");
     plant(&out, &[("contracts.csv", "my contracts")]);
-    let o = slareview(&["generate", "--tickets", "20", "--out", out.to_str().unwrap()]);
+    let o = slareview(&[
+        "generate",
+        "--tickets",
+        "20",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("contracts.csv"), "{}", stderr(&o));
     assert_intact(&out, &[("contracts.csv", "my contracts")]);
@@ -186,7 +205,13 @@ fn generate_never_overwrites_a_user_file_and_leaves_others_alone() {
     std::fs::remove_file(out.join("contracts.csv")).unwrap();
     plant(&out, MINE);
     for _ in 0..2 {
-        let o = slareview(&["generate", "--tickets", "20", "--out", out.to_str().unwrap()]);
+        let o = slareview(&[
+            "generate",
+            "--tickets",
+            "20",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     }
     assert_intact(&out, MINE);

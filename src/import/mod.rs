@@ -1033,7 +1033,7 @@ const WRITTEN: &[&str] = &[
 pub fn written(out: &Path) -> Vec<PathBuf> {
     WRITTEN
         .iter()
-    .map(|f| out.join(f))
-    .filter(|p| p.exists())
-    .collect()
+        .map(|f| out.join(f))
+        .filter(|p| p.exists())
+        .collect()
 }
