@@ -382,8 +382,8 @@ impl Default for PlausibleWindow {
 /// The first character of an identifier that cannot be seen or that changes how the text
 /// around it is shown: a control character (C0, DEL, C1: NUL, tab, line breaks...), a
 /// bidirectional mark, embedding, override or isolate (U+200E, U+200F, U+061C,
-/// U+202A..U+202E, U+2066..U+2069), or a zero-width character (U+200B..U+200D, U+2060,
-/// U+FEFF). Two ids that look the same could then be different ids, and one could make a
+/// U+202A..U+202E, U+2066..U+2069), a zero-width character (U+200B..U+200D, U+2060, U+FEFF)
+/// or any other character the documents show as its code point (`is_invisible`). Two ids that look the same could then be different ids, and one could make a
 /// document read differently from what it says. The usual id (printable ASCII) is decided by
 /// its bytes alone.
 #[inline]
@@ -394,18 +394,53 @@ pub fn hidden_char(s: &str) -> Option<char> {
     s.chars().find(|&c| is_hidden(c))
 }
 
-/// See `hidden_char`.
+/// See `hidden_char`: every control character (tab and line breaks too: an id holds none) and
+/// every character a document would show as its code point (`is_invisible`).
 pub fn is_hidden(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{200B}'..='\u{200F}'
-                | '\u{202A}'..='\u{202E}'
-                | '\u{2060}'
-                | '\u{2066}'..='\u{2069}'
-                | '\u{061C}'
-                | '\u{FEFF}'
-        )
+    c.is_control() || is_invisible(c)
+}
+
+/// Whether a character must not reach a document as it is: it is invisible or it changes how
+/// the text around it is shown. These are the control characters (Unicode category Cc: C0,
+/// DEL, C1) except tab, line feed and carriage return (plain whitespace in HTML, SVG and
+/// Markdown); every format character (category Cf: the bidirectional embeddings, overrides,
+/// isolates and marks U+202A..U+202E, U+2066..U+2069, U+200E, U+200F, U+061C, the zero-width
+/// U+200B..U+200D, U+2060, U+FEFF, the soft hyphen, the invisible operators, the tags
+/// U+E0000..U+E007F, ...); and the line and paragraph separators U+2028, U+2029.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0}'..='\u{8}'
+            | '\u{B}'
+            | '\u{C}'
+            | '\u{E}'..='\u{1F}'
+            | '\u{7F}'..='\u{9F}'
+            // Cf, as of Unicode 15.1.
+            | '\u{AD}'
+            | '\u{600}'..='\u{605}'
+            | '\u{61C}'
+            | '\u{6DD}'
+            | '\u{70F}'
+            | '\u{890}'..='\u{891}'
+            | '\u{8E2}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0001}'
+            | '\u{E0020}'..='\u{E007F}'
+            // Zl, Zp.
+            | '\u{2028}'
+            | '\u{2029}'
+    )
 }
 
 /// `U+202E (RIGHT-TO-LEFT OVERRIDE)`: a hidden character named so a person can find it.
@@ -438,21 +473,32 @@ pub fn name_char(c: char) -> String {
     format!("U+{:04X} ({name})", c as u32)
 }
 
-/// `s` with every hidden character (see `hidden_char`) written as `⟨U+XXXX⟩` (as the documents show it), so that a value
-/// shown back to a person (a reject's value) says what it holds.
+/// `s` with every hidden character (see `hidden_char`) written as `⟨U+XXXX⟩`, as the documents
+/// show them, so that a value shown back to a person (a reject's value) says what it holds.
 pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(is_hidden) {
+    show_chars(s, is_hidden)
+}
+
+/// `s` with every character `shown` picks written as its code point, `⟨U+202E⟩`.
+pub fn show_chars(s: &str, shown: fn(char) -> bool) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(shown) {
         return std::borrow::Cow::Borrowed(s);
     }
-    let mut out = String::with_capacity(s.len() + 8);
+    let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {
-        if is_hidden(c) {
-            out.push_str(&format!("⟨U+{:04X}⟩", c as u32));
-        } else {
-            out.push(c);
-        }
+        push_shown(&mut out, c, shown);
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// Pushes `c`, or its code point `⟨U+XXXX⟩` when `shown` picks it.
+pub fn push_shown(out: &mut String, c: char, shown: fn(char) -> bool) {
+    if shown(c) {
+        use std::fmt::Write;
+        let _ = write!(out, "⟨U+{:04X}⟩", c as u32);
+    } else {
+        out.push(c);
+    }
 }
 
 #[cfg(test)]
@@ -569,6 +615,19 @@ mod tests {
             parse_timestamp("2026-11-01T01:30:00", Some(ny)),
             parse_timestamp("2026-11-01T05:30:00Z", None)
         );
+    }
+
+    #[test]
+    fn ids_reject_every_character_the_documents_would_show_as_a_code_point() {
+        // A soft hyphen (U+00AD) and a tag character (U+E0041) are format characters beyond
+        // the bidi and zero-width ones: invisible in a document, so not allowed in an id.
+        assert_eq!(hidden_char("C\u{AD}1"), Some('\u{AD}'));
+        assert_eq!(hidden_char("C1\u{E0041}"), Some('\u{E0041}'));
+        // Tab is plain whitespace in a document but never part of an id.
+        assert!(!is_invisible('\t') && is_hidden('\t'));
+        assert_eq!(visible("C\u{AD}1"), "C⟨U+00AD⟩1");
+        // Letters of any script are not hidden.
+        assert_eq!(hidden_char("고객-客户-Ä"), None);
     }
 
     #[test]

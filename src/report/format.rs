@@ -107,48 +107,7 @@ pub fn safe_name(id: &str) -> String {
     s
 }
 
-/// Whether a character must not reach a document as it is: it is invisible or it changes how
-/// the text around it is shown. These are the control characters (Unicode category Cc: C0,
-/// DEL, C1) except tab, line feed and carriage return (plain whitespace in HTML, SVG and
-/// Markdown); every format character (category Cf: the bidirectional embeddings, overrides,
-/// isolates and marks U+202A..U+202E, U+2066..U+2069, U+200E, U+200F, U+061C, the zero-width
-/// U+200B..U+200D, U+2060, U+FEFF, the soft hyphen, the invisible operators, the tags
-/// U+E0000..U+E007F, ...); and the line and paragraph separators U+2028, U+2029.
-pub fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{0}'..='\u{8}'
-            | '\u{B}'
-            | '\u{C}'
-            | '\u{E}'..='\u{1F}'
-            | '\u{7F}'..='\u{9F}'
-            // Cf, as of Unicode 15.1.
-            | '\u{AD}'
-            | '\u{600}'..='\u{605}'
-            | '\u{61C}'
-            | '\u{6DD}'
-            | '\u{70F}'
-            | '\u{890}'..='\u{891}'
-            | '\u{8E2}'
-            | '\u{180E}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{206F}'
-            | '\u{FEFF}'
-            | '\u{FFF9}'..='\u{FFFB}'
-            | '\u{110BD}'
-            | '\u{110CD}'
-            | '\u{13430}'..='\u{1343F}'
-            | '\u{1BCA0}'..='\u{1BCA3}'
-            | '\u{1D173}'..='\u{1D17A}'
-            | '\u{E0001}'
-            | '\u{E0020}'..='\u{E007F}'
-            // Zl, Zp.
-            | '\u{2028}'
-            | '\u{2029}'
-    )
-}
+pub use crate::model::is_invisible;
 
 /// Input text with every invisible character (`is_invisible`) shown as its code point between
 /// angle brackets, `⟨U+202E⟩`, so a NUL, a zero-width space or a right-to-left override in a
@@ -156,23 +115,11 @@ pub fn is_invisible(c: char) -> bool {
 /// differently. Everything else is kept. Neither the brackets nor `U+` and hex digits are markup
 /// in HTML, Markdown or SVG.
 pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(is_invisible) {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        push_visible(&mut out, c);
-    }
-    std::borrow::Cow::Owned(out)
+    crate::model::show_chars(s, is_invisible)
 }
 
 fn push_visible(out: &mut String, c: char) {
-    if is_invisible(c) {
-        use std::fmt::Write;
-        let _ = write!(out, "⟨U+{:04X}⟩", c as u32);
-    } else {
-        out.push(c);
-    }
+    crate::model::push_shown(out, c, is_invisible);
 }
 
 /// Text for Markdown: characters Markdown would read as markup are backslash-escaped, HTML
