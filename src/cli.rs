@@ -38,7 +38,8 @@ pub struct ReadArgs {
     /// Encoding of CSV/NDJSON exports: utf-8 or cp949 (EUC-KR). Detected when not given.
     #[arg(long, value_name = "ENCODING")]
     pub encoding: Option<String>,
-    /// The instant the exports were taken (RFC 3339). Default: the latest timestamp in tickets and events.
+    /// The instant the exports were taken (RFC 3339). Default: the latest accepted timestamp in
+    /// tickets and events, printed with the file and line that set it.
     #[arg(long, value_name = "RFC3339")]
     pub as_of: Option<String>,
 }
@@ -50,7 +51,9 @@ pub enum Command {
         /// Folder holding the exports.
         #[arg(long, default_value = "sample_data")]
         data: PathBuf,
-        /// Folder for the lake, tables and documents.
+        /// Folder for the lake, tables and documents. They are written into
+        /// <out>/.slareview-staging and swapped in only when all are written; a folder in it
+        /// holding files slareview did not write is refused, never emptied.
         #[arg(long, default_value = "out")]
         out: PathBuf,
         /// Reporting quarter, e.g. 2026Q3. Default: the last quarter that ended by as_of.
@@ -73,8 +76,11 @@ pub enum Command {
     },
     /// Ingest the exports into the Parquet lake only.
     Ingest {
+        /// Folder holding the exports.
         #[arg(long)]
         data: PathBuf,
+        /// Folder for the lake: new, empty, or a lake slareview wrote (replaced whole, never
+        /// merged; a folder holding other files is refused).
         #[arg(long)]
         lake: PathBuf,
         #[command(flatten)]
@@ -559,6 +565,10 @@ mod tests {
             ingest::lake::write_parquet(&mut df, Path::new("/dev/full")).unwrap_err(),
             ingest::lake::write_csv(&df, Path::new("/dev/full")).unwrap_err(),
         ] {
+            assert!(
+                err.hint().is_some_and(|h| h.contains("free space")),
+                "{err:?}"
+            );
             let text = error_text(&anyhow::Error::new(err));
             assert!(text.contains("`/dev/full`"), "{text}");
             assert_eq!(text.matches("No space left on device").count(), 1, "{text}");

@@ -76,7 +76,16 @@ fn at(path: &Path) -> impl FnOnce(PolarsError) -> IngestError + '_ {
         path: path.to_path_buf(),
         source: match e {
             PolarsError::IO { error, .. } => std::io::Error::new(error.kind(), error.to_string()),
-            other => std::io::Error::other(other.to_string()),
+            other => {
+                // The Parquet writer wraps the OS error in text: a full disk is still one.
+                let text = other.to_string();
+                let kind = if text.contains("(os error 28)") {
+                    std::io::ErrorKind::StorageFull
+                } else {
+                    std::io::ErrorKind::Other
+                };
+                std::io::Error::new(kind, text)
+            }
         },
     }
 }

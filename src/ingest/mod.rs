@@ -100,6 +100,9 @@ impl IngestError {
             }
             IngestError::Encoding { hint, .. } | IngestError::Config { hint, .. } => hint.to_string(),
             IngestError::Malformed { .. } => "re-export the file; it could not be parsed at all".into(),
+            IngestError::Io { source, .. } if source.kind() == std::io::ErrorKind::StorageFull => {
+                "free space on that disk, or choose another output folder, and run again; outputs are swapped in only when all of them are written, so the previous ones are unchanged".into()
+            }
             _ => return None,
         })
     }
