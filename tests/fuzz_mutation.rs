@@ -822,27 +822,6 @@ fn reconcile_lake(lake: &Path, data: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Characters no document may hold raw (NUL and other controls, bidirectional controls,
-/// zero-width characters).
-fn raw_invisible(text: &str) -> Option<char> {
-    text.chars().find(|c| {
-        matches!(
-            c,
-            '\u{0}'..='\u{8}'
-                | '\u{B}'
-                | '\u{C}'
-                | '\u{E}'..='\u{1F}'
-                | '\u{7F}'..='\u{9F}'
-                | '\u{61C}'
-                | '\u{200B}'..='\u{200F}'
-                | '\u{202A}'..='\u{202E}'
-                | '\u{2060}'
-                | '\u{2066}'..='\u{2069}'
-                | '\u{FEFF}'
-        )
-    })
-}
-
 fn documents_clean(out: &Path) -> Result<(), String> {
     let mut stack = vec![out.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -859,7 +838,7 @@ fn documents_clean(out: &Path) -> Result<(), String> {
             {
                 let text =
                     String::from_utf8_lossy(&std::fs::read(&p).unwrap_or_default()).into_owned();
-                if let Some(c) = raw_invisible(&text) {
+                if let Some(&(_, c)) = common::raw_invisible(&text).first() {
                     return Err(format!("{} holds a raw U+{:04X}", p.display(), c as u32));
                 }
             }

@@ -21,28 +21,6 @@ const COMMENT_SHOWN: &str = "Slow⟨U+200B⟩reply⟨U+FEFF⟩again⟨U+200D⟩"
 const ENGINEER: &str = "Mallory \u{2066}Lee\u{2069}\u{200F}";
 const ENGINEER_SHOWN: &str = "Mallory ⟨U+2066⟩Lee⟨U+2069⟩⟨U+200F⟩";
 
-/// Characters that must never appear in a document as they are.
-fn raw_invisible(text: &str) -> Vec<(usize, char)> {
-    text.char_indices()
-        .filter(|(_, c)| {
-            matches!(
-                c,
-                '\u{0}'..='\u{8}'
-                    | '\u{B}'
-                    | '\u{C}'
-                    | '\u{E}'..='\u{1F}'
-                    | '\u{7F}'..='\u{9F}'
-                    | '\u{61C}'
-                    | '\u{200B}'..='\u{200F}'
-                    | '\u{202A}'..='\u{202E}'
-                    | '\u{2060}'
-                    | '\u{2066}'..='\u{2069}'
-                    | '\u{FEFF}'
-            )
-        })
-        .collect()
-}
-
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();

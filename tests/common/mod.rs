@@ -311,3 +311,28 @@ pub fn write_folder(dir: &Path, files: &[(&str, &str)]) {
         std::fs::write(dir.join(name), text).unwrap();
     }
 }
+
+/// Characters that must never appear in a document as they are (NUL and the other controls but
+/// tab and line breaks, bidirectional controls, zero-width characters), with their byte offsets.
+/// Listed here by hand, apart from the product's own `is_invisible`, so a test does not take the
+/// product's word for it.
+pub fn raw_invisible(text: &str) -> Vec<(usize, char)> {
+    text.char_indices()
+        .filter(|(_, c)| {
+            matches!(
+                c,
+                '\u{0}'..='\u{8}'
+                    | '\u{B}'
+                    | '\u{C}'
+                    | '\u{E}'..='\u{1F}'
+                    | '\u{7F}'..='\u{9F}'
+                    | '\u{61C}'
+                    | '\u{200B}'..='\u{200F}'
+                    | '\u{202A}'..='\u{202E}'
+                    | '\u{2060}'
+                    | '\u{2066}'..='\u{2069}'
+                    | '\u{FEFF}'
+            )
+        })
+        .collect()
+}
