@@ -404,7 +404,7 @@ fn bad_values_within_rows_are_rejects() {
     append(
         &data,
         "ticket_events.csv",
-        "T3,2026-08-01T12:00:00+09:00,escalate,E1,\n",
+        "T3,2026-08-01T12:00:00+09:00,callback,E1,\n",
     );
     append(
         &data,
@@ -431,7 +431,7 @@ fn bad_values_within_rows_are_rejects() {
             .reason
             .clone()
     };
-    assert_eq!(reason("ticket_events.csv", 12), "unknown event kind `escalate`: expected agent_reply, customer_reply, internal_note, status, assign or priority");
+    assert_eq!(reason("ticket_events.csv", 12), "unknown event kind `callback`: expected agent_reply, customer_reply, internal_note, status, assign, priority or escalate");
     assert_eq!(
         reason("ticket_events.csv", 13),
         "unknown status `waiting`: expected new, open, pending, on_hold, solved or closed"

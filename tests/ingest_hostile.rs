@@ -515,7 +515,7 @@ fn free_text_with_hidden_characters_is_not_rejected() {
 const EVENT_LINES: [&str; 14] = [
     "ticket_id,at,kind,actor_id,value",
     "00123,2026-07-06T10:30:00+09:00,agent_reply,E1,",
-    "00123,2026-07-06T11:00:00+09:00,escalate,E1,",
+    "00123,2026-07-06T11:00:00+09:00,callback,E1,",
     "00123,2026-07-06T11:30:00+09:00,internal_note,E1,\"two",
     "lines\"",
     "00123,2026-07-06T12:00:00+09:00,nonsense,E1,\"also",

@@ -372,6 +372,9 @@ fn decode_events(
                     (out.engineers.len() - 1) as u32
                 }),
             }),
+            // review.md: an escalation is neither a reply nor a status change; no clock
+            // starts or stops on it. Other kinds never reach the lake (ingest rejects them).
+            "escalate" => continue,
             _ => continue,
         };
         out.ticket.push(k);

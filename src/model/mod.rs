@@ -128,13 +128,15 @@ pub fn parse_severity(s: &str) -> Option<&'static str> {
 /// The kinds of `ticket_events`.
 pub fn parse_event_kind(s: &str) -> Option<&'static str> {
     let s = s.trim();
-    const KINDS: [&str; 6] = [
+    const KINDS: [&str; 7] = [
         "agent_reply",
         "customer_reply",
         "internal_note",
         "status",
         "assign",
         "priority",
+        // review.md: neither a reply nor a status change; no clock starts or stops on it.
+        "escalate",
     ];
     KINDS.iter().copied().find(|k| k.eq_ignore_ascii_case(s))
 }
@@ -165,6 +167,94 @@ pub fn parse_clock(s: &str) -> Option<&'static str> {
     ["business", "calendar"]
         .into_iter()
         .find(|c| c.eq_ignore_ascii_case(s))
+}
+
+fn one_of(s: &str, known: &[&'static str]) -> Option<&'static str> {
+    let s = s.trim();
+    known.iter().copied().find(|k| k.eq_ignore_ascii_case(s))
+}
+
+/// A contract's document language (review.md): `ko`, `en` or `zh`.
+pub fn parse_doc_language(s: &str) -> Option<&'static str> {
+    one_of(s, &["ko", "en", "zh"])
+}
+
+/// A maintenance record's kind (review.md).
+pub fn parse_maintenance_kind(s: &str) -> Option<&'static str> {
+    one_of(s, &["inspection", "security_patch", "upgrade", "optimization"])
+}
+
+/// What a waiver covers (review.md): one metric, `system_down`, or `all` of them.
+pub fn parse_waiver_metric(s: &str) -> Option<&'static str> {
+    one_of(
+        s,
+        &["first_response", "update", "resolution", "system_down", "all"],
+    )
+}
+
+/// A quarter written `2026Q2` (a lower-case `q` too): its year and number 1..=4.
+pub fn parse_quarter(s: &str) -> Option<(i32, u32)> {
+    let b = s.as_bytes();
+    if b.len() != 6 || !b[..4].iter().all(u8::is_ascii_digit) || !matches!(b[4], b'Q' | b'q') {
+        return None;
+    }
+    let q = (b[5] as char).to_digit(10).filter(|q| (1..=4).contains(q))?;
+    Some((s[..4].parse().ok()?, q))
+}
+
+/// A well-formed BCP 47 language tag (RFC 5646 syntax, not the registry): a primary language
+/// subtag of 2 to 8 letters (or `x`/`i` for private use and grandfathered tags), then subtags of
+/// 1 to 8 letters or digits separated by `-`; at most 63 characters. Returned in its
+/// conventional case (`ko`, `en-US`, `zh-Hant-TW`), borrowed when already so.
+pub fn parse_language_tag(s: &str) -> Option<std::borrow::Cow<'_, str>> {
+    if s.is_empty() || s.len() > 63 || !s.is_ascii() {
+        return None;
+    }
+    let mut canonical = String::with_capacity(s.len());
+    for (i, sub) in s.split('-').enumerate() {
+        let ok = !sub.is_empty()
+            && sub.len() <= 8
+            && if i == 0 {
+                sub.bytes().all(|b| b.is_ascii_alphabetic())
+                    && (sub.len() >= 2 || sub.eq_ignore_ascii_case("x") || sub.eq_ignore_ascii_case("i"))
+            } else {
+                sub.bytes().all(|b| b.is_ascii_alphanumeric())
+            };
+        if !ok {
+            return None;
+        }
+        if i > 0 {
+            canonical.push('-');
+        }
+        let letters = sub.bytes().all(|b| b.is_ascii_alphabetic());
+        if i > 0 && sub.len() == 2 && letters {
+            canonical.push_str(&sub.to_ascii_uppercase()); // region
+        } else if i > 0 && sub.len() == 4 && letters {
+            canonical.push_str(&sub[..1].to_ascii_uppercase()); // script
+            canonical.push_str(&sub[1..].to_ascii_lowercase());
+        } else {
+            canonical.push_str(&sub.to_ascii_lowercase());
+        }
+    }
+    Some(if canonical == s {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(canonical)
+    })
+}
+
+/// An action's owner (review.md): `vendor` or `customer`, optionally followed by a name after a
+/// space, `:`, `-`, `(` or `,` (`vendor: Kim`, `customer (IT team)`).
+pub fn is_owner(s: &str) -> bool {
+    ["vendor", "customer"].iter().any(|side| {
+        s.len() >= side.len()
+            && s.is_char_boundary(side.len())
+            && s[..side.len()].eq_ignore_ascii_case(side)
+            && s[side.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| c.is_whitespace() || matches!(c, ':' | '-' | '(' | ','))
+    })
 }
 
 /// Why a timestamp cell could not be read.
