@@ -150,13 +150,21 @@ impl ColBuf {
             Kind::Date => ColBuf::Date(NumCol::default()),
             Kind::Count | Kind::Rating => ColBuf::Int(NumCol::default()),
             Kind::Decimal | Kind::Percent => ColBuf::Float(NumCol::default()),
-            Kind::Id | Kind::Text | Kind::Currency => ColBuf::Str(StrCol::default()),
+            Kind::Id
+            | Kind::Text
+            | Kind::Currency
+            | Kind::Language
+            | Kind::Quarter
+            | Kind::Owner => ColBuf::Str(StrCol::default()),
             Kind::Priority
             | Kind::Status
             | Kind::Severity
             | Kind::EventKind
             | Kind::Metric
-            | Kind::Clock => ColBuf::Cat(CatCol::default()),
+            | Kind::Clock
+            | Kind::DocLanguage
+            | Kind::MaintenanceKind
+            | Kind::WaiverMetric => ColBuf::Cat(CatCol::default()),
         }
     }
     /// Text of row `i` of a text or enum column.
@@ -959,7 +967,7 @@ pub fn parse_cell<'a>(
         ),
         Kind::EventKind => Val::Static(
             m::parse_event_kind(raw)
-                .ok_or_else(|| format!("unknown event kind `{raw}`: expected agent_reply, customer_reply, internal_note, status, assign or priority"))?,
+                .ok_or_else(|| format!("unknown event kind `{raw}`: expected agent_reply, customer_reply, internal_note, status, assign, priority or escalate"))?,
         ),
         Kind::Rating => Val::Int(
             m::parse_rating(raw)
@@ -1010,6 +1018,41 @@ pub fn parse_cell<'a>(
             } else {
                 return Err(bad("a three-letter ISO 4217 currency code (e.g. KRW, USD)"));
             }
+        }
+        Kind::Language => match m::parse_language_tag(raw) {
+            Some(std::borrow::Cow::Borrowed(s)) => Val::Str(s),
+            Some(std::borrow::Cow::Owned(s)) => Val::Owned(s),
+            None => return Err(bad("a BCP 47 language tag (e.g. ko, en, zh, en-US)")),
+        },
+        Kind::DocLanguage => Val::Static(m::parse_doc_language(raw).ok_or_else(|| {
+            format!("unknown document language `{raw}`: expected ko, en or zh")
+        })?),
+        Kind::MaintenanceKind => Val::Static(m::parse_maintenance_kind(raw).ok_or_else(|| {
+            format!("unknown maintenance kind `{raw}`: expected inspection, security_patch, upgrade or optimization")
+        })?),
+        Kind::WaiverMetric => Val::Static(m::parse_waiver_metric(raw).ok_or_else(|| {
+            format!("unknown waiver metric `{raw}`: expected first_response, update, resolution, system_down or all")
+        })?),
+        Kind::Quarter => {
+            let Some((y, q)) = m::parse_quarter(raw) else {
+                return Err(bad("a quarter written YYYYQn (e.g. 2026Q2)"));
+            };
+            // The quarter's first day must lie in the plausibility window, as dates do.
+            match m::parse_date(&format!("{y:04}-{:02}-01", (q - 1) * 3 + 1)) {
+                Some(d) if window.holds_date(d) => {}
+                _ => return Err(implausible()),
+            }
+            if raw.as_bytes()[4] == b'q' {
+                Val::Owned(raw.to_ascii_uppercase())
+            } else {
+                Val::Str(raw)
+            }
+        }
+        Kind::Owner => {
+            if !m::is_owner(raw) {
+                return Err(bad("`vendor` or `customer`, optionally followed by a name (e.g. `vendor: Kim`)"));
+            }
+            Val::Str(raw)
         }
     })
 }

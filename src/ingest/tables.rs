@@ -35,6 +35,11 @@ pub(super) enum RowRule {
         from: usize,
         to: usize,
     },
+    /// `done_at` not before `released_at` (a patch cannot be applied before it exists).
+    Maintenance {
+        released: usize,
+        done: usize,
+    },
     None,
 }
 
@@ -57,6 +62,10 @@ impl RowRule {
             "engineers" => RowRule::Engineers {
                 from: spec.col("active_from"),
                 to: spec.col("active_to"),
+            },
+            "maintenance" => RowRule::Maintenance {
+                released: spec.col("released_at"),
+                done: spec.col("done_at"),
             },
             _ => RowRule::None,
         }
@@ -149,6 +158,20 @@ impl RowRule {
                                 "`active_to` {} is before `active_from` {}",
                                 m::date_from_days(b),
                                 m::date_from_days(a)
+                            ),
+                        ));
+                    }
+                }
+            }
+            RowRule::Maintenance { released, done } => {
+                if let (Val::Ts(r), Val::Ts(d)) = (&vals[released], &vals[done]) {
+                    if d < r {
+                        return Err((
+                            "done_at",
+                            format!(
+                                "`done_at` {} is before `released_at` {}: work cannot be done before its release; fix one of them",
+                                m::format_utc(*d),
+                                m::format_utc(*r)
                             ),
                         ));
                     }
@@ -254,6 +277,109 @@ pub(super) fn check_rest(tables: &mut [Table], calendars: &BTreeMap<String, Cale
     calendar_refs(&mut tables[engineers], calendars);
     unique_key(&mut tables[kb], "article_id");
     lap("engineers, kb");
+
+    // review.md's optional files: maintenance and actions point at accepted contracts and
+    // have unique ids; waivers point at accepted tickets, one per ticket and metric.
+    let contracts = idx(tables, "contracts");
+    let maintenance = idx(tables, "maintenance");
+    let waivers = idx(tables, "waivers");
+    let actions = idx(tables, "actions");
+    unique_key(&mut tables[maintenance], "maintenance_id");
+    contract_refs(tables, contracts, maintenance);
+    unique_key(&mut tables[actions], "action_id");
+    contract_refs(tables, contracts, actions);
+    {
+        assert!(tickets < waivers);
+        let (left, right) = tables.split_at_mut(waivers);
+        let ticket_created = ticket_index(&left[tickets]);
+        ticket_refs(&mut right[0], &ticket_created, &ticket_rejected, None);
+    }
+    duplicate_waivers(&mut tables[waivers]);
+    lap("maintenance, waivers, actions");
+}
+
+/// Rows of table `at` whose `contract_id` is not an accepted contract are rejects, saying so
+/// when that contract was itself rejected.
+fn contract_refs(tables: &mut [Table], contracts: usize, at: usize) {
+    if tables[at].is_empty() {
+        return;
+    }
+    let accepted: HashSet<String> = accepted_values(&tables[contracts], "contract_id")
+        .into_iter()
+        .collect();
+    let rejected = rejected_keys(&tables[contracts], "contract_id");
+    let t = &mut tables[at];
+    let cid = t.spec.col("contract_id");
+    let what = t.spec.name;
+    for i in 0..t.len() {
+        if !t.keep[i] {
+            continue;
+        }
+        let Some(c) = t.owned(cid, i) else {
+            continue;
+        };
+        if !accepted.contains(&c) {
+            let reason = match rejected.get(&c) {
+                Some(line) => format!("contract `{c}` was rejected (contracts line {line}), so this {what} row cannot be kept"),
+                None => format!("contract `{c}` not found in contracts"),
+            };
+            t.reject_row(i, "contract_id", Some(c), reason);
+        }
+    }
+}
+
+/// A ticket waived twice for one metric, or waived for `all` and for anything else, has two
+/// reasons and approvals for one exclusion: which is right would be a guess, so all its rows
+/// in conflict are rejected.
+fn duplicate_waivers(t: &mut Table) {
+    let (tid, met) = (t.spec.col("ticket_id"), t.spec.col("metric"));
+    let mut by_ticket: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for i in 0..t.len() {
+        if t.keep[i] {
+            by_ticket
+                .entry(t.owned(tid, i).unwrap_or_default())
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut bad: Vec<(usize, String)> = Vec::new();
+    for (ticket, rows) in by_ticket.into_iter().filter(|(_, r)| r.len() > 1) {
+        let metric = |r: usize| t.str(met, r).unwrap_or_default();
+        let has_all = rows.iter().any(|&r| metric(r) == "all");
+        for &r in &rows {
+            let others: Vec<usize> = rows
+                .iter()
+                .copied()
+                .filter(|&o| o != r && (has_all || metric(o) == metric(r)))
+                .collect();
+            if others.is_empty() {
+                continue;
+            }
+            let lines: Vec<String> = others.iter().map(|&o| t.line(o).to_string()).collect();
+            let what = if has_all {
+                format!(
+                    "has a waiver for `all` metrics and another waiver (line {})",
+                    lines.join(", ")
+                )
+            } else {
+                format!(
+                    "is waived for `{}` more than once (line {})",
+                    metric(r),
+                    lines.join(", ")
+                )
+            };
+            bad.push((
+                r,
+                format!(
+                    "ticket `{ticket}` {what}: cannot tell which reason and approval is right; keep one"
+                ),
+            ));
+        }
+    }
+    for (r, reason) in bad {
+        let v = t.owned(met, r);
+        t.reject_row(r, "metric", v, reason);
+    }
 }
 
 fn accepted_values(t: &Table, col: &str) -> Vec<String> {

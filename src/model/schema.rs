@@ -27,6 +27,19 @@ pub enum Kind {
     Percent,
     /// A three-letter ISO 4217 code.
     Currency,
+    /// A well-formed BCP 47 language tag (`ko`, `en-US`, `zh-Hant-TW`), stored in its
+    /// conventional case.
+    Language,
+    /// A language the documents are written in: `ko`, `en` or `zh`.
+    DocLanguage,
+    /// A maintenance record's kind: `inspection`, `security_patch`, `upgrade`, `optimization`.
+    MaintenanceKind,
+    /// What a waiver covers: a metric, `system_down` or `all`.
+    WaiverMetric,
+    /// A quarter, `2026Q2`.
+    Quarter,
+    /// Who owns an action: `vendor` or `customer`, optionally followed by a name.
+    Owner,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -141,6 +154,10 @@ pub const CONTRACTS: TableSpec = TableSpec {
         dflt("credit_pct_per_missed_target", Percent, "0"),
         dflt("credit_cap_pct", Percent, "0"),
         opt("renewal_date", Date),
+        // review.md "More input": optional.
+        opt("language", DocLanguage),
+        opt("inspections_per_quarter", Count).at_most(10_000, "visits a quarter"),
+        opt("patch_days", Count).at_most(3650, "10 years in days"),
     ],
 };
 
@@ -175,6 +192,14 @@ pub const TICKETS: TableSpec = TableSpec {
         opt("product", Text),
         opt("subject", Text),
         opt("updated_at", Timestamp),
+        // review.md "More input": optional.
+        opt("category", Text),
+        opt("root_cause", Text),
+        // Free text; the known values are permanent_fix, workaround, no_fault_found,
+        // duplicate and user_error.
+        opt("resolution_type", Text),
+        opt("problem_id", Id),
+        opt("language", Language),
     ],
 };
 
@@ -231,8 +256,56 @@ pub const KB_ARTICLES: TableSpec = TableSpec {
     ],
 };
 
+/// review.md: preventive work promised by maintenance contracts.
+pub const MAINTENANCE: TableSpec = TableSpec {
+    name: "maintenance",
+    required: false,
+    key: Some("maintenance_id"),
+    columns: &[
+        req("maintenance_id", Id),
+        req("contract_id", Id),
+        req("kind", MaintenanceKind),
+        opt("planned_on", Date),
+        opt("released_at", Timestamp),
+        opt("done_at", Timestamp),
+        opt("summary", Text),
+    ],
+};
+
+/// review.md: tickets excluded from a commitment, with a reason. One row per ticket and metric.
+pub const WAIVERS: TableSpec = TableSpec {
+    name: "waivers",
+    required: false,
+    key: None,
+    columns: &[
+        req("ticket_id", Id),
+        req("metric", WaiverMetric),
+        // Free text; the known values are customer_caused, planned_maintenance,
+        // force_majeure and third_party.
+        req("reason", Text),
+        req("approved_by", Text),
+        opt("note", Text),
+    ],
+};
+
+/// review.md: what each side committed to at a review.
+pub const ACTIONS: TableSpec = TableSpec {
+    name: "actions",
+    required: false,
+    key: Some("action_id"),
+    columns: &[
+        req("action_id", Id),
+        req("contract_id", Id),
+        req("raised_in", Quarter),
+        req("owner", Owner),
+        req("action", Text),
+        opt("due_on", Date),
+        opt("done_on", Date),
+    ],
+};
+
 /// In the order ingest reads them: each table's references point at tables read before it.
-pub const ALL_TABLES: [&TableSpec; 7] = [
+pub const ALL_TABLES: [&TableSpec; 10] = [
     &CONTRACTS,
     &SLA_TARGETS,
     &TICKETS,
@@ -240,6 +313,9 @@ pub const ALL_TABLES: [&TableSpec; 7] = [
     &SURVEYS,
     &ENGINEERS,
     &KB_ARTICLES,
+    &MAINTENANCE,
+    &WAIVERS,
+    &ACTIONS,
 ];
 
 /// Bumped whenever a lake table changes a column's name, type or meaning.
