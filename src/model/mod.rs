@@ -181,14 +181,23 @@ pub fn parse_doc_language(s: &str) -> Option<&'static str> {
 
 /// A maintenance record's kind (review.md).
 pub fn parse_maintenance_kind(s: &str) -> Option<&'static str> {
-    one_of(s, &["inspection", "security_patch", "upgrade", "optimization"])
+    one_of(
+        s,
+        &["inspection", "security_patch", "upgrade", "optimization"],
+    )
 }
 
 /// What a waiver covers (review.md): one metric, `system_down`, or `all` of them.
 pub fn parse_waiver_metric(s: &str) -> Option<&'static str> {
     one_of(
         s,
-        &["first_response", "update", "resolution", "system_down", "all"],
+        &[
+            "first_response",
+            "update",
+            "resolution",
+            "system_down",
+            "all",
+        ],
     )
 }
 
@@ -198,7 +207,9 @@ pub fn parse_quarter(s: &str) -> Option<(i32, u32)> {
     if b.len() != 6 || !b[..4].iter().all(u8::is_ascii_digit) || !matches!(b[4], b'Q' | b'q') {
         return None;
     }
-    let q = (b[5] as char).to_digit(10).filter(|q| (1..=4).contains(q))?;
+    let q = (b[5] as char)
+        .to_digit(10)
+        .filter(|q| (1..=4).contains(q))?;
     Some((s[..4].parse().ok()?, q))
 }
 
@@ -216,7 +227,9 @@ pub fn parse_language_tag(s: &str) -> Option<std::borrow::Cow<'_, str>> {
             && sub.len() <= 8
             && if i == 0 {
                 sub.bytes().all(|b| b.is_ascii_alphabetic())
-                    && (sub.len() >= 2 || sub.eq_ignore_ascii_case("x") || sub.eq_ignore_ascii_case("i"))
+                    && (sub.len() >= 2
+                        || sub.eq_ignore_ascii_case("x")
+                        || sub.eq_ignore_ascii_case("i"))
             } else {
                 sub.bytes().all(|b| b.is_ascii_alphanumeric())
             };
