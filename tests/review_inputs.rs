@@ -279,11 +279,11 @@ fn review_files_are_read_from_ndjson_parquet_and_cp949() {
     let rs = rejects(&lake);
     assert_eq!(rs.len(), 2, "{rs:#?}");
     // Rejects come table by table in reading order (waivers before actions).
-    // Parquet rows are numbered as lines after a header line: the second row is line 3.
+    // Parquet has no lines: `line` is the row number from 1, so the second row is line 2.
     assert_reject(
         &rs[1],
         "actions.parquet",
-        3,
+        2,
         "contract_id",
         "contract `K9` not found in contracts",
     );

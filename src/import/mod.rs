@@ -903,8 +903,14 @@ pub fn import(mapping: &Mapping, file: &Path, out: &Path, opts: &Options) -> Res
     Ok(summary)
 }
 
+/// inputs.md's columns of `spec`, which the rows written here fill (review.md's optional
+/// columns are left out: an import has nothing to put in them).
 fn header_of(spec: &schema::TableSpec) -> Vec<&'static str> {
-    spec.columns.iter().map(|c| c.name).collect()
+    spec.columns
+        .iter()
+        .map(|c| c.name)
+        .filter(|n| !schema::REVIEW_COLUMNS.contains(&(spec.name, *n)))
+        .collect()
 }
 
 fn write_csv<'a>(

@@ -256,6 +256,19 @@ pub const KB_ARTICLES: TableSpec = TableSpec {
     ],
 };
 
+/// The optional columns review.md ("More input") adds to inputs.md's tables, as (table,
+/// column): a tool writing inputs.md's files (`slareview import`) leaves them out.
+pub const REVIEW_COLUMNS: [(&str, &str); 8] = [
+    ("tickets", "category"),
+    ("tickets", "root_cause"),
+    ("tickets", "resolution_type"),
+    ("tickets", "problem_id"),
+    ("tickets", "language"),
+    ("contracts", "language"),
+    ("contracts", "inspections_per_quarter"),
+    ("contracts", "patch_days"),
+];
+
 /// review.md: preventive work promised by maintenance contracts.
 pub const MAINTENANCE: TableSpec = TableSpec {
     name: "maintenance",
