@@ -49,7 +49,7 @@ fn valid_folder_is_accepted_whole() {
     let m = manifest(&lake);
     // Edge rule 1: the latest of created_at, updated_at and events: 00123's updated_at.
     assert_eq!(m["as_of"], "2026-08-01T02:00:00Z");
-    assert_eq!(m["schema_version"], 1);
+    assert_eq!(m["schema_version"], 2);
     for f in m["files"].as_array().unwrap() {
         assert_eq!(f["sha256"].as_str().unwrap().len(), 64);
     }
