@@ -185,6 +185,7 @@ pub fn execute(cli: Cli) -> Result<u8> {
                     pdf,
                 },
                 &print_counts,
+                cli.quiet,
             )
         }
         Command::Import {
@@ -344,6 +345,7 @@ fn run(
     read: &ReadArgs,
     docs: Documents,
     print_counts: &dyn Fn(&ingest::Manifest),
+    quiet: bool,
 ) -> Result<u8> {
     let opts = read.options(data)?;
     let quarter = match period {
@@ -368,6 +370,19 @@ fn run(
     let lake = stage.join("lake");
     ingest::lake::write_files(&lake, &ing, &manifest)?;
     print_counts(&manifest);
+    // The review's inputs are validated into the lake, but nothing downstream reads them yet:
+    // say so rather than let a waiver look applied.
+    let unread: Vec<String> = ["maintenance", "waivers", "actions"]
+        .into_iter()
+        .filter(|t| ing.table(t).accepted() > 0)
+        .map(|t| format!("{t}.csv"))
+        .collect();
+    if !unread.is_empty() && !quiet {
+        eprintln!(
+            "note: {} validated into the lake, but not used yet: waivers are not applied to compliance or credits, and the documents have no maintenance or actions sections (issue 13)",
+            unread.join(", ")
+        );
+    }
 
     let tz = ing.goals.reporting_tz();
     let quarter = match quarter {

@@ -841,3 +841,26 @@ fn an_action_without_its_text_is_a_reject() {
         "missing value: `action` is required",
     );
 }
+
+/// Until the review is built, `run` says that the review's files it validated are not used, so
+/// an approved waiver never looks applied.
+#[test]
+fn run_says_the_review_files_are_validated_but_not_used_yet() {
+    let t = tmp();
+    let (data, _) = paths(&t);
+    valid_data(&data);
+    let out = t.path().join("out");
+    let o = run_ok(&data, &out, &["--period", "2026Q3"]);
+    assert!(!stderr(&o).contains("not used yet"), "{}", stderr(&o));
+    std::fs::write(
+        data.join("waivers.csv"),
+        "ticket_id,metric,reason,approved_by,note\n00123,resolution,customer_caused,Kim,\n",
+    )
+    .unwrap();
+    let o = run_ok(&data, &out, &["--period", "2026Q3"]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("note: waivers.csv validated into the lake, but not used yet"),
+        "{err}"
+    );
+}
