@@ -69,35 +69,76 @@ fn remove_ours(dir: &Path) -> Result<(), IngestError> {
 
 use crate::output::crash_point;
 
-/// A polars error while writing `path`, naming the file (a full disk says so once, with the
-/// file it could not finish).
-fn at(path: &Path) -> impl FnOnce(PolarsError) -> IngestError + '_ {
-    move |e| IngestError::Io {
-        path: path.to_path_buf(),
-        source: match e {
-            PolarsError::IO { error, .. } => std::io::Error::new(error.kind(), error.to_string()),
-            other => {
-                // The Parquet writer wraps the OS error in text: a full disk is still one.
-                let text = other.to_string();
-                let kind = if text.contains("(os error 28)") {
-                    std::io::ErrorKind::StorageFull
-                } else {
-                    std::io::ErrorKind::Other
-                };
-                std::io::Error::new(kind, text)
+/// The first I/O error a file being written returned.
+type Seen = std::sync::Arc<std::sync::Mutex<Option<std::io::Error>>>;
+
+/// A file being written that remembers the first I/O error it returned: polars' writers wrap
+/// such an error in their own text (a full disk can come back as "Invalid thrift: transport
+/// error"), so the error reported is the operating system's own.
+struct Recorded {
+    file: File,
+    seen: Seen,
+}
+
+impl Recorded {
+    fn create(path: &Path) -> Result<Recorded, IngestError> {
+        Ok(Recorded {
+            file: File::create(path).map_err(io(path))?,
+            seen: Seen::default(),
+        })
+    }
+
+    fn note<T>(&self, r: std::io::Result<T>) -> std::io::Result<T> {
+        if let Err(e) = &r {
+            let mut seen = self.seen.lock().expect("not poisoned");
+            if seen.is_none() {
+                *seen = Some(std::io::Error::new(e.kind(), e.to_string()));
             }
-        },
+        }
+        r
+    }
+
+    fn sync(self, path: &Path) -> Result<(), IngestError> {
+        self.file.sync_all().map_err(io(path))
+    }
+}
+
+impl Write for Recorded {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let r = self.file.write(buf);
+        self.note(r)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        let r = self.file.flush();
+        self.note(r)
+    }
+}
+
+/// A polars error while writing `path`: the I/O error underneath it when there was one (a full
+/// disk says so, once, with the file it could not finish), else polars' own.
+fn write_error(seen: &Seen, path: &Path, e: PolarsError) -> IngestError {
+    let source = match (seen.lock().expect("not poisoned").take(), e) {
+        (Some(os), _) => os,
+        (None, PolarsError::IO { error, .. }) => {
+            std::io::Error::new(error.kind(), error.to_string())
+        }
+        (None, other) => std::io::Error::other(other.to_string()),
+    };
+    IngestError::Io {
+        path: path.to_path_buf(),
+        source,
     }
 }
 
 pub fn write_parquet(df: &mut DataFrame, path: &Path) -> Result<(), IngestError> {
-    let mut file = File::create(path).map_err(io(path))?;
+    let mut file = Recorded::create(path)?;
+    let seen = file.seen.clone();
     ParquetWriter::new(&mut file)
         .with_compression(ParquetCompression::Zstd(None))
         .with_statistics(StatisticsOptions::default())
         .finish(df)
-        .map_err(at(path))?;
-    file.sync_all().map_err(io(path))?;
+        .map_err(|e| write_error(&seen, path, e))?;
+    file.sync(path)?;
     Ok(())
 }
 
@@ -133,12 +174,14 @@ fn write_table(table: &super::Table, path: &Path) -> Result<usize, IngestError> 
         compression: ParquetCompression::Zstd(None).into(),
         data_page_size: None,
     };
-    let mut file = File::create(path).map_err(io(path))?;
+    let mut file = Recorded::create(path)?;
+    let seen = file.seen.clone();
+    let failed = |e: PolarsError| write_error(&seen, path, e);
     let mut writer = ParquetWriter::new(&mut file)
         .with_compression(ParquetCompression::Zstd(None))
         .with_statistics(StatisticsOptions::default())
         .batched(&schema)
-        .map_err(at(path))?;
+        .map_err(failed)?;
     let types = writer.parquet_schema().fields().to_vec();
     // One row group's pages, column by column (in parallel).
     let encode = |df: &DataFrame| -> PolarsResult<Vec<Vec<CompressedPage>>> {
@@ -193,12 +236,13 @@ fn write_table(table: &super::Table, path: &Path) -> Result<usize, IngestError> 
             if rows > 0 {
                 writer
                     .write_row_group(rows as u64, &pages)
-                    .map_err(at(path))?;
+                    .map_err(failed)?;
             }
         }
     }
-    writer.finish().map_err(at(path))?;
-    file.sync_all().map_err(io(path))?;
+    writer.finish().map_err(failed)?;
+    drop(writer);
+    file.sync(path)?;
     Ok(groups.len())
 }
 
@@ -233,11 +277,12 @@ pub fn write_csv(df: &DataFrame, path: &Path) -> Result<(), IngestError> {
         })
         .collect::<PolarsResult<_>>()?;
     let mut out = DataFrame::new_infer_height(columns)?;
-    let mut file = File::create(path).map_err(io(path))?;
+    let mut file = Recorded::create(path)?;
+    let seen = file.seen.clone();
     CsvWriter::new(&mut file)
         .include_header(true)
         .finish(&mut out)
-        .map_err(at(path))?;
+        .map_err(|e| write_error(&seen, path, e))?;
     file.flush().map_err(io(path))?;
     Ok(())
 }
