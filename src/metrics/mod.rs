@@ -5,7 +5,7 @@
 //!
 //! Tables the queries can read (`queries/README.md` lists their columns):
 //! - the lake: `tickets`, `ticket_events`, `surveys`, `contracts`, `sla_targets`, `engineers`,
-//!   `kb_articles`, `rejects`; every timestamp column `x` also as `x_date` (the local date in the
+//!   `kb_articles`, `rejects`, `maintenance`, `waivers`, `actions`; every timestamp column `x` also as `x_date` (the local date in the
 //!   reporting zone) and `x_period` (its quarter, e.g. `2026Q3`), because polars' SQL has no
 //!   time-zone conversion, and `x_after_as_of` (true when `x` is after as_of);
 //! - the clocks: `ticket_sla`, `update_windows`, `ticket_facts`;
@@ -30,7 +30,7 @@ use crate::model::config::{Calendar, Goals};
 use crate::period::Quarter;
 
 /// Lake tables registered for the queries.
-pub const LAKE_TABLES: [&str; 8] = [
+pub const LAKE_TABLES: [&str; 11] = [
     "tickets",
     "ticket_events",
     "surveys",
@@ -39,6 +39,9 @@ pub const LAKE_TABLES: [&str; 8] = [
     "engineers",
     "kb_articles",
     "rejects",
+    "maintenance",
+    "waivers",
+    "actions",
 ];
 
 /// What the metrics stage needs.
