@@ -420,6 +420,7 @@ fn run(
             let prepared = crate::clock::prepare(inputs, &ing.calendars, &ing.goals, as_of)?;
             let outs = crate::clock::compute(&prepared);
             let mut tables = crate::clock::tables(&prepared, &outs)?;
+            crate::clock::apply_waivers(&mut tables, &lake)?;
             crate::clock::write_tables(&tables_dir, &mut tables)?;
             let mut written = vec![
                 ("ticket_sla".to_string(), tables.ticket_sla.height()),

@@ -946,6 +946,54 @@ pub fn tables(p: &Prepared, outs: &[TicketOut]) -> PolarsResult<ClockTables> {
     })
 }
 
+/// review.md's waivers: marks each `ticket_sla` row that an accepted waiver names (its ticket
+/// and its metric, or `all`) with `waived` = true and the waiver's `reason` in `waiver_reason`.
+/// The row's state is unchanged; compliance and credits leave waived rows out. Ingest rejects
+/// every waiver that conflicts with another of the same ticket and metric (or `all`), so at most
+/// one waiver matches a row. Without a waivers table (a lake of schema 1) nothing is waived.
+pub fn apply_waivers(t: &mut ClockTables, lake: &Path) -> Result<(), IngestError> {
+    let path = lake.join("waivers.parquet");
+    let mut by_ticket: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    if path.exists() {
+        let file = std::fs::File::open(&path).map_err(|e| IngestError::Io {
+            path: path.clone(),
+            source: e,
+        })?;
+        let w = ParquetReader::new(file).finish()?;
+        let ids = str_col(&w, "ticket_id")?;
+        let metrics = str_col(&w, "metric")?;
+        let reasons = str_col(&w, "reason")?;
+        for ((id, metric), reason) in ids.iter().zip(metrics.iter()).zip(reasons.iter()) {
+            if let (Some(id), Some(metric)) = (id, metric) {
+                by_ticket
+                    .entry(id.to_string())
+                    .or_default()
+                    .push((metric.to_string(), reason.unwrap_or_default().to_string()));
+            }
+        }
+    }
+    let sla = &t.ticket_sla;
+    let ids = str_col(sla, "ticket_id")?;
+    let metrics = str_col(sla, "metric")?;
+    let mut waived = Vec::with_capacity(sla.height());
+    let mut reason: Vec<Option<&str>> = Vec::with_capacity(sla.height());
+    for (id, metric) in ids.iter().zip(metrics.iter()) {
+        let hit = id.and_then(|id| by_ticket.get(id)).and_then(|ws| {
+            ws.iter()
+                .find(|(m, _)| m == "all" || Some(m.as_str()) == metric)
+        });
+        waived.push(hit.is_some());
+        reason.push(hit.map(|(_, r)| r.as_str()));
+    }
+    let waived: Column = Series::new("waived".into(), waived).into();
+    let reason = strings("waiver_reason", reason.into_iter());
+    let mut sla = t.ticket_sla.clone();
+    sla.with_column(waived)?;
+    sla.with_column(reason)?;
+    t.ticket_sla = sla;
+    Ok(())
+}
+
 /// Writes each table as `<dir>/<name>.parquet` and `<dir>/<name>.csv`. In the CSV, instants
 /// are RFC 3339 in UTC (`2026-07-03T08:00:00Z`), as in the exports.
 pub fn write_tables(dir: &Path, t: &mut ClockTables) -> Result<(), IngestError> {
