@@ -9,9 +9,14 @@
 -- nothing). Service credit = min(credit_cap_pct, missed commitments x
 -- credit_pct_per_missed_target) % of the period's fee, where the period's fee = annual_fee x
 -- the contract's days inside the period / days of that contract year (contract_periods).
--- Entitlement use = tickets created / included_cases_per_quarter (empty = unlimited); cost per
--- case = the period's fee / tickets created. The contract-level figures repeat on each of its
--- rows; the previous three periods are the rows of those periods.
+-- Entitlement use = tickets created / included_cases_prorated, the quarter's included cases
+-- for the contract's days in the period: included_cases_per_quarter x contract_days / the
+-- period's days (empty = unlimited), so a contract that starts or ends inside the quarter, or a
+-- quarter still running at as_of, is compared with the cases of its own days; cost per case =
+-- the period's fee / tickets created. A ticket-metric an approved waiver names (review.md) is
+-- counted in `waived` and in neither met nor breached, so it decides neither the commitment
+-- nor the credit. The contract-level figures repeat on each of its rows; the previous three
+-- periods are the rows of those periods.
 with plan_rows as (
     select
         c.contract_id,
@@ -72,6 +77,7 @@ judged as (
         coalesce(s.breached, 0) as breached,
         coalesce(s.in_progress, 0) as in_progress,
         coalesce(s.not_applicable, 0) as not_applicable,
+        coalesce(s.waived, 0) as waived,
         s.compliance_pct,
         case
             when coalesce(s.met, 0) + coalesce(s.breached, 0) = 0 then 'no_tickets'
@@ -134,8 +140,11 @@ money as (
             else o.missed_commitments * c.credit_pct_per_missed_target
         end as credit_pct,
         coalesce(n.tickets_created, 0) as tickets_created,
-        c.included_cases_per_quarter
+        c.included_cases_per_quarter,
+        1.0 * c.included_cases_per_quarter * cp.contract_days / p.days
+            as included_cases_prorated
     from contract_periods cp
+    join periods p on cp.period = p.period
     join contracts c on cp.contract_id = c.contract_id
     join outcomes o on cp.period = o.period and cp.contract_id = o.contract_id
     left join created n on cp.period = n.period and cp.contract_id = n.contract_id
@@ -158,6 +167,7 @@ final as (
         j.breached,
         j.in_progress,
         j.not_applicable,
+        j.waived,
         j.compliance_pct,
         j.outcome,
         m.commitments,
@@ -180,7 +190,8 @@ final as (
         round(m.period_fee * m.credit_pct / 100.0, 2) as credit_amount,
         m.tickets_created,
         m.included_cases_per_quarter,
-        100.0 * m.tickets_created / m.included_cases_per_quarter as entitlement_used_pct,
+        m.included_cases_prorated,
+        100.0 * m.tickets_created / nullif(m.included_cases_prorated, 0) as entitlement_used_pct,
         round(m.period_fee / nullif(m.tickets_created, 0), 2) as cost_per_case
     from judged j
     join money m on j.period = m.period and j.contract_id = m.contract_id
