@@ -255,6 +255,13 @@ pub fn initial_state(t: &TicketIn) -> (Status, u32) {
 
 /// The clocks of one ticket.
 pub fn ticket_clocks(t: &TicketIn, rules: &Rules) -> TicketOut {
+    ticket_clocks_traced(t, rules).0
+}
+
+/// The clocks of one ticket, and the active stretches `[from, to)` the resolution clock counted
+/// (in order, up to the final solve or as_of), for tables that split a row's elapsed time
+/// (`measured`).
+pub fn ticket_clocks_traced(t: &TicketIn, rules: &Rules) -> (TicketOut, Vec<(i64, i64)>) {
     let as_of = rules.as_of;
     let no_events = t.events.is_empty();
 
@@ -574,9 +581,68 @@ pub fn ticket_clocks(t: &TicketIn, rules: &Rules) -> TicketOut {
         });
     }
 
-    TicketOut {
-        facts,
-        sla,
-        windows: out_windows,
+    (
+        TicketOut {
+            facts,
+            sla,
+            windows: out_windows,
+        },
+        active,
+    )
+}
+
+/// The real-time stretches `[from, to)` over which `row`'s `elapsed_seconds` was measured, on
+/// the row's own calendar (`row.calendar`): `between` summed over them is exactly the row's
+/// elapsed. `out` and `active` are `ticket_clocks_traced`'s for the same ticket.
+/// - first_response: created_at to the first reply, the settling solve (edge rule 6) or as_of;
+/// - update: the reported window, the longest (the first on a tie, edge rule 9); none when the
+///   row has no window;
+/// - resolution: the active stretches (paused and done time is not counted);
+/// - system_down: created_at to the first solve or as_of (calendar time).
+pub fn measured(
+    t: &TicketIn,
+    rules: &Rules,
+    row: &SlaRow,
+    out: &TicketOut,
+    active: &[(i64, i64)],
+) -> Vec<(i64, i64)> {
+    match row.metric {
+        Metric::FirstResponse | Metric::SystemDown => {
+            vec![(t.created, row.stopped_at.unwrap_or(rules.as_of))]
+        }
+        Metric::Update => {
+            let mut longest: Option<&Window> = None;
+            for w in &out.windows {
+                if longest.is_none_or(|l| l.elapsed < w.elapsed) {
+                    longest = Some(w);
+                }
+            }
+            longest
+                .map(|w| vec![(w.started_at, w.ended_at)])
+                .unwrap_or_default()
+        }
+        Metric::Resolution => active.to_vec(),
     }
+}
+
+/// The assignee as a step function: `(from, engineer)` pairs in order, the first at created_at
+/// (the assignee `initial_state` gives), then one per instant with `assign` events, holding the
+/// value after the last of them (edge rule 3: the assignee at `t` is the value after every event
+/// with `at` <= t). An instant that leaves the assignee unchanged is kept; `NOBODY` is
+/// unassigned.
+pub fn assignee_steps(t: &TicketIn) -> Vec<(i64, u32)> {
+    let (_, first) = initial_state(t);
+    let mut steps = vec![(t.created, first)];
+    for e in t.events {
+        if let EventKind::Assign(who) = e.kind {
+            // Ingest rejects events before created_at; one that came another way counts from
+            // created_at, as for the engine's `Changes`.
+            let at = e.at.max(t.created);
+            match steps.last_mut() {
+                Some(last) if last.0 == at => last.1 = who,
+                _ => steps.push((at, who)),
+            }
+        }
+    }
+    steps
 }

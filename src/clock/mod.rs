@@ -118,6 +118,30 @@ impl Prepared {
     pub fn business_time(&self, id: &str) -> Option<&BusinessTime> {
         self.calendars.iter().find(|c| c.id() == id)
     }
+    /// The contract ticket `k` falls in (its created_at inside the contract's dates).
+    pub fn contract_id(&self, k: usize) -> Option<&str> {
+        self.contract[k].map(|c| self.contracts[c as usize].id.as_str())
+    }
+    /// The period (quarter of created_at) of ticket `k`.
+    pub fn period_of(&self, k: usize) -> &str {
+        &self.periods[self.period[k] as usize]
+    }
+    /// An engineer's id by the number events and tickets use; `None` for `NOBODY`.
+    pub fn engineer_id(&self, e: u32) -> Option<&str> {
+        (e != NOBODY).then(|| self.engineers[e as usize].as_str())
+    }
+    /// Ticket number by ticket id, for tickets that exist at as_of.
+    pub fn ticket_numbers(&self) -> PolarsResult<FxHashMap<&str, usize>> {
+        let ids = strs(str_col(&self.tickets, "ticket_id")?);
+        let mut out = FxHashMap::default();
+        out.reserve(self.rows.len());
+        for (k, &r) in self.rows.iter().enumerate() {
+            if let Some(id) = ids[r as usize] {
+                out.insert(id, k);
+            }
+        }
+        Ok(out)
+    }
     /// The clock input of ticket `k`.
     pub fn ticket(&self, k: usize) -> TicketIn<'_> {
         TicketIn {
