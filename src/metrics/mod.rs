@@ -13,6 +13,7 @@
 //!   `open_at_period_end`, `engineer_days`, `contract_periods`.
 
 pub mod derive;
+pub mod review;
 pub mod sql;
 pub mod timeline;
 
@@ -60,6 +61,16 @@ pub struct Written {
     pub tables: Vec<(String, usize)>,
     pub derive_secs: f64,
     pub queries_secs: f64,
+}
+
+/// The name a lake table is registered under for the queries: its own, except `waivers`, whose
+/// name is the queries' table of waivers with the SLA rows they apply to (`queries/waivers.sql`,
+/// docs/review_tables.md): the lake's rows, as filed, are `waivers_filed`.
+pub fn registered_name(lake_table: &str) -> &str {
+    match lake_table {
+        "waivers" => "waivers_filed",
+        other => other,
+    }
 }
 
 /// A lake table as a lazy scan: a query that does not read it costs nothing, and one that
@@ -139,6 +150,10 @@ pub fn run(inputs: &Inputs, out: &Path) -> Result<Written> {
         }
     };
     let engineers = eager("engineers")?;
+    let ticket_events = lake
+        .iter()
+        .find(|(m, _)| *m == "ticket_events")
+        .and_then(|(_, d)| d.clone());
     let kb_articles = eager("kb_articles")?;
     let contracts = eager("contracts")?;
 
@@ -171,6 +186,15 @@ pub fn run(inputs: &Inputs, out: &Path) -> Result<Written> {
         None => anyhow::bail!("the lake has no contracts table; ingest the exports again"),
     };
     let goals = derive::goals_table(inputs.goals)?;
+    let t = Instant::now();
+    let teams = review::teams(engineers.as_ref())?;
+    let escalation_events = match ticket_events {
+        Some(e) => review::escalation_events(p, e, &tz)?,
+        None => anyhow::bail!("the lake has no ticket_events table; ingest the exports again"),
+    };
+    let breach_attribution =
+        review::breach_attribution(p, &inputs.clock.ticket_sla, &spans, &teams)?;
+    tracing::info!("escalations and breach attribution: {:.2?}", t.elapsed());
     let run_info = DataFrame::new_infer_height(vec![
         crate::clock::datetime("as_of", vec![Some(p.as_of)])?,
         Series::new("reporting_timezone".into(), [tz.name()]).into(),
@@ -181,7 +205,7 @@ pub fn run(inputs: &Inputs, out: &Path) -> Result<Written> {
     let ctx = SQLContext::new();
     for (name, lf) in lake {
         if let Some(lf) = lf {
-            ctx.register(name, with_local_dates(lf, &tz, p.as_of)?);
+            ctx.register(registered_name(name), with_local_dates(lf, &tz, p.as_of)?);
         }
     }
     let clock = inputs.clock;
@@ -218,6 +242,8 @@ pub fn run(inputs: &Inputs, out: &Path) -> Result<Written> {
                 ("engineer_days", engineer_days),
                 ("contract_periods", contract_periods),
                 ("run_info", run_info),
+                ("escalation_events", escalation_events),
+                ("breach_attribution", breach_attribution),
             ] {
                 written.push((name.to_string(), df.height()));
                 ctx.register(name, df.clone().lazy());
