@@ -370,16 +370,17 @@ fn run(
     let lake = stage.join("lake");
     ingest::lake::write_files(&lake, &ing, &manifest)?;
     print_counts(&manifest);
-    // The review's inputs are validated into the lake, but nothing downstream reads them yet:
-    // say so rather than let a waiver look applied.
-    let unread: Vec<String> = ["maintenance", "waivers", "actions"]
+    // Waivers are applied (ticket_sla, compliance, credits); maintenance and actions are
+    // validated into the lake but no document shows them yet: say so rather than let them look
+    // reviewed.
+    let unread: Vec<String> = ["maintenance", "actions"]
         .into_iter()
         .filter(|t| ing.table(t).accepted() > 0)
         .map(|t| format!("{t}.csv"))
         .collect();
     if !unread.is_empty() && !quiet {
         eprintln!(
-            "note: {} validated into the lake, but not used yet: waivers are not applied to compliance or credits, and the documents have no maintenance or actions sections (issue 13)",
+            "note: {} validated into the lake, but not used yet: the documents have no maintenance or actions sections (issue 13)",
             unread.join(", ")
         );
     }

@@ -842,10 +842,11 @@ fn an_action_without_its_text_is_a_reject() {
     );
 }
 
-/// Until the review is built, `run` says that the review's files it validated are not used, so
-/// an approved waiver never looks applied.
+/// Waivers are applied (compliance and credits leave waived rows out), so a waivers file gets
+/// no note; until the documents show maintenance and actions, `run` says that those files were
+/// validated but are not used, so they never look reviewed.
 #[test]
-fn run_says_the_review_files_are_validated_but_not_used_yet() {
+fn run_says_which_review_files_are_validated_but_not_used_yet() {
     let t = tmp();
     let (data, _) = paths(&t);
     valid_data(&data);
@@ -858,9 +859,19 @@ fn run_says_the_review_files_are_validated_but_not_used_yet() {
     )
     .unwrap();
     let o = run_ok(&data, &out, &["--period", "2026Q3"]);
+    assert!(!stderr(&o).contains("not used yet"), "{}", stderr(&o));
+    std::fs::write(
+        data.join("actions.csv"),
+        "action_id,contract_id,raised_in,owner,action,due_on,done_on\nA1,K1,2026Q2,vendor,Add a replica,,\n",
+    )
+    .unwrap();
+    let o = run_ok(&data, &out, &["--period", "2026Q3"]);
     let err = stderr(&o);
     assert!(
-        err.contains("note: waivers.csv validated into the lake, but not used yet"),
+        err.contains("note: actions.csv validated into the lake, but not used yet"),
         "{err}"
     );
+    let note: Vec<&str> = err.lines().filter(|l| l.starts_with("note:")).collect();
+    assert_eq!(note.len(), 1, "{err}");
+    assert!(!note[0].contains("waivers"), "{err}");
 }
