@@ -11,11 +11,12 @@
 //!   8%): days in 2026Q3 = 07-01..08-14 = 45 of its contract year 2025-08-15..2026-08-14 (365)
 //!   -> fee 36,500 x 45/365 = 4,500.00. A1 P1 reply after 30 min (met), A2 P1 after 2 h
 //!   (breached): 50% >= 50 kept; A3 P2 reply 20 min, solved after 1 h: both P2 kept. 3 kept, 0
-//!   missed, credit 0. 3 tickets of 2 included = 150%: above entitlement. Cost per case 1,500.00.
+//!   missed, credit 0. 3 tickets of 2 included cases prorated to KA's 45 of the quarter's 92 days
+//!   (2 x 45/92 = 0.978) = 306.7%: above entitlement. Cost per case 1,500.00.
 //! - KB (CA's next contract, USD 73,000/yr from 2026-08-15, 10 included): 08-15..09-30 = 47
 //!   days of 365 -> 9,400.00. B1 P2 reply after 2 h (breached), solved after 5 days (breached):
 //!   2 missed x 5% = 10%, capped at 8% -> credit 752.00. P1 first response: no tickets. 1 ticket
-//!   of 10 = 10%: far below. Cost per case 9,400.00.
+//!   of 10 cases prorated to 47 of 92 days (5.109) = 19.6%: far below. Cost per case 9,400.00.
 //! - KC (customer CB, KRW 10,000,000/yr, 2026-01-01..2026-10-31, renewal 2026-11-01, 100
 //!   included, 5%/miss, cap 20%): 92 days of 365 -> 2,520,547.945... = 2,520,547.95. C1 P2 reply
 //!   after 90 min (met under its own 120-min target; the plan's 60 would have breached), C2 after
@@ -189,7 +190,7 @@ fn commitments_credits_entitlement_notes_and_ranking() {
             0.0,
             0.0,
             "3",
-            Some(150.0),
+            Some(300.0 * 92.0 / 90.0),
             Some(1500.00),
         ),
         (
@@ -199,7 +200,7 @@ fn commitments_credits_entitlement_notes_and_ranking() {
             8.0,
             752.00,
             "1",
-            Some(10.0),
+            Some(100.0 * 92.0 / 47.0 / 10.0),
             Some(9400.00),
         ),
         (
@@ -281,14 +282,14 @@ fn commitments_credits_entitlement_notes_and_ranking() {
         of("KB"),
         vec![
             ("credit_due".to_string(), "A service credit of USD 752.00 is due for 2026Q3: 2 missed commitments × 5% = 10%, capped at 8% of the period's fee of USD 9,400.00.".to_string()),
-            ("volume_far_below_entitlement".to_string(), "1 ticket against 10 included cases (10.0%): under half of the entitlement is used; a smaller plan would cover it.".to_string()),
+            ("volume_far_below_entitlement".to_string(), "1 ticket against 10 included cases (19.6%): under half of the entitlement is used; a smaller plan would cover it.".to_string()),
         ]
     );
     assert_eq!(
         of("KA"),
         vec![
             ("all_kept".to_string(), "All 3 commitments with tickets were kept in 2026Q3.".to_string()),
-            ("volume_above_entitlement".to_string(), "3 tickets against 2 included cases (150.0%): volume is above the entitlement; a larger plan fits this use.".to_string()),
+            ("volume_above_entitlement".to_string(), "3 tickets against 2 included cases (306.7%): volume is above the entitlement; a larger plan fits this use.".to_string()),
         ]
     );
     assert!(of("KD").is_empty(), "{:?}", of("KD"));
