@@ -5,12 +5,17 @@
 //!
 //! Tables the queries can read (`queries/README.md` lists their columns):
 //! - the lake: `tickets`, `ticket_events`, `surveys`, `contracts`, `sla_targets`, `engineers`,
-//!   `kb_articles`, `rejects`, `maintenance`, `waivers`, `actions`; every timestamp column `x` also as `x_date` (the local date in the
-//!   reporting zone) and `x_period` (its quarter, e.g. `2026Q3`), because polars' SQL has no
-//!   time-zone conversion, and `x_after_as_of` (true when `x` is after as_of);
-//! - the clocks: `ticket_sla`, `update_windows`, `ticket_facts`;
+//!   `kb_articles`, `rejects`, `maintenance`, `actions`, and `waivers_filed` (the lake's
+//!   `waivers`: `waivers` is the name of the review's query table, see `registered_name`);
+//!   every timestamp column `x` also as `x_date` (the local date in the reporting zone) and
+//!   `x_period` (its quarter, e.g. `2026Q3`), because polars' SQL has no time-zone conversion,
+//!   and `x_after_as_of` (true when `x` is after as_of);
+//! - the clocks: `ticket_sla` (with `waived` and `waiver_reason`), `update_windows`,
+//!   `ticket_facts`;
 //! - derived: `periods`, `goals`, `run_info`, `backlog_daily`, `ticket_moments`,
-//!   `open_at_period_end`, `engineer_days`, `contract_periods`.
+//!   `open_at_period_end`, `engineer_days`, `contract_periods` (`derive`), and the review's
+//!   `escalation_events` and `breach_attribution` (`review`: the state at an escalation's
+//!   instant, and a breached row's elapsed time split by who held the ticket).
 
 pub mod derive;
 pub mod review;
