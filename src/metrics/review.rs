@@ -65,7 +65,12 @@ pub fn escalation_events(p: &Prepared, events: LazyFrame, tz: &Tz) -> PolarsResu
     let actor = strs(str_col(&e, "actor_id")?);
     let value = strs(str_col(&e, "value")?);
     let line: Vec<Option<i64>> = e.column("source_line")?.i64()?.iter().collect();
-    let numbers = p.ticket_numbers()?;
+    // Most exports have no escalation: no index of every ticket then.
+    let numbers = if e.height() > 0 {
+        p.ticket_numbers()?
+    } else {
+        Default::default()
+    };
     let ticket_ids = strs(str_col(&p.tickets, "ticket_id")?);
     let customers = strs(str_col(&p.tickets, "customer_id")?);
 
@@ -199,6 +204,19 @@ pub fn breach_attribution(
     teams: &HashMap<String, String>,
 ) -> PolarsResult<DataFrame> {
     let labels: Vec<String> = spans.iter().map(|s| s.label()).collect();
+    // The breached rows of the periods first (a small share of the table), then their columns.
+    let mask: BooleanChunked = str_col(sla, "state")?
+        .iter()
+        .zip(str_col(sla, "period")?.iter())
+        .map(|(state, period)| {
+            Some(state == Some("breached") && period.is_some_and(|p| labels.iter().any(|l| l == p)))
+        })
+        .collect();
+    let sla = &sla.filter(&mask)?;
+    tracing::debug!(
+        "breach attribution: {} breached rows in the periods",
+        sla.height()
+    );
     let ids = strs(str_col(sla, "ticket_id")?);
     let customers = strs(str_col(sla, "customer_id")?);
     let contracts = strs(str_col(sla, "contract_id")?);
@@ -225,7 +243,7 @@ pub fn breach_attribution(
     // (row, ticket number, metric), rows of one ticket together.
     let mut picked: Vec<(usize, usize, Metric)> = Vec::new();
     for i in 0..sla.height() {
-        if states[i] != Some("breached") || !labels.iter().any(|l| Some(l.as_str()) == periods[i]) {
+        if states[i] != Some("breached") {
             continue;
         }
         let (Some(k), Some(m)) = (ids[i].and_then(|id| numbers.get(id)), metric_of(metrics[i]))
