@@ -13,6 +13,15 @@
 -- to as_of) of the period's system-down tickets must not exceed system_down_max_hours. FCR has
 -- no goal; it is shown for information with the reopen window it used. `change` = figure -
 -- the previous period's figure.
+--
+-- A goal whose input is absent reads `no_data` with an empty figure, never missed or met: no
+-- survey in the period (CSAT), no first-response or update commitment met or breached (SLA),
+-- no engineer with active days (engineer goals), no system-down ticket created in the period,
+-- or no knowledge-base article in the exports at all (a period without articles when the
+-- exports have some is a real 0). `unit` says what figure, goal and change are in (`pct`,
+-- `hours`, `tickets`, `per_day`, `per_week`), `better` which way is better (`higher`,
+-- `lower`; FCR: higher), and `change_direction` whether the change is `better`, `worse` or the
+-- `same` (empty without a previous figure).
 with sla_counts as (
     select
         s.period,
@@ -55,6 +64,12 @@ team as (
         sum(case when not kb_goal_met then 1 else 0 end) as kb_missing
     from engineer_load
     group by period
+),
+
+-- The exports' articles, any period: none at all means the KB goal has no input.
+kb_input as (
+    select count(*) as articles
+    from kb_articles
 ),
 
 first_contact as (
@@ -171,12 +186,18 @@ figures as (
         'engineer.min_kb_articles_per_week' as goal,
         'Knowledge-base articles per engineer per week' as description,
         'at least' as direction,
-        t.kb_articles * 7.0 / nullif(t.active_days, 0) as figure,
+        case
+            when k.articles > 0 then t.kb_articles * 7.0 / nullif(t.active_days, 0)
+        end as figure,
         coalesce(t.engineers, 0) as basis,
         false as too_few,
-        cast(coalesce(t.kb_missing, 0) as varchar) || ' of '
-            || cast(coalesce(t.engineers, 0) as varchar) || ' engineers under the goal' as detail
+        case
+            when k.articles = 0 then 'no knowledge-base articles in the exports'
+            else cast(coalesce(t.kb_missing, 0) as varchar) || ' of '
+                || cast(coalesce(t.engineers, 0) as varchar) || ' engineers under the goal'
+        end as detail
     from periods p
+    cross join kb_input k
     left join team t on p.period = t.period
     union all
     select
@@ -199,9 +220,16 @@ judged as (
         f.*,
         case when f.direction = 'none' then null else g.value end as goal_value,
         case
+            when f.goal like '%_pct' or f.goal like 'fcr.%' then 'pct'
+            when f.goal like '%_hours' then 'hours'
+            when f.goal = 'engineer.max_avg_backlog' then 'tickets'
+            when f.goal like '%_per_working_day' then 'per_day'
+            when f.goal like '%_per_week' then 'per_week'
+        end as unit,
+        case when f.direction = 'at most' then 'lower' else 'higher' end as better,
+        case
             when f.direction = 'none' then 'info'
-            when f.goal = 'engineer.system_down_max_hours' and f.basis = 0 then 'met'
-            when f.figure is null then 'no data'
+            when f.figure is null then 'no_data'
             when f.direction = 'at least' and f.figure >= g.value then 'met'
             when f.direction = 'at most' and f.figure <= g.value then 'met'
             else 'missed'
@@ -224,7 +252,15 @@ final as (
         j.too_few,
         j.detail,
         prev.figure as previous_figure,
-        j.figure - prev.figure as change
+        j.figure - prev.figure as change,
+        j.unit,
+        j.better,
+        case
+            when j.figure is null or prev.figure is null then null
+            when j.figure = prev.figure then 'same'
+            when (j.figure > prev.figure) = (j.better = 'higher') then 'better'
+            else 'worse'
+        end as change_direction
     from judged j
     join periods p on j.period = p.period
     left join judged prev on prev.period = p.previous_period and prev.goal = j.goal

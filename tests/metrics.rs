@@ -463,7 +463,7 @@ fn goal_scorecard_judges_every_goal() {
     let first = row(&s, &[("period", "2025Q4"), ("goal", "sla.update_met_pct")]);
     assert_eq!(
         (&first["change"][..], &first["status"][..]),
-        ("", "no data")
+        ("", "no_data")
     );
 }
 

@@ -251,7 +251,16 @@ pub fn run(inputs: &Inputs, out: &Path) -> Result<Written> {
                 ("breach_attribution", breach_attribution),
             ] {
                 written.push((name.to_string(), df.height()));
-                ctx.register(name, df.clone().lazy());
+                // `run_info` also gets `as_of_date` (as_of's day in the reporting zone) and
+                // `as_of_period`, like a lake timestamp: "planned before as_of's date" and
+                // "days overdue" need that day, and SQL cannot convert zones. The table
+                // written keeps its three columns.
+                let lf = if name == "run_info" {
+                    with_local_dates(df.clone().lazy(), &tz, p.as_of)?
+                } else {
+                    df.clone().lazy()
+                };
+                ctx.register(name, lf);
                 send.send((name.to_string(), df))?;
             }
             let mut write = |name: &str, df: &mut DataFrame| -> Result<()> {

@@ -1331,7 +1331,8 @@ fn team_review(
             figure: fmt_fig(&goal[i], figure[i]),
             goal_value: fmt_fig(&goal[i], goal_value[i]),
             direction: direction[i].clone(),
-            status: status[i].clone(),
+            // The table's code `no_data` is printed "no data", as the documents always have.
+            status: status[i].replace('_', " "),
             previous: fmt_fig(&goal[i], previous[i]),
             change: match change[i] {
                 None => "–".into(),

@@ -1,0 +1,70 @@
+-- resolution_mix: how the period's tickets were solved, for the team, each customer and each
+-- contract.
+--
+-- Definition: tickets created in the period and done (solved or closed) at as_of, by their
+-- `resolution_type` as the desk filed it (`permanent_fix`, `workaround`, `no_fault_found`,
+-- `duplicate`, `user_error` or other text; "(none)" when empty). Share = the type's tickets /
+-- the key's done tickets of the period (%). Tickets still open at as_of are not counted: they
+-- have no resolution yet. Tickets outside any contract count for the team and their customer,
+-- not under a contract.
+with facts as (
+    select ticket_id, customer_id, contract_id, period
+    from ticket_facts
+    where status_at_as_of in ('solved', 'closed')
+),
+
+resolution_text as (
+    select ticket_id, resolution_type
+    from tickets
+),
+
+typed as (
+    select
+        f.ticket_id,
+        f.customer_id,
+        f.contract_id,
+        f.period,
+        case
+            when coalesce(t.resolution_type, '') = '' then '(none)'
+            else t.resolution_type
+        end as resolution_type
+    from facts f
+    join periods p on f.period = p.period
+    join resolution_text t on f.ticket_id = t.ticket_id
+),
+
+keyed as (
+    select 'all' as dimension, 'all' as key, period, resolution_type from typed
+    union all
+    select 'customer' as dimension, customer_id as key, period, resolution_type from typed
+    union all
+    select 'contract' as dimension, contract_id as key, period, resolution_type from typed
+    where coalesce(contract_id, '') <> ''
+),
+
+type_counts as (
+    select period, dimension, key, resolution_type, count(*) as tickets
+    from keyed
+    group by period, dimension, key, resolution_type
+),
+
+key_totals as (
+    select period, dimension, key, count(*) as tickets
+    from keyed
+    group by period, dimension, key
+),
+
+final as (
+    select
+        c.period,
+        c.dimension,
+        c.key,
+        c.resolution_type,
+        c.tickets,
+        100.0 * c.tickets / k.tickets as share_pct
+    from type_counts c
+    join key_totals k on c.period = k.period and c.dimension = k.dimension and c.key = k.key
+)
+
+select * from final
+order by period, dimension, key, tickets desc, resolution_type
