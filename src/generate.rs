@@ -9,6 +9,12 @@
 //! The simulation is deliberately approximate (business hours are walked day by day, replies
 //! land after a share of the target): it only has to produce realistic inputs. The exact clocks
 //! are the clock engine's job.
+//!
+//! review.md's inputs (escalations, the tickets' category, root cause, resolution type, problem
+//! and language, the contracts' maintenance terms, maintenance, waivers and actions) come from a
+//! second stream per ticket and a pass in ticket order while writing, so the tickets, events and
+//! surveys drawn before them are unchanged per seed (docs/decisions.md, "Sample data for the
+//! review story").
 
 use std::collections::BTreeMap;
 use std::fs::{self, File};
