@@ -9,6 +9,12 @@
 //! The simulation is deliberately approximate (business hours are walked day by day, replies
 //! land after a share of the target): it only has to produce realistic inputs. The exact clocks
 //! are the clock engine's job.
+//!
+//! review.md's inputs (escalations, the tickets' category, root cause, resolution type, problem
+//! and language, the contracts' maintenance terms, maintenance, waivers and actions) come from a
+//! second stream per ticket and a pass in ticket order while writing, so the tickets, events and
+//! surveys drawn before them are unchanged per seed (docs/decisions.md, "Sample data for the
+//! review story").
 
 use std::collections::BTreeMap;
 use std::fs::{self, File};
@@ -754,6 +760,79 @@ const COMMENTS_KO: &[&str] = &[
     "두 번 재문의해야 했습니다",
 ];
 
+/// The second random stream of a ticket (review.md's inputs): `seed ^ REVIEW_SEED`.
+const REVIEW_SEED: u64 = 0x7265_7669_6577;
+
+/// The desk's themes per product (same order as PRODUCTS).
+const CATEGORIES: &[&[&str]] = &[
+    &["performance", "installation", "availability"],
+    &["data_sync", "backup", "performance"],
+    &["performance", "data_sync", "login"],
+    &["network", "performance"],
+    &["login", "access"],
+    &["billing", "account"],
+    &["performance", "data_sync", "reporting"],
+];
+const ROOT_CAUSES: &[&str] = &[
+    "RC-CONFIG",
+    "RC-CAPACITY",
+    "RC-BUG",
+    "Expired TLS certificate on the load balancer",
+    "Replica lag after a schema change",
+    "설정 변경 누락 (missed configuration change)",
+    "스토리지 노드 디스크 장애",
+    "缓存节点内存不足",
+    "Third-party carrier outage",
+    "Quota \"soft\" limit not raised, <default> kept",
+];
+
+fn customer_language(c: &Customer) -> &'static str {
+    if c.korean {
+        "ko"
+    } else if c.region.team == "China" {
+        "zh"
+    } else {
+        "en"
+    }
+}
+
+fn escalated_via(lang: &str) -> &'static [&'static str] {
+    match lang {
+        "ko" => &["via HQ", "본사 경유 (via HQ)", "고객사 CIO 항의"],
+        "zh" => &["via HQ", "通过总部投诉", "客户CIO投诉"],
+        _ => &["via HQ", "CIO complaint", "raised at the QBR"],
+    }
+}
+
+/// The account manager of a region: the other actor of escalations besides the customer.
+fn account_manager(team: &str) -> &'static str {
+    match team {
+        "Seoul" => "AM-KR1",
+        "Americas" => "AM-US1",
+        "EMEA" => "AM-DE1",
+        _ => "AM-CN1",
+    }
+}
+
+/// Seconds from `created` to the first solve outside pending/on_hold, and whether the ticket
+/// waited on the customer (pending) on the way.
+fn active_secs(ev: &[Ev], created: i64) -> (i64, bool) {
+    let (mut active, mut waited, mut since, mut paused) = (0, false, created, false);
+    for e in ev.iter().filter(|e| e.kind == "status") {
+        let v = e.value.as_deref().unwrap_or("");
+        if !paused {
+            active += e.at - since;
+        }
+        if v == "solved" {
+            return (active, waited);
+        }
+        paused = matches!(v, "pending" | "on_hold");
+        waited |= v == "pending";
+        since = e.at;
+    }
+    (active, waited)
+}
+
 struct Ev {
     at: i64,
     kind: &'static str,
@@ -776,6 +855,27 @@ struct TicketOut {
     ticket: Vec<String>,
     events: Vec<Vec<String>>,
     surveys: Vec<Vec<String>>,
+    info: ReviewInfo,
+}
+
+/// What the review files (built after the tickets) need to know of a ticket.
+struct ReviewInfo {
+    ci: usize,
+    category: &'static str,
+    /// May be an instance of a recurring problem.
+    eligible: bool,
+    join: f64,
+    start: f64,
+    size: usize,
+    rc: usize,
+    closed: bool,
+    /// 1..4 in 2026 (Seoul dates), 0 in 2025.
+    quarter: u8,
+    res_breach: bool,
+    weekend: bool,
+    created: i64,
+    /// No defect touched the ticket row (so ingest accepts it).
+    clean: bool,
 }
 
 fn pick<'a, T>(rng: &mut ChaCha8Rng, xs: &'a [T]) -> &'a T {
@@ -1169,6 +1269,136 @@ impl World {
             .find(|e| e.kind == "assign")
             .and_then(|e| e.value.clone());
 
+        // review.md's inputs draw from a stream of their own, so every draw above (and so every
+        // ticket of a seed) is the same as before they existed.
+        let mut rv = ChaCha8Rng::seed_from_u64(seed ^ REVIEW_SEED);
+        rv.set_stream(i as u64);
+        let closed = matches!(status.as_str(), "solved" | "closed");
+        let last_solve = ev
+            .iter()
+            .rev()
+            .find(|e| e.kind == "status" && e.value.as_deref() == Some("solved"))
+            .map(|e| e.at);
+        let open_until = if closed {
+            last_solve.unwrap_or(updated)
+        } else {
+            self.as_of
+        };
+        let first_reply = ev.iter().find(|e| e.kind == "agent_reply").map(|e| e.at);
+        let fr_late = match (first_reply, target(plan, pri, "first_response")) {
+            (Some(r), Some(t)) if !t.business => r - created > t.minutes as i64 * 60,
+            (None, _) => self.as_of - created > 86_400,
+            _ => false,
+        };
+        let long_running = open_until - created > 5 * 86_400;
+        // Escalations: a few % of tickets, many more on P1, system-down, late and long tickets.
+        let mut p_esc = match pri {
+            0 => 0.12,
+            1 => 0.03,
+            _ => 0.012,
+        };
+        if system_down {
+            p_esc += 0.12;
+        }
+        if fr_late {
+            p_esc += 0.08;
+        }
+        if long_running {
+            p_esc += 0.05;
+        }
+        let esc_hi = if closed { open_until } else { updated };
+        // Kept apart from `ev` (with their place in it) until the ticket's other rows are drawn,
+        // so the surveys and defects draw exactly as before escalations existed.
+        let mut escalations: Vec<(usize, Ev)> = Vec::new();
+        if chance(&mut rv, p_esc) && esc_hi > created + 900 {
+            let lo = created + 600;
+            let at = lo + rv.random_range(0..esc_hi - lo);
+            let actor = if chance(&mut rv, 0.65) {
+                None // the customer
+            } else {
+                Some(account_manager(team).to_string())
+            };
+            let r = rv.random::<f64>();
+            let value = if r < 0.5 {
+                "management".to_string()
+            } else if r < 0.8 {
+                "executive".to_string()
+            } else {
+                pick(&mut rv, escalated_via(customer_language(cust))).to_string()
+            };
+            let management = value == "management";
+            let pos = ev.partition_point(|e| e.at <= at);
+            escalations.push((pos, Ev::new(at, "escalate", actor, Some(value))));
+            // A system-down ticket escalated to management may go on to the executives.
+            if system_down && management && esc_hi - at > 3600 && chance(&mut rv, 0.3) {
+                let at2 = at + rv.random_range(1800..esc_hi - at);
+                let pos = ev.partition_point(|e| e.at <= at2);
+                escalations.push((
+                    pos,
+                    Ev::new(at2, "escalate", None, Some("executive".into())),
+                ));
+            }
+        }
+        let pi = PRODUCTS.iter().position(|p| *p == product).unwrap_or(0);
+        // Some desks leave the category empty: the review falls back to the product.
+        let category: &'static str = if chance(&mut rv, 0.1) {
+            ""
+        } else {
+            *pick(&mut rv, CATEGORIES[pi])
+        };
+        let rc_pick = rv.random_range(0..ROOT_CAUSES.len());
+        let root_cause = if closed && chance(&mut rv, if pri <= 1 { 0.75 } else { 0.08 }) {
+            ROOT_CAUSES[rc_pick]
+        } else {
+            ""
+        };
+        let r = rv.random::<f64>();
+        let resolution_type = match r {
+            _ if !closed => "",
+            x if x < 0.62 => "permanent_fix",
+            x if x < 0.82 => "workaround",
+            x if x < 0.90 => "no_fault_found",
+            x if x < 0.95 => "duplicate",
+            _ => "user_error",
+        };
+        let created_day = crate::period::local_date(&chrono_tz::Asia::Seoul, created);
+        let quarter = match created_day.month() {
+            _ if created_day.year() != 2026 => 0,
+            m => (m as u8 - 1) / 3 + 1,
+        };
+        // A resolution that (after the customer's waits) clearly passed a 24x7 target, with a
+        // wait for the customer on the way: where a customer-caused waiver is plausible.
+        let res_breach = closed
+            && !system_down
+            && cur_pri == pri
+            && (quarter == 2 || quarter == 3)
+            && match target(plan, pri, "resolution") {
+                Some(t) if !t.business => {
+                    let (active, waited) = active_secs(&ev, created);
+                    waited && active > t.minutes as i64 * 90
+                }
+                _ => false,
+            }
+            && self.contract_at(cust, created).is_some();
+        let info = ReviewInfo {
+            ci,
+            category,
+            eligible: !category.is_empty() && pri <= 2,
+            join: rv.random::<f64>(),
+            start: rv.random::<f64>(),
+            size: rv.random_range(2..=6),
+            rc: rc_pick,
+            closed,
+            quarter,
+            res_breach,
+            // (only the upgrade's candidates need it)
+            weekend: ci == 0
+                && quarter == 3
+                && matches!(cal.local(created).weekday(), Weekday::Sat | Weekday::Sun),
+            created,
+            clean: true,
+        };
+
         let id = format!("{:07}", i + 1);
         let ticket = vec![
             id.clone(),
@@ -1186,6 +1416,11 @@ impl World {
             product.into(),
             subject,
             fmt_local(updated, &tz),
+            category.into(),
+            root_cause.into(),
+            resolution_type.into(),
+            String::new(), // problem_id: set in ticket order, see `Problems`
+            customer_language(cust).into(),
         ];
         let mut events: Vec<Vec<String>> = ev
             .iter()
@@ -1269,10 +1504,32 @@ impl World {
                 &mut surveys,
             );
         }
+        // Insert from the last place back, so earlier places stay valid (two escalations at one
+        // place: the later is inserted first, then the earlier before it).
+        for (pos, e) in escalations.into_iter().rev() {
+            events.insert(
+                pos,
+                vec![
+                    id.clone(),
+                    fmt_local(e.at, &tz),
+                    e.kind.to_string(),
+                    e.actor.unwrap_or_default(),
+                    e.value.unwrap_or_default(),
+                ],
+            );
+        }
+        let info = ReviewInfo {
+            clean: ticket[1] == cust.id
+                && ticket[3] != "P5"
+                && ticket[5] != "waiting"
+                && ticket[2].len() > 19,
+            ..info
+        };
         TicketOut {
             ticket,
             events,
             surveys,
+            info,
         }
     }
 }
@@ -1308,8 +1565,8 @@ fn defects(
     for e in events.iter_mut() {
         if chance(rng, rate) {
             match rng.random_range(0..3) {
-                0 => e[2] = "escalate".into(),
-                1 => e[0] = format!("{id}X"), // orphan
+                0 => e[2] = "escalated".into(), // a kind the spec does not know
+                1 => e[0] = format!("{id}X"),   // orphan
                 _ => e[1] = "2025-13-01T00:00:00Z".into(),
             }
         }
@@ -1335,6 +1592,11 @@ const TICKET_HEADER: &[&str] = &[
     "product",
     "subject",
     "updated_at",
+    "category",
+    "root_cause",
+    "resolution_type",
+    "problem_id",
+    "language",
 ];
 const EVENT_HEADER: &[&str] = &["ticket_id", "at", "kind", "actor_id", "value"];
 const SURVEY_HEADER: &[&str] = &[
@@ -1364,6 +1626,9 @@ const WRITTEN: &[&str] = &[
     "sla_targets.csv",
     "engineers.csv",
     "kb_articles.csv",
+    "maintenance.csv",
+    "waivers.csv",
+    "actions.csv",
 ];
 
 pub fn generate(p: &Params, out: &Path) -> Result<Stats> {
@@ -1382,6 +1647,8 @@ pub fn generate(p: &Params, out: &Path) -> Result<Stats> {
     tw.write_record(TICKET_HEADER)?;
     ew.write_record(EVENT_HEADER)?;
     sw.write_record(SURVEY_HEADER)?;
+    let mut problems = Problems::new(p.tickets);
+    let mut cands = Candidates::default();
     const BATCH: usize = 20_000;
     let mut start = 0;
     while start < p.tickets {
@@ -1390,7 +1657,9 @@ pub fn generate(p: &Params, out: &Path) -> Result<Stats> {
             .into_par_iter()
             .map(|i| world.ticket(p.seed, i, p.tickets, p.defect_rate))
             .collect();
-        for t in batch {
+        for mut t in batch {
+            problems.assign(&world, &mut t);
+            cands.see(&t);
             tw.write_record(&t.ticket)?;
             stats.tickets += 1;
             for e in &t.events {
@@ -1407,7 +1676,475 @@ pub fn generate(p: &Params, out: &Path) -> Result<Stats> {
     tw.flush()?;
     ew.flush()?;
     sw.flush()?;
+    write_review_files(&world, p, &cands, out)?;
     Ok(stats)
+}
+
+// ---------------------------------------------------------------- review.md's inputs
+
+/// A problem's instances join at this rate among a customer's eligible tickets of its category,
+/// so 2 to 6 of them spread over months; a new problem starts at the other rate. Both are for
+/// 10,000 tickets and more (where a customer's volume no longer grows with the run); smaller runs
+/// raise them so that a few hundred tickets still show a recurrence.
+const PROBLEM_JOIN_P: f64 = 0.06;
+const PROBLEM_START_P: f64 = 0.004;
+
+struct OpenProblem {
+    id: String,
+    left: usize,
+    rc: usize,
+}
+
+/// Recurring problems, assigned in ticket order (cheap and sequential: one map lookup a ticket):
+/// per customer and category at most one problem is open; it takes 2-6 tickets, then closes.
+struct Problems {
+    open: BTreeMap<(usize, &'static str), OpenProblem>,
+    per_customer: BTreeMap<usize, u32>,
+    join_p: f64,
+    start_p: f64,
+}
+
+impl Problems {
+    fn new(n_tickets: usize) -> Problems {
+        let scale = (10_000.0 / n_tickets.max(1) as f64).max(1.0);
+        Problems {
+            open: BTreeMap::new(),
+            per_customer: BTreeMap::new(),
+            join_p: (PROBLEM_JOIN_P * scale).min(0.5),
+            start_p: (PROBLEM_START_P * scale).min(0.1),
+        }
+    }
+
+    fn assign(&mut self, world: &World, t: &mut TicketOut) {
+        let info = &t.info;
+        if !info.eligible || !info.clean {
+            return;
+        }
+        let key = (info.ci, info.category);
+        let joined = match self.open.get_mut(&key) {
+            Some(p) if info.join < self.join_p => {
+                p.left -= 1;
+                Some((p.id.clone(), p.rc, p.left == 0))
+            }
+            Some(_) => None,
+            None if info.start < self.start_p => {
+                let n = self.per_customer.entry(info.ci).or_default();
+                *n += 1;
+                let id = format!("PRB-{}-{:02}", world.customers[info.ci].id, n);
+                self.open.insert(
+                    key,
+                    OpenProblem {
+                        id: id.clone(),
+                        left: info.size - 1,
+                        rc: info.rc,
+                    },
+                );
+                Some((id, info.rc, false))
+            }
+            None => None,
+        };
+        if let Some((id, rc, last)) = joined {
+            if last {
+                self.open.remove(&key);
+            }
+            t.ticket[14] = id;
+            // Worked around until its last instance, which gets the permanent fix.
+            if info.closed {
+                t.ticket[12] = ROOT_CAUSES[rc].into();
+                t.ticket[13] = if last { "permanent_fix" } else { "workaround" }.into();
+            }
+        }
+    }
+}
+
+/// The first ticket (in ticket order) fit for each waiver, and for the upgrade.
+#[derive(Default)]
+struct Candidates {
+    customer_caused_q3: Option<(String, &'static str)>,
+    customer_caused_q2: Option<(String, &'static str)>,
+    third_party_q3: Option<String>,
+    /// Hanbit's first 2026Q3 ticket on a weekend (a maintenance window), else its first.
+    upgrade: Option<(String, i64)>,
+    upgrade_any: Option<(String, i64)>,
+}
+
+impl Candidates {
+    fn see(&mut self, t: &TicketOut) {
+        let i = &t.info;
+        if !i.clean {
+            return;
+        }
+        let id = &t.ticket[0];
+        let lang = match t.ticket[15].as_str() {
+            "ko" => "ko",
+            "zh" => "zh",
+            _ => "en",
+        };
+        if i.res_breach {
+            match (i.quarter, lang) {
+                (3, "zh") if self.third_party_q3.is_none() => {
+                    self.third_party_q3 = Some(id.clone())
+                }
+                (3, _) if self.customer_caused_q3.is_none() && lang != "zh" => {
+                    self.customer_caused_q3 = Some((id.clone(), lang))
+                }
+                (2, _) if self.customer_caused_q2.is_none() => {
+                    self.customer_caused_q2 = Some((id.clone(), lang))
+                }
+                _ => {}
+            }
+        } else if i.ci == 0 && i.quarter == 3 && i.closed {
+            if i.weekend && self.upgrade.is_none() {
+                self.upgrade = Some((id.clone(), i.created));
+            }
+            if self.upgrade_any.is_none() {
+                self.upgrade_any = Some((id.clone(), i.created));
+            }
+        }
+    }
+}
+
+/// Preventive-maintenance terms of the maintenance (enterprise) contracts of the fixed world:
+/// (inspections per quarter, patch days). Larger runs' extra customers have none, so the
+/// maintenance file stays small at any scale.
+fn maintenance_terms(contract: &str) -> Option<(u32, u32)> {
+    match contract {
+        "K-C001-2025" => Some((2, 7)),
+        "K-C002-2026" | "K-C004-2025" | "K-C004-2026" => Some((1, 14)),
+        "K-C007-2025" => Some((1, 30)),
+        _ => None,
+    }
+}
+
+/// The vendor's security patches: (released, name).
+const PATCH_RELEASES: &[(&str, &str)] = &[
+    ("2025-11-11T10:00:00Z", "SP-2025-11"),
+    ("2026-01-13T10:00:00Z", "SP-2026-01"),
+    ("2026-03-10T10:00:00Z", "SP-2026-03"),
+    ("2026-05-12T10:00:00Z", "SP-2026-05"),
+    ("2026-07-14T10:00:00Z", "SP-2026-07"),
+    ("2026-08-11T10:00:00Z", "SP-2026-08"),
+    ("2026-09-08T10:00:00Z", "SP-2026-09"),
+];
+
+/// Last review's actions (and two older ones), as of the export: done, open and overdue.
+/// (action_id, contract_id, raised_in, owner, action, due_on, done_on)
+const ACTIONS: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
+    (
+        "ACT-2026Q1-01",
+        "K-C001-2025",
+        "2026Q1",
+        "vendor: 김민준",
+        "SSO 장애 재발 방지 대책 수립 (prevent SSO outages from recurring)",
+        "2026-06-30",
+        "",
+    ),
+    (
+        "ACT-2026Q1-02",
+        "K-C004-2025",
+        "2026Q1",
+        "customer",
+        "Consolidate the admin accounts",
+        "",
+        "",
+    ),
+    (
+        "ACT-2026Q2-01",
+        "K-C001-2025",
+        "2026Q2",
+        "vendor: 김민준",
+        "P1 대응 절차 문서화 (document the P1 runbook)",
+        "2026-07-31",
+        "2026-07-24",
+    ),
+    (
+        "ACT-2026Q2-02",
+        "K-C001-2025",
+        "2026Q2",
+        "customer: IT운영팀",
+        "Share the maintenance-window calendar",
+        "2026-08-14",
+        "",
+    ),
+    (
+        "ACT-2026Q2-03",
+        "K-C004-2025",
+        "2026Q2",
+        "vendor (Maria Lopez)",
+        "Root-cause review of the intermittent 503s",
+        "2026-07-15",
+        "2026-07-10",
+    ),
+    (
+        "ACT-2026Q2-04",
+        "K-C004-2025",
+        "2026Q2",
+        "customer",
+        "Upgrade the agents to 4.3",
+        "2026-12-15",
+        "",
+    ),
+    (
+        "ACT-2026Q2-05",
+        "K-C005-2025",
+        "2026Q2",
+        "vendor",
+        "Publish a billing FAQ, \"duplicate charge\" & refunds",
+        "2026-09-15",
+        "",
+    ),
+    (
+        "ACT-2026Q2-06",
+        "K-C006-2025",
+        "2026Q2",
+        "vendor: Lukas Weber",
+        "Monthly latency report for <eu-central>",
+        "2026-07-31",
+        "2026-08-05",
+    ),
+    (
+        "ACT-2026Q2-07",
+        "K-C007-2025",
+        "2026Q2",
+        "vendor - 王伟 Wang Wei",
+        "提供数据库容量规划报告 (database capacity plan)",
+        "2026-10-30",
+        "",
+    ),
+    (
+        "ACT-2026Q2-08",
+        "K-C007-2025",
+        "2026Q2",
+        "customer, 采购部",
+        "Nominate a second contact for P1 calls",
+        "2026-08-31",
+        "2026-08-20",
+    ),
+    (
+        "ACT-2026Q2-09",
+        "K-C003-2025",
+        "2026Q2",
+        "customer",
+        "Share the load-test schedule before launches",
+        "",
+        "",
+    ),
+];
+
+fn write_review_files(world: &World, p: &Params, c: &Candidates, out: &Path) -> Result<()> {
+    let mut rng = ChaCha8Rng::seed_from_u64(p.seed ^ REVIEW_SEED);
+    rng.set_stream(u64::MAX); // tickets use streams 0..n
+    let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+
+    // Maintenance: inspections each quarter and the next one's plan, patches, one upgrade.
+    let mut rows: Vec<[String; 6]> = Vec::new();
+    let quarters = [(2025, 10), (2026, 1), (2026, 4), (2026, 7), (2026, 10)];
+    for cust in &world.customers {
+        let tz = cust.region.tz;
+        let cal = &world.cals[cust.calendar];
+        let lang = customer_language(cust);
+        for k in &cust.contracts {
+            let Some((inspections, patch_days)) = maintenance_terms(&k.id) else {
+                continue;
+            };
+            for (y, m) in quarters {
+                let q0 = NaiveDate::from_ymd_opt(y, m, 1).unwrap();
+                for v in 0..inspections {
+                    let mut d = q0
+                        + chrono::Duration::days(20 + v as i64 * 40)
+                        + chrono::Duration::days(rng.random_range(0..7));
+                    while !cal.is_workday(d) {
+                        d += chrono::Duration::days(1);
+                    }
+                    let ds = day(d);
+                    if ds.as_str() < k.start || ds.as_str() > k.end {
+                        continue;
+                    }
+                    let planned = local_to_utc(&tz, d.and_hms_opt(10, 0, 0).unwrap());
+                    // Huadong's 2026Q3 visit was postponed: promised, not done.
+                    let postponed = k.id == "K-C007-2025" && (y, m) == (2026, 7);
+                    let slip = if chance(&mut rng, 0.2) {
+                        rng.random_range(1..4) * 86_400
+                    } else {
+                        0
+                    };
+                    let done_at = planned + slip + 3 * 3600;
+                    let done = if postponed || done_at > world.as_of {
+                        String::new()
+                    } else {
+                        fmt_local(done_at, &tz)
+                    };
+                    let summary = match (lang, postponed) {
+                        (_, true) => "季度巡检，客户要求延期 (inspection postponed at the customer's request)",
+                        ("ko", _) => "정기 점검 (quarterly inspection): 로그, 용량, 백업",
+                        ("zh", _) => "季度巡检 (quarterly inspection)",
+                        _ => "Quarterly health check: logs, capacity & backups",
+                    };
+                    rows.push([
+                        k.id.clone(),
+                        "inspection".into(),
+                        ds,
+                        String::new(),
+                        done,
+                        summary.into(),
+                    ]);
+                }
+            }
+            for (released, name) in PATCH_RELEASES {
+                let rel = ts(released);
+                let rd = day(crate::period::local_date(&tz, rel));
+                if rd.as_str() < k.start || rd.as_str() > k.end {
+                    continue;
+                }
+                // Applied within patch_days, but for Hudson's August patch (the report
+                // quarter's one late patch) and Hanbit's January one.
+                let days = match (k.id.as_str(), *name) {
+                    ("K-C004-2025", "SP-2026-08") => patch_days as i64 + 8,
+                    ("K-C001-2025", "SP-2026-01") => patch_days as i64 + 2,
+                    _ => rng.random_range(1..patch_days.min(14) as i64),
+                };
+                let done = rel + days * 86_400 + rng.random_range(0..12 * 3600);
+                rows.push([
+                    k.id.clone(),
+                    "security_patch".into(),
+                    String::new(),
+                    fmt_local(rel, &tz),
+                    if done <= world.as_of {
+                        fmt_local(done, &tz)
+                    } else {
+                        String::new()
+                    },
+                    format!("Security patch {name} (kernel, \"openssl\")"),
+                ]);
+            }
+            if k.id == "K-C001-2025" {
+                // The upgrade: the window in which a ticket (waived below) was raised.
+                let (start, done) = match c.upgrade.as_ref().or(c.upgrade_any.as_ref()) {
+                    Some((_, created)) => (created - 3600, created + 2 * 3600),
+                    None => {
+                        let s = ts("2026-08-22T21:00:00+09:00");
+                        (s, s + 3 * 3600)
+                    }
+                };
+                rows.push([
+                    k.id.clone(),
+                    "upgrade".into(),
+                    day(crate::period::local_date(&tz, start)),
+                    String::new(),
+                    fmt_local(done.min(world.as_of), &tz),
+                    "5.2 업그레이드 (upgrade to 5.2)".into(),
+                ]);
+            }
+            if k.id == "K-C007-2025" {
+                rows.push([
+                    k.id.clone(),
+                    "optimization".into(),
+                    "2026-11-10".into(),
+                    String::new(),
+                    String::new(),
+                    "数据库性能优化 (database tuning)".into(),
+                ]);
+            }
+        }
+    }
+    let mut w = writer(&out.join("maintenance.csv"))?;
+    w.write_record([
+        "maintenance_id",
+        "contract_id",
+        "kind",
+        "planned_on",
+        "released_at",
+        "done_at",
+        "summary",
+    ])?;
+    for (n, r) in rows.iter().enumerate() {
+        let id = format!("MNT-{:04}", n + 1);
+        w.write_record(std::iter::once(id.as_str()).chain(r.iter().map(String::as_str)))?;
+    }
+    w.flush()?;
+
+    // Waivers: a handful, each of a different ticket.
+    let mut w = writer(&out.join("waivers.csv"))?;
+    w.write_record(["ticket_id", "metric", "reason", "approved_by", "note"])?;
+    let note = |lang: &str| match lang {
+        "ko" => "고객사 방화벽 승인 대기 (waited for the customer's firewall change)",
+        _ => "Waited three days for the customer's logs",
+    };
+    if let Some((id, lang)) = &c.customer_caused_q3 {
+        w.write_record([
+            id.as_str(),
+            "resolution",
+            "customer_caused",
+            "Park Ji-young (account manager)",
+            note(lang),
+        ])?;
+    }
+    if let Some((id, lang)) = &c.customer_caused_q2 {
+        w.write_record([
+            id.as_str(),
+            "resolution",
+            "customer_caused",
+            "Tom Becker",
+            note(lang),
+        ])?;
+    }
+    if let Some(id) = &c.third_party_q3 {
+        w.write_record([
+            id.as_str(),
+            "resolution",
+            "third_party",
+            "王芳 Wang Fang",
+            "运营商线路故障 (carrier outage)",
+        ])?;
+    }
+    if let Some((id, _)) = c.upgrade.as_ref().or(c.upgrade_any.as_ref()) {
+        w.write_record([
+            id.as_str(),
+            "all",
+            "planned_maintenance",
+            "김민준 Kim Min-jun (service manager)",
+            "5.2 업그레이드 작업 중 접수 (raised during the planned upgrade)",
+        ])?;
+    }
+    if p.defect_rate > 0.0 {
+        // A waiver nobody approved yet: a reject.
+        w.write_record([
+            "0000002",
+            "first_response",
+            "customer_caused",
+            "",
+            "asked by phone",
+        ])?;
+    }
+    w.flush()?;
+
+    let mut w = writer(&out.join("actions.csv"))?;
+    w.write_record([
+        "action_id",
+        "contract_id",
+        "raised_in",
+        "owner",
+        "action",
+        "due_on",
+        "done_on",
+    ])?;
+    for a in ACTIONS {
+        w.write_record([a.0, a.1, a.2, a.3, a.4, a.5, a.6])?;
+    }
+    if p.defect_rate > 0.0 {
+        // A date that does not exist: a reject.
+        w.write_record([
+            "ACT-2026Q2-10",
+            "K-C005-2025",
+            "2026Q2",
+            "customer",
+            "Renew the support contacts",
+            "2026-06-31",
+            "",
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
 }
 
 fn write_config(out: &Path) -> Result<()> {
@@ -1472,9 +2209,13 @@ fn write_contracts(world: &World, out: &Path) -> Result<()> {
         "credit_pct_per_missed_target",
         "credit_cap_pct",
         "renewal_date",
+        "language",
+        "inspections_per_quarter",
+        "patch_days",
     ])?;
     for cust in &world.customers {
         for k in &cust.contracts {
+            let terms = maintenance_terms(&k.id);
             let (credit, cap) = match k.plan {
                 "enterprise" => ("5", "20"),
                 "business" => ("3", "15"),
@@ -1497,6 +2238,9 @@ fn write_contracts(world: &World, out: &Path) -> Result<()> {
                 credit,
                 cap,
                 "",
+                customer_language(cust),
+                terms.map(|t| t.0.to_string()).unwrap_or_default().as_str(),
+                terms.map(|t| t.1.to_string()).unwrap_or_default().as_str(),
             ])?;
         }
     }

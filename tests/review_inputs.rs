@@ -875,3 +875,118 @@ fn run_says_which_review_files_are_validated_but_not_used_yet() {
     assert_eq!(note.len(), 1, "{err}");
     assert!(!note[0].contains("waivers"), "{err}");
 }
+
+// ------------------------------------------------------------------ the generator
+
+/// The generator's data tells review.md's story: escalations, categories, a recurring problem,
+/// maintenance, waivers and actions; and ingest accepts all of it (no escalate event rejected).
+#[test]
+fn generated_data_has_the_review_inputs_and_is_accepted_whole() {
+    let t = tmp();
+    let (data, lake) = paths(&t);
+    slareview::generate::generate(
+        &slareview::generate::Params {
+            tickets: 300,
+            seed: 42,
+            defect_rate: 0.0,
+        },
+        &data,
+    )
+    .unwrap();
+    let tickets = read_csv(&data.join("tickets.csv"));
+    let events = read_csv(&data.join("ticket_events.csv"));
+    let escalations = events.iter().filter(|e| e["kind"] == "escalate").count();
+    assert!(escalations > 0, "no escalate event");
+    assert!(tickets.iter().any(|t| !t["category"].is_empty()));
+    assert!(
+        tickets.iter().any(|t| t["category"].is_empty()),
+        "no product fallback"
+    );
+    let mut problems = std::collections::BTreeMap::<&str, usize>::new();
+    for t in &tickets {
+        if !t["problem_id"].is_empty() {
+            *problems.entry(t["problem_id"].as_str()).or_default() += 1;
+        }
+    }
+    assert!(
+        problems.values().any(|n| *n >= 2),
+        "no recurrence: {problems:?}"
+    );
+    // Ticket language follows the customer's: ko for Korean, zh for Chinese customers.
+    for t in &tickets {
+        let want = match t["customer_id"].as_str() {
+            "C001" | "C002" | "C003" => "ko",
+            "C007" | "C008" => "zh",
+            _ => "en",
+        };
+        assert_eq!(t["language"], want, "{t:?}");
+    }
+
+    // Maintenance, by hand from the generator's terms: inspections 2 a quarter for K-C001-2025
+    // over 2025Q4..2026Q4 (10), 1 for K-C002-2026 (2026Q3, Q4: 2), K-C004-2025 (2025Q4..2026Q3:
+    // 4), K-C004-2026 (2026Q4: 1) and K-C007-2025 (5): 22. Patches: the 7 releases inside each
+    // contract: K-C001-2025 7, K-C002-2026 3 (from July), K-C004-2025 7, K-C007-2025 7: 24.
+    // One upgrade, one optimization.
+    let m = read_csv(&data.join("maintenance.csv"));
+    let kinds = |k: &str| m.iter().filter(|r| r["kind"] == k).count();
+    assert_eq!(
+        (
+            kinds("inspection"),
+            kinds("security_patch"),
+            kinds("upgrade"),
+            kinds("optimization")
+        ),
+        (22, 24, 1, 1)
+    );
+    // Exactly one patch released in 2026Q3 was applied after its contract's patch_days.
+    let contracts = read_csv(&data.join("contracts.csv"));
+    let ts = |s: &str| slareview::model::parse_timestamp(s, None).unwrap();
+    let q3 = (
+        ts("2026-07-01T00:00:00+09:00"),
+        ts("2026-10-01T00:00:00+09:00"),
+    );
+    let late: Vec<&str> = m
+        .iter()
+        .filter(|r| r["kind"] == "security_patch")
+        .filter(|r| {
+            let rel = ts(&r["released_at"]);
+            let days: i64 = row(&contracts, &[("contract_id", r["contract_id"].as_str())])
+                ["patch_days"]
+                .parse()
+                .unwrap();
+            (q3.0..q3.1).contains(&rel) && ts(&r["done_at"]) - rel > days * 86_400
+        })
+        .map(|r| r["contract_id"].as_str())
+        .collect();
+    assert_eq!(late, ["K-C004-2025"]);
+
+    // Actions as of the export (2026-10-05): done Q2-01, 03, 06, 08; overdue Q1-01 (due 06-30),
+    // Q2-02 (08-14), Q2-05 (09-15); open Q1-02, Q2-04, Q2-07, Q2-09.
+    let a = read_csv(&data.join("actions.csv"));
+    let status = |r: &Row| match (r["done_on"].as_str(), r["due_on"].as_str()) {
+        ("", due) if !due.is_empty() && due < "2026-10-05" => "overdue",
+        ("", _) => "open",
+        _ => "done",
+    };
+    let count = |s: &str| a.iter().filter(|r| status(r) == s).count();
+    assert_eq!((count("done"), count("open"), count("overdue")), (4, 4, 3));
+    assert_eq!(a.iter().filter(|r| r["raised_in"] == "2026Q1").count(), 2);
+    let w = read_csv(&data.join("waivers.csv"));
+    assert!(!w.is_empty());
+    assert!(w.iter().all(|r| !r["approved_by"].is_empty()));
+
+    ingest_ok(&data, &lake, &[]);
+    let counts = reconciled_counts(&lake);
+    assert!(rejects(&lake).is_empty(), "{:#?}", rejects(&lake));
+    assert_eq!(counts["maintenance.csv"], (48, 48, 0));
+    assert_eq!(counts["actions.csv"], (11, 11, 0));
+    assert_eq!(counts["waivers.csv"].2, 0);
+    let kinds = strs(&lake_frame(&lake, "ticket_events"), "kind");
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|k| k.as_deref() == Some("escalate"))
+            .count(),
+        escalations
+    );
+}
