@@ -10,8 +10,8 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 
 use super::chart::{self, Series};
-use super::contract::{metric_label, ContractPeriod, CustomerCsat, Ranked};
-use super::format::{duration, money, number as trim, pct};
+use super::contract::{metric_label, Commitment, ContractPeriod, CustomerCsat, Ranked};
+use super::format::{clock_duration, duration, money, number as trim, pct};
 use super::load::{self, Fcr, Metric, Priority, ResponseTime, SlaTicket, State, Volume};
 use super::review::{chart_view, doc_info, engineer_label, Options, METRICS, PRIORITIES};
 use super::tables as t;
@@ -188,10 +188,7 @@ pub fn contract_view(cp: &ContractPeriod) -> ContractView {
         missed: cp.missed,
         no_tickets: cp.no_tickets,
         tickets_created: cp.tickets_created,
-        included_cases: cp
-            .included_cases
-            .map(|n| n.to_string())
-            .unwrap_or_else(|| "unlimited".into()),
+        included_cases: cp.entitlement_text(),
         entitlement_used: pct(cp.entitlement_used_pct),
         cost_per_case: money(cp.cost_per_case, cur),
         commitments: cp
@@ -200,7 +197,10 @@ pub fn contract_view(cp: &ContractPeriod) -> ContractView {
             .map(|c| CommitmentView {
                 priority: c.priority.clone(),
                 metric: metric_label(&c.metric).to_string(),
-                target: duration(Some(crate::clock::arith::seconds(c.target_minutes, 60))),
+                target: clock_duration(
+                    Some(crate::clock::arith::seconds(c.target_minutes, 60)),
+                    c.clock == "business",
+                ),
                 clock: c.clock.clone(),
                 commitment: format!("{}%", trim(c.commitment_pct)),
                 tickets: c.tickets,
@@ -215,25 +215,177 @@ pub fn contract_view(cp: &ContractPeriod) -> ContractView {
     }
 }
 
-/// Pooled compliance of a set of commitments for one metric.
-fn pooled(cps: &[&ContractPeriod], metric: &str) -> Option<f64> {
-    let (mut met, mut decided) = (0i64, 0i64);
-    for cp in cps {
-        for c in cp.commitments.iter().filter(|c| c.metric == metric) {
-            met += c.met;
-            decided += c.met + c.breached;
-        }
-    }
-    (decided > 0).then(|| 100.0 * met as f64 / decided as f64)
+/// The customer's commitment (priority x metric) in a period: of the contract in force at the
+/// period's end when two contracts of the customer share the period.
+fn commitment_in<'a>(
+    history: &[&'a ContractPeriod],
+    period: &str,
+    priority: &str,
+    metric: &str,
+) -> Option<&'a Commitment> {
+    history
+        .iter()
+        .filter(|h| h.period == period)
+        .max_by(|a, b| a.active_to.cmp(&b.active_to))
+        .and_then(|h| {
+            h.commitments
+                .iter()
+                .find(|c| c.priority == priority && c.metric == metric)
+        })
 }
 
-/// The aging table of the tickets open at the period's end: one row per age bucket present.
+/// The four quarters added up: commitments kept and missed, tickets, and the credits (per
+/// currency, a customer may have changed contracts).
+fn trend_total(history: &[&ContractPeriod]) -> TrendTotal {
+    let mut credits: BTreeMap<&str, f64> = BTreeMap::new();
+    for h in history {
+        *credits.entry(h.currency.as_str()).or_default() += h.credit_amount;
+    }
+    TrendTotal {
+        kept: history.iter().map(|h| h.kept).sum(),
+        missed: history.iter().map(|h| h.missed).sum(),
+        no_tickets: history.iter().map(|h| h.no_tickets).sum(),
+        tickets_created: history.iter().map(|h| h.tickets_created).sum(),
+        credit: credits
+            .iter()
+            .map(|(c, a)| money(Some(*a), c))
+            .collect::<Vec<_>>()
+            .join(" + "),
+    }
+}
+
+/// Each commitment of the report period's contract, quarter by quarter.
+fn trend_commitments(
+    cp: &ContractPeriod,
+    history: &[&ContractPeriod],
+    periods: &[String],
+) -> Vec<TrendCommitment> {
+    cp.commitments
+        .iter()
+        .map(|c| TrendCommitment {
+            priority: c.priority.clone(),
+            metric: metric_label(&c.metric).to_string(),
+            commitment: format!("{}%", trim(c.commitment_pct)),
+            cells: periods
+                .iter()
+                .map(
+                    |p| match commitment_in(history, p, &c.priority, &c.metric) {
+                        Some(x) => TrendCell {
+                            compliance: pct(x.compliance_pct),
+                            outcome: x.outcome.replace('_', " "),
+                        },
+                        None => TrendCell {
+                            compliance: "–".into(),
+                            outcome: String::new(),
+                        },
+                    },
+                )
+                .collect(),
+        })
+        .collect()
+}
+
+/// One chart per metric the contract commits to: per quarter, each priority's compliance as a
+/// bar with its commitment as a marker.
+fn trend_charts(
+    cp: &ContractPeriod,
+    history: &[&ContractPeriod],
+    periods: &[String],
+    chart_dir: &str,
+) -> Vec<ChartView> {
+    METRICS
+        .iter()
+        .filter_map(|m| {
+            let priorities: Vec<&str> = PRIORITIES
+                .iter()
+                .copied()
+                .filter(|p| {
+                    cp.commitments
+                        .iter()
+                        .any(|c| c.metric == *m && c.priority == *p)
+                })
+                .collect();
+            if priorities.is_empty() {
+                return None;
+            }
+            let of = |p: &str, q: &str| commitment_in(history, q, p, m);
+            let title = format!(
+                "{} compliance over the last four quarters, against the commitment",
+                capitalised(metric_label(m))
+            );
+            Some(chart_view(
+                &title,
+                chart::bars(&chart::Bars {
+                    title: title.clone(),
+                    y_label: "% of decided tickets met".into(),
+                    categories: periods.to_vec(),
+                    series: priorities
+                        .iter()
+                        .map(|p| {
+                            Series::new(
+                                *p,
+                                periods
+                                    .iter()
+                                    .map(|q| of(p, q).and_then(|c| c.compliance_pct))
+                                    .collect(),
+                            )
+                        })
+                        .collect(),
+                    markers: Some((
+                        "commitment".into(),
+                        priorities
+                            .iter()
+                            .map(|p| {
+                                periods
+                                    .iter()
+                                    .map(|q| of(p, q).map(|c| c.commitment_pct))
+                                    .collect()
+                            })
+                            .collect(),
+                    )),
+                    goal: None,
+                    y_max: Some(100.0),
+                    value_labels: None,
+                }),
+                chart_dir,
+                &format!("trend_{m}"),
+            ))
+        })
+        .collect()
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// The age buckets of `backlog_aging` (queries/backlog_aging.sql), by `bucket_order`.
+pub const AGE_BUCKETS: [(i64, &str); 5] = [
+    (1, "0-2"),
+    (2, "3-7"),
+    (3, "8-30"),
+    (4, "31-90"),
+    (5, "over 90"),
+];
+
+/// The aging table of the tickets open at the period's end: always the five buckets, empty
+/// ones as zeros (a missing `31-90` row read as if the table skipped it), then any bucket the
+/// table has beyond them.
 pub fn aging_rows(rows: &[load::AgingCount]) -> Vec<AgingRow> {
-    let mut buckets: BTreeMap<(i64, String), [i64; 4]> = BTreeMap::new();
+    let mut buckets: BTreeMap<(i64, String), [i64; 4]> = AGE_BUCKETS
+        .iter()
+        .map(|(o, b)| ((*o, b.to_string()), [0; 4]))
+        .collect();
     for a in rows {
-        buckets
-            .entry((a.bucket_order, a.bucket.clone()))
-            .or_default()[a.priority.index()] += a.tickets;
+        let label = AGE_BUCKETS
+            .iter()
+            .find(|(o, _)| *o == a.bucket_order)
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_else(|| a.bucket.clone());
+        buckets.entry((a.bucket_order, label)).or_default()[a.priority.index()] += a.tickets;
     }
     buckets
         .into_iter()
@@ -282,29 +434,15 @@ pub fn build(
             no_tickets: h.no_tickets,
             credit: money(Some(h.credit_amount), &h.currency),
             tickets_created: h.tickets_created,
-            compliance: METRICS.iter().map(|m| pct(pooled(&[*h], m))).collect(),
         })
         .collect();
+    let trend_total = trend_total(history);
     let period_list: Vec<String> = crate::metrics::derive::quarters_written(opts.report)
         .iter()
         .map(|q| q.label())
         .collect();
-    let trend_series: Vec<Series> = METRICS
-        .iter()
-        .map(|m| {
-            Series::new(
-                metric_label(m),
-                period_list
-                    .iter()
-                    .map(|p| {
-                        let in_p: Vec<&ContractPeriod> =
-                            history.iter().copied().filter(|h| &h.period == p).collect();
-                        pooled(&in_p, m)
-                    })
-                    .collect(),
-            )
-        })
-        .collect();
+    let trend_commitments = trend_commitments(cp, history, &period_list);
+    let trend_charts = trend_charts(cp, history, &period_list, chart_dir);
 
     // Volume: `ticket_volume` of the contract.
     let no_volume = Vec::new();
@@ -392,9 +530,12 @@ pub fn build(
             ticket_id: s.ticket_id.clone(),
             priority: s.priority.clone(),
             metric: s.metric.label().to_string(),
-            target: duration(s.target),
-            elapsed: duration(s.elapsed),
-            over_by: duration(s.elapsed.zip(s.target).map(|(e, t)| e - t)),
+            target: clock_duration(s.target, s.clock == "business"),
+            elapsed: clock_duration(s.elapsed, s.clock == "business"),
+            over_by: clock_duration(
+                s.elapsed.zip(s.target).map(|(e, t)| e - t),
+                s.clock == "business",
+            ),
             clock: if s.clock == "business" {
                 format!("business ({})", s.calendar)
             } else {
@@ -494,24 +635,6 @@ pub fn build(
             }),
             chart_dir,
             "sla_compliance",
-        ),
-    );
-    let title = "Compliance over the last four quarters".to_string();
-    charts.insert(
-        "trend".to_string(),
-        chart_view(
-            &title,
-            chart::lines(&chart::Lines {
-                title: title.clone(),
-                y_label: "% met, all priorities".into(),
-                points: period_list.clone(),
-                series: trend_series,
-                goal: None,
-                y_max: Some(100.0),
-                label_every: 1,
-            }),
-            chart_dir,
-            "trend",
         ),
     );
     let title = format!("Tickets in and out per week (week from Monday), {period}");
@@ -654,6 +777,10 @@ pub fn build(
         doc,
         contract: contract_view(cp),
         trend,
+        trend_total,
+        trend_periods: period_list,
+        trend_commitments,
+        trend_charts,
         by_priority,
         by_channel: counts_view(of("channel"), 10),
         by_product: counts_view(of("product"), 10),

@@ -304,6 +304,51 @@ pub fn run_info(tables: &Path) -> Result<RunInfo> {
     })
 }
 
+/// Does the lake hold `name` (an optional input such as `kb_articles`)?
+pub fn lake_has(lake: &Path, name: &str) -> bool {
+    lake.join(format!("{name}.parquet")).exists()
+}
+
+/// Accepted rows of each customer in the lake tables that belong to a customer: `tickets`,
+/// `ticket_events` and `surveys` (through their ticket), `contracts`. customer -> table ->
+/// rows.
+pub fn customer_rows(lake: &Path) -> Result<BTreeMap<String, BTreeMap<&'static str, i64>>> {
+    let mut out: BTreeMap<String, BTreeMap<&'static str, i64>> = BTreeMap::new();
+    let tickets = read(lake, "tickets", None)?;
+    let ids = t::text(&tickets, "ticket_id")?;
+    let customers = t::text(&tickets, "customer_id")?;
+    let owner: BTreeMap<&str, &str> = ids
+        .iter()
+        .map(String::as_str)
+        .zip(customers.iter().map(String::as_str))
+        .collect();
+    for c in &customers {
+        *out.entry(c.clone())
+            .or_default()
+            .entry("tickets")
+            .or_default() += 1;
+    }
+    for table in ["ticket_events", "surveys"] {
+        if !lake_has(lake, table) {
+            continue;
+        }
+        let df = read(lake, table, None)?;
+        for id in t::text(&df, "ticket_id")? {
+            if let Some(c) = owner.get(id.as_str()) {
+                *out.entry(c.to_string())
+                    .or_default()
+                    .entry(table)
+                    .or_default() += 1;
+            }
+        }
+    }
+    let contracts = read(lake, "contracts", None)?;
+    for c in t::text(&contracts, "customer_id")? {
+        *out.entry(c).or_default().entry("contracts").or_default() += 1;
+    }
+    Ok(out)
+}
+
 /// `periods`: days of each period (cut at as_of's day).
 pub fn period_days(tables: &Path) -> Result<BTreeMap<String, i64>> {
     let df = read(tables, "periods", None)?;
@@ -705,6 +750,8 @@ pub struct Score {
     pub direction: String,
     pub status: String,
     pub detail: String,
+    /// How many items the figure stands on (surveys, tickets, engineers).
+    pub basis: Option<i64>,
     pub too_few: bool,
     pub previous: Option<f64>,
     pub change: Option<f64>,
@@ -724,6 +771,11 @@ pub fn goal_scorecard(tables: &Path, period: &str) -> Result<Vec<Score>> {
     let direction = t::text(&df, "direction")?;
     let status = t::text(&df, "status")?;
     let detail = t::text(&df, "detail")?;
+    let basis = if has(&df, "basis") {
+        t::ints(&df, "basis")?
+    } else {
+        vec![None; df.height()]
+    };
     let too_few = t::bools(&df, "too_few")?;
     let previous = t::floats(&df, "previous_figure")?;
     let change = t::floats(&df, "change")?;
@@ -757,6 +809,7 @@ pub fn goal_scorecard(tables: &Path, period: &str) -> Result<Vec<Score>> {
             direction: direction[i].clone(),
             status: status[i].clone(),
             detail: detail[i].clone(),
+            basis: basis[i],
             too_few: too_few[i].unwrap_or(false),
             previous: previous[i],
             change: change[i],

@@ -100,6 +100,34 @@ pub(crate) fn engineer_label(names: &BTreeMap<String, String>, id: &str) -> Stri
     }
 }
 
+/// The inputs as one customer's review lists them: each file's name without its folder (a
+/// local path is nobody else's business), that customer's rows in it, and its checksum. The
+/// desk-wide counts of read, accepted and rejected rows are the team's (`lake/manifest.json`).
+fn customer_files(
+    inputs: &[load::InputFile],
+    rows: Option<&BTreeMap<&'static str, i64>>,
+) -> Vec<FileView> {
+    inputs
+        .iter()
+        .map(|f| FileView {
+            file: Path::new(&f.file)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| f.file.clone()),
+            table: f.table.clone(),
+            rows: match f.table.as_str() {
+                "tickets" | "ticket_events" | "surveys" | "contracts" => super::thousands(
+                    rows.and_then(|r| r.get(f.table.as_str()))
+                        .copied()
+                        .unwrap_or(0),
+                ),
+                _ => "–".into(),
+            },
+            sha256: f.sha256.clone(),
+        })
+        .collect()
+}
+
 fn write(path: &Path, text: &str) -> Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)
@@ -128,7 +156,11 @@ pub fn write_all(opts: &Options) -> Result<Written> {
     let run = load::run_info(&tables)?;
     let env = super::environment();
 
-    let all = contract::load(&tables)?;
+    let mut all = contract::load(&tables)?;
+    let period_days = load::period_days(&tables)?;
+    for cp in &mut all {
+        cp.period_days = period_days.get(&cp.period).copied();
+    }
     let csat = contract::load_csat(&tables, &period, "customer")?;
     let contracts = contract::load_contract_dates(&lake)?;
     let ranked = contract::rank(
@@ -136,6 +168,7 @@ pub fn write_all(opts: &Options) -> Result<Written> {
         opts.report,
         &csat,
         opts.goals.csat.satisfied_or_better_pct,
+        run.as_of_day,
         &contracts,
     );
     let (mut notes_df, mut portfolio_df) = contract::tables(&ranked)?;
@@ -143,17 +176,8 @@ pub fn write_all(opts: &Options) -> Result<Written> {
     crate::clock::write_table(&tables, "portfolio", &mut portfolio_df)?;
 
     let names = load::engineer_names(&lake)?;
-    let files: Vec<FileView> = load::manifest(&lake)?
-        .into_iter()
-        .map(|f| FileView {
-            file: f.file,
-            table: f.table,
-            rows_read: f.rows_read,
-            rows_accepted: f.rows_accepted,
-            rows_rejected: f.rows_rejected,
-            sha256: f.sha256,
-        })
-        .collect();
+    let inputs = load::manifest(&lake)?;
+    let customer_rows = load::customer_rows(&lake)?;
     let data = customer::CustomerData::load(&tables, &lake, &period, csat)?;
     tracing::info!("documents: tables read: {:.2?}", started.elapsed());
 
@@ -187,6 +211,7 @@ pub fn write_all(opts: &Options) -> Result<Written> {
             .and_then(|c| opts.calendars.get(&c.calendar_id))
             .map(|c| c.tz)
             .unwrap_or(run.tz);
+        let files = customer_files(&inputs, customer_rows.get(&cp.customer_id));
         let view = customer::build(opts, &run, r, &history, &data, &files, &names, &name, tz)?;
         let html = env
             .get_template("customer_review.html.j2")?
@@ -198,11 +223,15 @@ pub fn write_all(opts: &Options) -> Result<Written> {
         write(&html_path, &html)?;
         write(&customers_dir.join(format!("{name}.md")), &md)?;
         write_charts(&customers_dir, &view.charts)?;
+        for c in &view.trend_charts {
+            write(&customers_dir.join(&c.file), &c.svg)?;
+        }
         links.insert(cp.contract_id.clone(), format!("customers/{name}.html"));
         written.customer_reviews.push(html_path);
     }
 
-    let team = team::build(opts, &run, &tables, &names, &data.solver)?;
+    let has_kb = load::lake_has(&lake, "kb_articles");
+    let team = team::build(opts, &run, &tables, &names, &data.solver, has_kb)?;
     let html = env
         .get_template("team_review.html.j2")?
         .render(minijinja::context! { r => minijinja::Value::from_serialize(&team) })?;

@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use super::chart::{self, Goal, Series};
 use super::customer::aging_rows;
-use super::format::{duration, number as trim, pct};
+use super::format::{duration, number as trim, one_decimal, pct};
 use super::load::{self, Metric, Priority};
 use super::review::{chart_view, doc_info, engineer_label, Options, PRIORITIES};
 use super::tables as t;
@@ -20,11 +20,13 @@ pub fn build(
     tables: &Path,
     names: &BTreeMap<String, String>,
     solver: &BTreeMap<String, String>,
+    // The lake has a kb_articles table (the knowledge-base goal has input).
+    has_kb: bool,
 ) -> Result<TeamReview> {
     let period = opts.report.label();
     let scorecard = load::goal_scorecard(tables, &period)?
         .iter()
-        .map(score_row)
+        .map(|s| score_row(s, has_kb))
         .collect();
 
     let bt = load::backlog_trend(tables, &period)?;
@@ -83,8 +85,16 @@ pub fn build(
             avg_backlog: f2(e.avg_backlog),
             backlog_goal_met: status_class(e.backlog_goal_met),
             system_down_over_goal: e.system_down_over_goal,
-            kb_per_week: f2(e.kb_per_week),
-            kb_goal_met: status_class(e.kb_goal_met),
+            kb_per_week: if has_kb {
+                f2(e.kb_per_week)
+            } else {
+                "no data".into()
+            },
+            kb_goal_met: if has_kb {
+                status_class(e.kb_goal_met)
+            } else {
+                ""
+            },
             csat: pct(e.csat_satisfied_pct),
             csat_responses: e.csat_responses,
         })
@@ -215,32 +225,201 @@ fn status_class(met: Option<bool>) -> &'static str {
     }
 }
 
-/// A scorecard row as printed.
-fn score_row(s: &load::Score) -> ScoreRow {
-    let g = s.goal.as_str();
+/// What a goal's figure, goal and change are in (`goal_scorecard.unit` when the table has it).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Unit {
+    Pct,
+    Hours,
+    Other,
+}
+
+/// The per-goal rules, in one place, for tables without `unit`, `better`, `direction` and the
+/// `no_data` status: the unit from the goal's name, better = higher for an `at least` goal
+/// (and for the information-only FCR), lower for an `at most` goal.
+fn unit_of(s: &load::Score) -> Unit {
+    match s.unit.as_deref() {
+        Some("pct") => Unit::Pct,
+        Some("hours") => Unit::Hours,
+        Some(_) => Unit::Other,
+        None if s.goal.ends_with("_pct") || s.goal.starts_with("fcr") => Unit::Pct,
+        None if s.goal.ends_with("_hours") => Unit::Hours,
+        None => Unit::Other,
+    }
+}
+
+fn higher_is_better(s: &load::Score) -> bool {
+    match s.better.as_deref() {
+        Some(b) => b == "higher",
+        None => s.direction != "at most",
+    }
+}
+
+/// `better`, `worse`, `same`, or None without a previous figure.
+fn trend_of(s: &load::Score) -> Option<String> {
+    if let Some(t) = &s.trend {
+        return Some(t.clone());
+    }
+    let c = s.change?;
+    Some(
+        if c.abs() < 1e-9 {
+            "same"
+        } else if (c > 0.0) == higher_is_better(s) {
+            "better"
+        } else {
+            "worse"
+        }
+        .to_string(),
+    )
+}
+
+/// A goal whose input is absent reads "no data", never "missed" or "met on 0 of 0": the
+/// table's `no_data` status; else no figure, no item under it (no system-down ticket, no
+/// survey), or a knowledge-base goal without a kb_articles file.
+fn no_data(s: &load::Score, has_kb: bool) -> bool {
+    s.status == "no_data"
+        || (s.direction != "none" && s.figure.is_none())
+        || s.basis == Some(0)
+        || (s.goal.contains("kb_articles") && !has_kb)
+}
+
+/// A scorecard row as printed. Figure, goal and change are in one unit (a percentage and its
+/// change in points, hours and their change in hours); the change says whether it is better
+/// or worse in words and colour.
+fn score_row(s: &load::Score, has_kb: bool) -> ScoreRow {
+    let unit = unit_of(s);
     let fmt_fig = |v: Option<f64>| -> String {
         match v {
             None => "–".into(),
-            Some(v) if g.ends_with("_pct") || g.starts_with("fcr") => pct(Some(v)),
-            Some(v) if g.ends_with("_hours") => duration(Some((v * 3600.0).round() as i64)),
-            Some(v) => format!("{v:.2}"),
+            Some(v) => match unit {
+                Unit::Pct => pct(Some(v)),
+                Unit::Hours => format!("{} h", one_decimal(v)),
+                Unit::Other => format!("{v:.2}"),
+            },
         }
+    };
+    let empty = no_data(s, has_kb);
+    let trend = if empty { None } else { trend_of(s) };
+    let change = match s.change {
+        _ if empty => "–".to_string(),
+        None => "–".into(),
+        Some(c) => match unit {
+            Unit::Pct => format!("{c:+.1} pt"),
+            Unit::Hours => format!("{c:+.1} h"),
+            Unit::Other => format!("{c:+.2}"),
+        },
+    };
+    let status = if empty {
+        "no_data".to_string()
+    } else {
+        s.status.clone()
     };
     ScoreRow {
         goal: s.goal.clone(),
         description: s.description.clone(),
-        figure: fmt_fig(s.figure),
+        figure: if empty {
+            "no data".into()
+        } else {
+            fmt_fig(s.figure)
+        },
         goal_value: fmt_fig(s.goal_value),
         direction: s.direction.clone(),
-        status: s.status.clone(),
+        status_label: status.replace('_', " "),
+        status,
         previous: fmt_fig(s.previous),
-        change: match s.change {
-            None => "–".into(),
-            Some(c) if g.ends_with("_pct") || g.starts_with("fcr") => format!("{c:+.1} pt"),
-            Some(c) if g.ends_with("_hours") => format!("{c:+.1} h"),
-            Some(c) => format!("{c:+.2}"),
+        change,
+        trend_class: match trend.as_deref() {
+            Some("better") => "ok",
+            Some("worse") => "bad",
+            _ => "",
         },
-        detail: s.detail.clone(),
+        trend: trend.unwrap_or_default(),
+        detail: if empty && s.goal.contains("kb_articles") && !has_kb {
+            "no kb_articles file in the inputs".into()
+        } else {
+            s.detail.clone()
+        },
         too_few: s.too_few,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn score(goal: &str, direction: &str, figure: Option<f64>, change: Option<f64>) -> load::Score {
+        load::Score {
+            goal: goal.into(),
+            description: String::new(),
+            figure,
+            goal_value: Some(48.0),
+            direction: direction.into(),
+            status: "missed".into(),
+            detail: String::new(),
+            basis: Some(77),
+            too_few: false,
+            previous: figure.zip(change).map(|(f, c)| f - c),
+            change,
+            goal_order: 1,
+            unit: None,
+            better: None,
+            trend: None,
+        }
+    }
+
+    #[test]
+    fn the_change_says_better_or_worse_in_the_goal_s_unit() {
+        // System down: 216.39 h against at most 48 h, 130.81 h shorter than before: better.
+        let s = score(
+            "engineer.system_down_max_hours",
+            "at most",
+            Some(216.389),
+            Some(-130.813),
+        );
+        let r = score_row(&s, true);
+        assert_eq!(
+            (r.figure.as_str(), r.goal_value.as_str()),
+            ("216.4 h", "48 h")
+        );
+        assert_eq!(r.change, "-130.8 h");
+        assert_eq!((r.trend.as_str(), r.trend_class), ("better", "ok"));
+        // Updates on time down 2.0 points: worse.
+        let s = score("sla.update_met_pct", "at least", Some(72.18), Some(-1.99));
+        let r = score_row(&s, true);
+        assert_eq!(r.change, "-2.0 pt");
+        assert_eq!((r.trend.as_str(), r.trend_class), ("worse", "bad"));
+        // The table's own columns win over the rule.
+        let mut s = score("custom", "at least", Some(3.0), Some(1.0));
+        s.better = Some("lower".into());
+        assert_eq!(score_row(&s, true).trend, "worse");
+        s.trend = Some("same".into());
+        assert_eq!(score_row(&s, true).trend, "same");
+    }
+
+    #[test]
+    fn a_goal_without_input_reads_no_data() {
+        // No system-down ticket in the period: basis 0, not "met on 0 of 0".
+        let mut s = score("engineer.system_down_max_hours", "at most", Some(0.0), None);
+        s.basis = Some(0);
+        s.status = "met".into();
+        let r = score_row(&s, true);
+        assert_eq!(
+            (r.status.as_str(), r.status_label.as_str()),
+            ("no_data", "no data")
+        );
+        assert_eq!(r.figure, "no data");
+        // No kb_articles file: not "missed".
+        let s = score(
+            "engineer.min_kb_articles_per_week",
+            "at least",
+            Some(0.0),
+            Some(0.0),
+        );
+        let r = score_row(&s, false);
+        assert_eq!(r.status_label, "no data");
+        assert_eq!(r.trend, "");
+        // The table's `no_data` status with a null figure.
+        let mut s = score("csat.satisfied_or_better_pct", "at least", None, None);
+        s.status = "no_data".into();
+        assert_eq!(score_row(&s, true).status_label, "no data");
     }
 }

@@ -87,7 +87,34 @@ pub struct TrendRow {
     pub no_tickets: i64,
     pub credit: String,
     pub tickets_created: i64,
-    pub compliance: Vec<String>,
+}
+
+/// One commitment (priority x metric) of the contract over the last four quarters.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendCommitment {
+    pub priority: String,
+    pub metric: String,
+    pub commitment: String,
+    /// One per period of `CustomerReview::trend_periods`: compliance and outcome.
+    pub cells: Vec<TrendCell>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendCell {
+    pub compliance: String,
+    /// `kept`, `missed`, `no tickets`, or empty when the customer had no such commitment.
+    pub outcome: String,
+}
+
+/// The four quarters added up.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendTotal {
+    pub kept: i64,
+    pub missed: i64,
+    pub no_tickets: i64,
+    pub tickets_created: i64,
+    /// Per currency: `USD 1,234.00`.
+    pub credit: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -182,13 +209,14 @@ pub struct BreachRow {
     pub engineer: String,
 }
 
+/// An input file as a customer review lists it: the file's name (never its folder), this
+/// customer's accepted rows in it (`–` for files not split by customer: configuration,
+/// engineers, articles, targets) and the file's checksum.
 #[derive(Debug, Clone, Serialize)]
 pub struct FileView {
     pub file: String,
     pub table: String,
-    pub rows_read: u64,
-    pub rows_accepted: u64,
-    pub rows_rejected: u64,
+    pub rows: String,
     pub sha256: String,
 }
 
@@ -203,6 +231,11 @@ pub struct CustomerReview {
     pub doc: DocInfo,
     pub contract: ContractView,
     pub trend: Vec<TrendRow>,
+    pub trend_total: TrendTotal,
+    pub trend_periods: Vec<String>,
+    pub trend_commitments: Vec<TrendCommitment>,
+    /// One chart per metric: compliance by priority per quarter against the commitment.
+    pub trend_charts: Vec<ChartView>,
     pub by_priority: Vec<Count>,
     pub by_channel: Vec<Count>,
     pub by_product: Vec<Count>,
@@ -234,9 +267,16 @@ pub struct ScoreRow {
     pub figure: String,
     pub goal_value: String,
     pub direction: String,
+    /// `met`, `missed`, `info`, `no_data` (a CSS class too).
     pub status: String,
+    /// As printed: `met`, `missed`, `info`, `no data`.
+    pub status_label: String,
     pub previous: String,
     pub change: String,
+    /// `better`, `worse`, `same`, or empty when there is nothing to compare.
+    pub trend: String,
+    /// `ok` (better), `bad` (worse) or empty: the change cell's colour.
+    pub trend_class: &'static str,
     pub detail: String,
     pub too_few: bool,
 }
