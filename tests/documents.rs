@@ -534,3 +534,36 @@ fn the_documents_read_as_their_readers_expect() {
         "updates on time fell 2.0 points"
     );
 }
+
+/// A table the documents read is missing (here: a --queries folder without
+/// `weekly_flow.sql`): the run stops naming the table and the fix, and writes no document.
+#[test]
+fn a_missing_table_stops_the_documents_with_its_name() {
+    let t = tmp();
+    let queries = t.path().join("queries");
+    std::fs::create_dir_all(&queries).unwrap();
+    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("queries");
+    for e in std::fs::read_dir(&bundled).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_str().unwrap().to_string();
+        if name.ends_with(".sql") && name != "weekly_flow.sql" {
+            std::fs::copy(&p, queries.join(&name)).unwrap();
+        }
+    }
+    let out = t.path().join("out");
+    let o = slareview(&[
+        "run",
+        "--data",
+        sample_data().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--queries",
+        queries.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("`weekly_flow`"), "{err}");
+    assert!(err.contains("the customer reviews"), "{err}");
+    assert!(err.contains("queries/weekly_flow.sql"), "{err}");
+    assert!(!out.join("reports").exists(), "no document written");
+}

@@ -810,3 +810,59 @@ pub fn build(
 /// Hook for the review's story (shared/spec/review.md): the story module fills
 /// `review.story` here once its tables are written.
 fn add_story(_review: &mut CustomerReview) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_count_lists_end_in_one_other_row() {
+        let rows: Vec<(String, i64, Option<f64>)> = (1..=12)
+            .map(|i| (format!("c{i:02}"), i, Some(100.0 * i as f64 / 78.0)))
+            .collect();
+        let total: i64 = rows.iter().map(|r| r.1).sum(); // 78
+        let v = counts_view(rows.clone(), 10);
+        assert_eq!(v.len(), 10);
+        assert_eq!((v[0].label.as_str(), v[0].tickets), ("c12", 12));
+        // c12..c04 are listed; c03, c02, c01 (3 + 2 + 1) become one row: 6 of 78 = 7.7%.
+        assert_eq!(
+            (v[9].label.as_str(), v[9].tickets, v[9].share.as_str()),
+            ("other (3 values)", 6, "7.7%")
+        );
+        assert_eq!(v.iter().map(|c| c.tickets).sum::<i64>(), total);
+        // Short lists are untouched.
+        assert_eq!(counts_view(rows, usize::MAX).len(), 12);
+    }
+
+    #[test]
+    fn aging_shows_the_five_buckets_even_when_empty() {
+        // Two P3 tickets aged 0-2 days and one P1 ticket over 90 days: 3-7, 8-30 and 31-90
+        // are empty and still listed, in bucket order.
+        let row = |order: i64, bucket: &str, p: Priority, n: i64| load::AgingCount {
+            customer_id: "C1".into(),
+            bucket_order: order,
+            bucket: bucket.into(),
+            priority: p,
+            tickets: n,
+        };
+        let rows = aging_rows(&[
+            row(5, "over 90", Priority::P1, 1),
+            row(1, "0-2", Priority::P3, 2),
+        ]);
+        let shown: Vec<(&str, Vec<i64>, i64)> = rows
+            .iter()
+            .map(|r| (r.bucket.as_str(), r.by_priority.clone(), r.total))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("0-2", vec![0, 0, 2, 0], 2),
+                ("3-7", vec![0; 4], 0),
+                ("8-30", vec![0; 4], 0),
+                ("31-90", vec![0; 4], 0),
+                ("over 90", vec![1, 0, 0, 0], 1),
+            ]
+        );
+        assert_eq!(aging_rows(&[]).len(), 5);
+    }
+}

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::contract::Ranked;
-use super::format::{money, pct};
+use super::format::{money, one_decimal, pct};
 use super::load::RunInfo;
 use super::review::{doc_info, Options};
 use super::view::*;
@@ -38,8 +38,9 @@ pub fn build(
                     credit_due: cp.credit_amount > 0.0,
                     csat: pct(r.csat.as_ref().and_then(|c| c.satisfied_pct)),
                     csat_below_goal: r.notes.iter().any(|n| n.kind == "csat_below_goal"),
-                    tickets: match cp.included_cases {
-                        Some(inc) => format!("{} / {}", cp.tickets_created, inc),
+                    // Against the prorated entitlement when contract_review has it.
+                    tickets: match cp.entitlement() {
+                        Some(inc) => format!("{} / {}", cp.tickets_created, one_decimal(inc)),
                         None => format!("{} / unlimited", cp.tickets_created),
                     },
                     renewal_date: cp.renewal_date.clone(),
