@@ -215,18 +215,19 @@ pub fn contract_view(cp: &ContractPeriod) -> ContractView {
     }
 }
 
-/// The customer's commitment (priority x metric) in a period: of the contract in force at the
-/// period's end when two contracts of the customer share the period.
+/// The customer's commitment (priority x metric) in a period: of the contract under review
+/// when it was active then, else of the customer's contract in force at the period's end.
 fn commitment_in<'a>(
     history: &[&'a ContractPeriod],
+    contract_id: &str,
     period: &str,
     priority: &str,
     metric: &str,
 ) -> Option<&'a Commitment> {
-    history
-        .iter()
-        .filter(|h| h.period == period)
-        .max_by(|a, b| a.active_to.cmp(&b.active_to))
+    let in_period = || history.iter().filter(|h| h.period == period);
+    in_period()
+        .find(|h| h.contract_id == contract_id)
+        .or_else(|| in_period().max_by(|a, b| a.active_to.cmp(&b.active_to)))
         .and_then(|h| {
             h.commitments
                 .iter()
@@ -269,7 +270,7 @@ fn trend_commitments(
             cells: periods
                 .iter()
                 .map(
-                    |p| match commitment_in(history, p, &c.priority, &c.metric) {
+                    |p| match commitment_in(history, &cp.contract_id, p, &c.priority, &c.metric) {
                         Some(x) => TrendCell {
                             compliance: pct(x.compliance_pct),
                             outcome: x.outcome.replace('_', " "),
@@ -308,7 +309,7 @@ fn trend_charts(
             if priorities.is_empty() {
                 return None;
             }
-            let of = |p: &str, q: &str| commitment_in(history, q, p, m);
+            let of = |p: &str, q: &str| commitment_in(history, &cp.contract_id, q, p, m);
             let title = format!(
                 "{} compliance over the last four quarters, against the commitment",
                 capitalised(metric_label(m))
