@@ -289,7 +289,10 @@ fn commitments_credits_entitlement_notes_and_ranking() {
         of("KA"),
         vec![
             ("all_kept".to_string(), "All 3 commitments with tickets were kept in 2026Q3.".to_string()),
-            ("volume_above_entitlement".to_string(), "3 tickets against 2 included cases (306.7%): volume is above the entitlement; a larger plan fits this use.".to_string()),
+            ("volume_above_entitlement".to_string(), "3 tickets against 2 included cases (150.0%): volume is above the entitlement; a larger plan fits this use.".to_string()),
+            // KA's renewal date (its end + 1 day) passed before as_of and KB, the customer's
+            // next contract, is in place: renewed, so none of its notes is a renewal risk.
+            ("renewed".to_string(), "Renewed: the renewal date 2026-08-15 has passed and contract KB starts on 2026-08-15; this contract is no renewal risk.".to_string()),
         ]
     );
     assert!(of("KD").is_empty(), "{:?}", of("KD"));
@@ -300,7 +303,8 @@ fn commitments_credits_entitlement_notes_and_ranking() {
         .iter()
         .map(|r| (r["contract_id"].as_str(), r["risk_score"].as_str()))
         .collect();
-    assert_eq!(order, [("KC", "11"), ("KB", "5"), ("KA", "1"), ("KD", "0")]);
+    // KA was renewed (by KB): score 0, and the tie with KD goes to the contract id.
+    assert_eq!(order, [("KC", "11"), ("KB", "5"), ("KA", "0"), ("KD", "0")]);
     assert_eq!(
         portfolio[0]["reasons"],
         "missed_repeatedly credit_due csat_below_goal volume_far_below_entitlement renewal_due"
@@ -360,7 +364,8 @@ fn charts_carry_the_figures() {
     for r in 1..=5 {
         assert!(ratings.contains(&format!("rating {r}")));
     }
-    let trend = std::fs::read_to_string(charts.join("trend.svg")).unwrap();
+    // One trend chart per committed metric, the four quarters on its axis.
+    let trend = std::fs::read_to_string(charts.join("trend_first_response.svg")).unwrap();
     for p in ["2025Q4", "2026Q1", "2026Q2", "2026Q3"] {
         assert!(trend.contains(p), "{p} on the trend axis");
     }

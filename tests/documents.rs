@@ -426,3 +426,144 @@ fn without_chromium_pdf_is_a_clear_message_and_the_rest_is_written() {
     assert!(out.join("reports/2026Q3/team_review.md").exists());
     assert!(!out.join("reports/2026Q3/pdf").exists());
 }
+
+/// What readers of the 2026Q3 sample documents tripped over (issue 13, item 4), with the
+/// expected values worked out by hand from sample_data/.
+#[test]
+fn the_documents_read_as_their_readers_expect() {
+    let out = sample_run();
+    let dir = out.join("reports/2026Q3");
+    let read = |p: &str| std::fs::read_to_string(dir.join(p)).unwrap();
+
+    // Hanbit's enterprise plan: P3 resolution is 2,700 business minutes = 45 business hours
+    // (it used to print "1d 21h"); P1 first response (10 calendar minutes) stays "10m".
+    let hanbit = read("customers/K-C001-2025.md");
+    assert!(
+        hanbit.contains("| P3 | resolution | 45 business hours | business |"),
+        "business target in business hours"
+    );
+    assert!(hanbit.contains("| P1 | first response | 10m | calendar |"));
+    // Mirae's developer plan: 720 business minutes = 12 business hours, 5,400 = 90.
+    let mirae = read("customers/K-C003-2025.md");
+    assert!(mirae.contains("| P1 | first response | 12 business hours | business |"));
+    assert!(mirae.contains("| P1 | resolution | 90 business hours | business |"));
+
+    // Every customer review shows the five age buckets, empty ones too.
+    let portfolio = table(out, "portfolio");
+    for row in &portfolio {
+        let md = read(&format!("customers/{}.md", row["contract_id"]));
+        let buckets: Vec<&str> = ["0-2", "3-7", "8-30", "31-90", "over 90"]
+            .into_iter()
+            .filter(|b| md.contains(&format!("\n| {b} |")))
+            .collect();
+        assert_eq!(buckets.len(), 5, "{}: {buckets:?}", row["contract_id"]);
+    }
+
+    // Renewed contracts are no renewal risk: K-C008-2025 renews on 2026-09-01 and
+    // K-C004-2025 on 2026-10-01, both on or before as_of (2026-10-04), and both customers'
+    // next contracts exist (K-C008-2026, K-C004-2026).
+    for (renewed, successor) in [
+        ("K-C008-2025", "K-C008-2026"),
+        ("K-C004-2025", "K-C004-2026"),
+    ] {
+        let r = row(&portfolio, &[("contract_id", renewed)]);
+        assert_eq!(r["risk_score"], "0", "{renewed}");
+        assert_eq!(r["reasons"], "", "{renewed}");
+        let notes = table(out, "renewal_notes");
+        let note = notes
+            .iter()
+            .find(|n| n["contract_id"] == renewed && n["kind"] == "renewed")
+            .expect("a renewed note");
+        assert!(note["note"].contains(successor), "{}", note["note"]);
+    }
+    // Mirae (renewal 2026-11-01, no later contract) still is one: 3 points for the renewal.
+    let mirae_row = row(&portfolio, &[("contract_id", "K-C003-2025")]);
+    assert!(mirae_row["reasons"].contains("renewal_due"));
+    // Ranked after every contract with a risk.
+    let last_two: Vec<&str> = portfolio[portfolio.len() - 2..]
+        .iter()
+        .map(|r| r["contract_id"].as_str())
+        .collect();
+    assert_eq!(last_two, ["K-C004-2025", "K-C008-2025"]);
+
+    // A customer review counts that customer's rows only, and names no local path or
+    // command: Hanbit's tickets are the lake's tickets of C001.
+    let facts = table(out, "ticket_facts");
+    let c001 = facts.iter().filter(|f| f["customer_id"] == "C001").count();
+    let shown = format!(
+        "| tickets.csv | tickets | {} |",
+        slareview::report::thousands(c001 as i64)
+    );
+    assert!(hanbit.contains(&shown), "{shown}");
+    assert!(!hanbit.contains("| 10000 |") && !hanbit.contains("10,000"));
+    assert!(
+        !hanbit.contains("slareview run"),
+        "no command line (it can hold local paths)"
+    );
+
+    // The four-quarter trend: per priority and metric against the commitment, and the four
+    // quarters' credits summed (KRW, no minor units).
+    let html = read("customers/K-C001-2025.html");
+    assert!(html.contains("Four quarters"));
+    assert!(!html.contains("% met, all priorities"));
+    let credits: f64 = table(out, "contract_review")
+        .iter()
+        .filter(|r| {
+            r["customer_id"] == "C001" && r["priority"] == "P1" && r["metric"] == "first_response"
+        })
+        .map(|r| r["credit_amount"].parse::<f64>().unwrap())
+        .sum();
+    let total = format!(
+        "KRW {}",
+        slareview::report::thousands(credits.round() as i64)
+    );
+    assert!(html.contains(&total), "four quarters' credit {total}");
+
+    // Ids never wrap in print.
+    assert!(html.contains("<code class=\"id\">K-C001-2025</code>"));
+    assert!(html.contains("code.id"));
+
+    // The scorecard's change says better or worse, in the figure's unit.
+    let team = read("team_review.md");
+    assert!(
+        team.contains("| 216.4 h | at most 48 h | missed | 347.2 h | -130.8 h (better) |"),
+        "system down in hours with its cue"
+    );
+    assert!(
+        team.contains("-2.0 pt (worse)"),
+        "updates on time fell 2.0 points"
+    );
+}
+
+/// A table the documents read is missing (here: a --queries folder without
+/// `weekly_flow.sql`): the run stops naming the table and the fix, and writes no document.
+#[test]
+fn a_missing_table_stops_the_documents_with_its_name() {
+    let t = tmp();
+    let queries = t.path().join("queries");
+    std::fs::create_dir_all(&queries).unwrap();
+    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("queries");
+    for e in std::fs::read_dir(&bundled).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_str().unwrap().to_string();
+        if name.ends_with(".sql") && name != "weekly_flow.sql" {
+            std::fs::copy(&p, queries.join(&name)).unwrap();
+        }
+    }
+    let out = t.path().join("out");
+    let o = slareview(&[
+        "run",
+        "--data",
+        sample_data().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--queries",
+        queries.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("`weekly_flow`"), "{err}");
+    assert!(err.contains("the customer reviews"), "{err}");
+    assert!(err.contains("queries/weekly_flow.sql"), "{err}");
+    assert!(!out.join("reports").exists(), "no document written");
+}

@@ -11,10 +11,15 @@
 //! - `all_kept`: no commitment missed and at least one kept;
 //! - `csat_below_goal`: the customer's satisfied-or-better share is under the team goal;
 //! - `volume_above_entitlement`: more tickets created than included (suggest a larger plan);
+//!   included = `included_cases_prorated` when the table has it (the contract's share of the
+//!   period), else `included_cases_per_quarter`;
 //! - `volume_far_below_entitlement`: under half of the included cases used (suggest a smaller
 //!   plan);
 //! - `renewal_due`: the renewal date falls in the next quarter, saying so when a later contract
-//!   of the customer already exists.
+//!   of the customer already exists;
+//! - `renewed`: the renewal date is on or before as_of's day and a later contract of the
+//!   customer exists: the contract was renewed, so none of its notes counts as renewal risk
+//!   (its score is 0).
 //!
 //! Renewal risk (the portfolio's order): 2 points per commitment missed repeatedly, 1 per
 //! commitment missed this period, 2 for a credit due, 2 for CSAT under goal, 1 for volume above
@@ -30,7 +35,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use serde::Serialize;
 
-use super::format::{money, number as num, pct};
+use super::format::{money, number as num, one_decimal, pct};
 use super::tables::{counts, floats, ints, read, text};
 use crate::period::Quarter;
 
@@ -78,6 +83,12 @@ pub struct ContractPeriod {
     pub no_tickets: i64,
     pub tickets_created: i64,
     pub included_cases: Option<i64>,
+    /// `included_cases_prorated` when the table has the column (`Some(None)`: unlimited);
+    /// `None` when it does not (older tables: volume is compared with `included_cases`).
+    pub included_cases_prorated: Option<Option<f64>>,
+    /// Days of the period (`periods.days`), when known: with `contract_days` it says whether
+    /// the contract covers part of the period.
+    pub period_days: Option<i64>,
     pub entitlement_used_pct: Option<f64>,
     pub cost_per_case: Option<f64>,
     pub commitments: Vec<Commitment>,
@@ -124,6 +135,11 @@ pub fn load(tables: &Path) -> Result<Vec<ContractPeriod>> {
     let created = counts(&df, "tickets_created")?;
     let included = ints(&df, "included_cases_per_quarter")?;
     let used = floats(&df, "entitlement_used_pct")?;
+    let prorated = if df.column("included_cases_prorated").is_ok() {
+        Some(floats(&df, "included_cases_prorated")?)
+    } else {
+        None
+    };
     let cost = floats(&df, "cost_per_case")?;
 
     let mut out: Vec<ContractPeriod> = Vec::new();
@@ -173,12 +189,53 @@ pub fn load(tables: &Path) -> Result<Vec<ContractPeriod>> {
             no_tickets: none[i],
             tickets_created: created[i],
             included_cases: included[i],
+            included_cases_prorated: prorated.as_ref().map(|p| p[i]),
+            period_days: None,
             entitlement_used_pct: used[i],
             cost_per_case: cost[i],
             commitments: vec![c],
         });
     }
     Ok(out)
+}
+
+impl ContractPeriod {
+    /// The cases volume is compared with: the prorated entitlement when the table has it,
+    /// else the included cases per quarter; `None` when unlimited.
+    pub fn entitlement(&self) -> Option<f64> {
+        match self.included_cases_prorated {
+            Some(prorated) => prorated,
+            None => self.included_cases.map(|n| n as f64),
+        }
+    }
+
+    /// The contract covers part of the period: (its days, the period's days).
+    pub fn partial_period(&self) -> Option<(i64, i64)> {
+        self.period_days
+            .filter(|&d| self.contract_days < d)
+            .map(|d| (self.contract_days, d))
+    }
+
+    /// The entitlement as printed: `300`, `unlimited`, `300 per quarter, prorated to 31 of 92
+    /// days: 101.1`, or, without a prorated figure in the table, `300 (the contract covers 31
+    /// of 92 days; not prorated)`.
+    pub fn entitlement_text(&self) -> String {
+        let Some(inc) = self.included_cases else {
+            return "unlimited".into();
+        };
+        match (self.partial_period(), self.included_cases_prorated) {
+            (Some((c, d)), Some(Some(p))) => {
+                format!(
+                    "{inc} per quarter, prorated to {c} of {d} days: {}",
+                    one_decimal(p)
+                )
+            }
+            (Some((c, d)), None) => {
+                format!("{inc} (the contract covers {c} of {d} days; not prorated)")
+            }
+            _ => inc.to_string(),
+        }
+    }
 }
 
 /// A contract of the lake, for telling whether a renewal already happened.
@@ -292,6 +349,7 @@ pub fn renewal_notes(
     csat: Option<&CustomerCsat>,
     csat_goal: f64,
     report: Quarter,
+    as_of_day: NaiveDate,
     contracts: &[ContractDates],
 ) -> Vec<Note> {
     let mut notes = Vec::new();
@@ -392,15 +450,21 @@ pub fn renewal_notes(
             });
         }
     }
-    if let (Some(inc), Some(used)) = (cp.included_cases, cp.entitlement_used_pct) {
-        if cp.tickets_created > inc {
+    if let (Some(inc), Some(used)) = (cp.entitlement(), cp.entitlement_used_pct) {
+        let against = match (cp.partial_period(), cp.included_cases_prorated) {
+            (Some((c, d)), Some(Some(_))) => format!(
+                "{} included cases (prorated to {c} of {d} days)",
+                one_decimal(inc)
+            ),
+            _ => format!("{} included cases", one_decimal(inc)),
+        };
+        if cp.tickets_created as f64 > inc {
             notes.push(Note {
                 kind: "volume_above_entitlement",
                 text: format!(
-                    "{} ticket{} against {} included cases ({}): volume is above the entitlement; a larger plan fits this use.",
+                    "{} ticket{} against {against} ({}): volume is above the entitlement; a larger plan fits this use.",
                     cp.tickets_created,
                     if cp.tickets_created == 1 { "" } else { "s" },
-                    inc,
                     pct(Some(used))
                 ),
                 risk: 1,
@@ -409,10 +473,9 @@ pub fn renewal_notes(
             notes.push(Note {
                 kind: "volume_far_below_entitlement",
                 text: format!(
-                    "{} ticket{} against {} included cases ({}): under half of the entitlement is used; a smaller plan would cover it.",
+                    "{} ticket{} against {against} ({}): under half of the entitlement is used; a smaller plan would cover it.",
                     cp.tickets_created,
                     if cp.tickets_created == 1 { "" } else { "s" },
-                    inc,
                     pct(Some(used))
                 ),
                 risk: 1,
@@ -424,16 +487,36 @@ pub fn renewal_notes(
         next.first_day(),
         next.end_day().pred_opt().expect("a quarter has a last day"),
     );
-    if let Ok(renewal) = NaiveDate::parse_from_str(&cp.renewal_date, "%Y-%m-%d") {
+    // A later contract of the customer: the renewal, once signed.
+    let later = contracts
+        .iter()
+        .filter(|c| {
+            c.customer_id == cp.customer_id
+                && c.contract_id != cp.contract_id
+                && c.start_date > cp.start_date
+        })
+        .min_by(|a, b| a.start_date.cmp(&b.start_date));
+    let renewal = NaiveDate::parse_from_str(&cp.renewal_date, "%Y-%m-%d").ok();
+    if let (Some(renewal), Some(l)) = (renewal, later) {
+        if renewal <= as_of_day {
+            // Renewed: the renewal date has passed and the next contract is in place. The
+            // contract's notes stay (they happened) but none of them is a renewal risk.
+            for n in &mut notes {
+                n.risk = 0;
+            }
+            notes.push(Note {
+                kind: "renewed",
+                text: format!(
+                    "Renewed: the renewal date {} has passed and contract {} starts on {}; this contract is no renewal risk.",
+                    cp.renewal_date, l.contract_id, l.start_date
+                ),
+                risk: 0,
+            });
+            return notes;
+        }
+    }
+    if let Some(renewal) = renewal {
         if renewal >= first && renewal <= last {
-            let later = contracts
-                .iter()
-                .filter(|c| {
-                    c.customer_id == cp.customer_id
-                        && c.contract_id != cp.contract_id
-                        && c.start_date > cp.end_date
-                })
-                .min_by(|a, b| a.start_date.cmp(&b.start_date));
             notes.push(match later {
                 Some(l) => Note {
                     kind: "renewal_due",
@@ -477,6 +560,7 @@ pub fn rank(
     report: Quarter,
     csat: &BTreeMap<String, CustomerCsat>,
     csat_goal: f64,
+    as_of_day: NaiveDate,
     contracts: &[ContractDates],
 ) -> Vec<Ranked> {
     let label = report.label();
@@ -489,7 +573,7 @@ pub fn rank(
                 .filter(|h| h.customer_id == cp.customer_id && h.period <= label)
                 .collect();
             let c = csat.get(&cp.customer_id);
-            let notes = renewal_notes(cp, &history, c, csat_goal, report, contracts);
+            let notes = renewal_notes(cp, &history, c, csat_goal, report, as_of_day, contracts);
             Ranked {
                 rank: 0,
                 risk_score: notes.iter().map(|n| n.risk).sum(),
@@ -622,4 +706,162 @@ pub fn tables(ranked: &[Ranked]) -> PolarsResult<(DataFrame, DataFrame)> {
         .into(),
     ])?;
     Ok((notes, portfolio))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn period(contract_id: &str, renewal: &str, missed: i64) -> ContractPeriod {
+        ContractPeriod {
+            period: "2026Q3".into(),
+            contract_id: contract_id.into(),
+            customer_id: "C1".into(),
+            customer_name: "One".into(),
+            plan: "gold".into(),
+            start_date: "2025-09-01".into(),
+            end_date: "2026-08-31".into(),
+            renewal_date: renewal.into(),
+            active_from: "2026-07-01".into(),
+            active_to: "2026-07-31".into(),
+            contract_days: 31,
+            fee_days: "31/365".into(),
+            currency: "USD".into(),
+            annual_fee: 36_500.0,
+            period_fee: 3_100.0,
+            credit_pct_per_missed_target: 5.0,
+            credit_cap_pct: 20.0,
+            credit_pct: 5.0 * missed as f64,
+            credit_amount: 155.0 * missed as f64,
+            kept: 1,
+            missed,
+            no_tickets: 0,
+            tickets_created: 20,
+            included_cases: Some(300),
+            included_cases_prorated: None,
+            period_days: Some(92),
+            entitlement_used_pct: Some(100.0 * 20.0 / 300.0),
+            cost_per_case: Some(155.0),
+            commitments: Vec::new(),
+        }
+    }
+
+    fn dates(id: &str, start: &str) -> ContractDates {
+        ContractDates {
+            contract_id: id.into(),
+            customer_id: "C1".into(),
+            start_date: start.into(),
+            calendar_id: "24x7".into(),
+        }
+    }
+
+    fn q3() -> Quarter {
+        Quarter::parse("2026Q3").unwrap()
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_renewed_contract_with_a_successor_is_no_renewal_risk() {
+        // Renewal on 2026-09-01, as_of 2026-10-04, K2 starts 2026-09-01: renewed. Its missed
+        // commitment and credit stay as notes, scored 0.
+        let cp = period("K1", "2026-09-01", 1);
+        let contracts = [dates("K1", "2025-09-01"), dates("K2", "2026-09-01")];
+        let notes = renewal_notes(&cp, &[&cp], None, 96.0, q3(), day("2026-10-04"), &contracts);
+        assert!(notes.iter().any(|n| n.kind == "credit_due"));
+        let renewed = notes
+            .iter()
+            .find(|n| n.kind == "renewed")
+            .expect("renewed note");
+        assert!(renewed.text.contains("K2"), "{}", renewed.text);
+        assert_eq!(notes.iter().map(|n| n.risk).sum::<i64>(), 0);
+        // Without the successor, the same contract is a risk (credit due: 2 + 1 missed).
+        let alone = renewal_notes(
+            &cp,
+            &[&cp],
+            None,
+            96.0,
+            q3(),
+            day("2026-10-04"),
+            &contracts[..1],
+        );
+        assert!(alone.iter().all(|n| n.kind != "renewed"));
+        assert_eq!(alone.iter().map(|n| n.risk).sum::<i64>(), 3 + 1);
+        // A renewal date after as_of with a successor signed: due, not renewed, no risk point.
+        let later = period("K1", "2026-11-01", 0);
+        let notes = renewal_notes(
+            &later,
+            &[&later],
+            None,
+            96.0,
+            q3(),
+            day("2026-10-04"),
+            &contracts,
+        );
+        assert!(notes.iter().any(|n| n.kind == "renewal_due" && n.risk == 0));
+        // Ranked: the renewed contract has score 0 and comes after a contract at risk.
+        let other = ContractPeriod {
+            customer_id: "C2".into(),
+            ..period("K9", "2027-06-01", 1)
+        };
+        let ranked = rank(
+            &[cp.clone(), other],
+            q3(),
+            &BTreeMap::new(),
+            96.0,
+            day("2026-10-04"),
+            &contracts,
+        );
+        assert_eq!(ranked[0].contract.contract_id, "K9");
+        assert_eq!(
+            (
+                ranked[1].contract.contract_id.as_str(),
+                ranked[1].risk_score
+            ),
+            ("K1", 0)
+        );
+    }
+
+    #[test]
+    fn entitlement_is_prorated_for_part_of_the_period() {
+        // Active 31 of 92 days with 300 included cases: 300 x 31 / 92 = 101.09 cases.
+        let mut cp = period("K1", "2027-06-01", 0);
+        cp.included_cases_prorated = Some(Some(300.0 * 31.0 / 92.0));
+        assert_eq!(
+            cp.entitlement_text(),
+            "300 per quarter, prorated to 31 of 92 days: 101.1"
+        );
+        assert!((cp.entitlement().unwrap() - 101.086_956_5).abs() < 1e-6);
+        // 120 tickets against 101.1 is above the entitlement (against 300 it was not).
+        cp.tickets_created = 120;
+        cp.entitlement_used_pct = Some(100.0 * 120.0 / (300.0 * 31.0 / 92.0));
+        let notes = renewal_notes(&cp, &[&cp], None, 96.0, q3(), day("2026-10-04"), &[]);
+        let above = notes
+            .iter()
+            .find(|n| n.kind == "volume_above_entitlement")
+            .expect("above the prorated entitlement");
+        assert!(
+            above
+                .text
+                .contains("against 101.1 included cases (prorated to 31 of 92 days)"),
+            "{}",
+            above.text
+        );
+        // Without the column: the quarter's figure, and the document says it is not prorated.
+        cp.included_cases_prorated = None;
+        assert_eq!(cp.entitlement(), Some(300.0));
+        assert_eq!(
+            cp.entitlement_text(),
+            "300 (the contract covers 31 of 92 days; not prorated)"
+        );
+        // A whole period: no proration text; unlimited stays unlimited.
+        cp.contract_days = 92;
+        assert_eq!(cp.entitlement_text(), "300");
+        cp.included_cases = None;
+        cp.included_cases_prorated = Some(None);
+        assert_eq!(cp.entitlement_text(), "unlimited");
+        assert_eq!(cp.entitlement(), None);
+    }
 }

@@ -3,11 +3,16 @@
 
 pub mod chart;
 pub mod contract;
+pub mod customer;
 pub mod format;
+pub mod load;
 pub mod pdf;
+pub mod portfolio;
 pub mod review;
 pub mod summary;
 pub mod tables;
+pub mod team;
+pub mod view;
 
 use minijinja::{AutoEscape, Environment, Error, ErrorKind};
 

@@ -1,0 +1,425 @@
+//! The team review: its view built from the typed rows of `load`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::Result;
+
+use super::chart::{self, Goal, Series};
+use super::customer::aging_rows;
+use super::format::{duration, number as trim, one_decimal, pct};
+use super::load::{self, Metric, Priority};
+use super::review::{chart_view, doc_info, engineer_label, Options, PRIORITIES};
+use super::tables as t;
+use super::view::*;
+
+/// `solver`: ticket id -> engineer at the first solve (read once for all documents).
+pub fn build(
+    opts: &Options,
+    run: &load::RunInfo,
+    tables: &Path,
+    names: &BTreeMap<String, String>,
+    solver: &BTreeMap<String, String>,
+    // The lake has a kb_articles table (the knowledge-base goal has input).
+    has_kb: bool,
+) -> Result<TeamReview> {
+    let period = opts.report.label();
+    let scorecard = load::goal_scorecard(tables, &period)?
+        .iter()
+        .map(|s| score_row(s, has_kb))
+        .collect();
+
+    let bt = load::backlog_trend(tables, &period)?;
+    let labels: Vec<String> = bt
+        .iter()
+        .map(|d| d.date.get(5..).unwrap_or(&d.date).to_string())
+        .collect();
+    let mut charts = BTreeMap::new();
+    let chart_dir = "team_review".to_string();
+    let title = format!("Backlog, inflow and outflow per day, {period}");
+    charts.insert(
+        "backlog".to_string(),
+        chart_view(
+            &title,
+            chart::lines(&chart::Lines {
+                title: title.clone(),
+                y_label: "tickets".into(),
+                points: labels,
+                series: vec![
+                    Series::new(
+                        "open at day's end",
+                        bt.iter().map(|d| Some(d.backlog as f64)).collect(),
+                    ),
+                    Series::new(
+                        "created",
+                        bt.iter().map(|d| Some(d.inflow as f64)).collect(),
+                    ),
+                    Series::new(
+                        "solved",
+                        bt.iter().map(|d| Some(d.outflow as f64)).collect(),
+                    ),
+                ],
+                goal: None,
+                y_max: None,
+                label_every: 14,
+            }),
+            &chart_dir,
+            "backlog",
+        ),
+    );
+
+    // The team's aging: every customer's rows of `backlog_aging`.
+    let aging = aging_rows(&load::backlog_aging(tables, &period)?);
+
+    let el = load::engineer_load(tables, &period)?;
+    let f2 = |v: Option<f64>| v.map(|v| format!("{v:.2}")).unwrap_or_else(|| "–".into());
+    let engineers: Vec<EngineerRow> = el
+        .iter()
+        .map(|e| EngineerRow {
+            engineer_id: e.engineer_id.clone(),
+            name: names.get(&e.engineer_id).cloned().unwrap_or_default(),
+            working_days: e.working_days,
+            solved: e.solved,
+            solved_per_working_day: f2(e.solved_per_working_day),
+            solved_goal_met: status_class(e.solved_goal_met),
+            avg_backlog: f2(e.avg_backlog),
+            backlog_goal_met: status_class(e.backlog_goal_met),
+            system_down_over_goal: e.system_down_over_goal,
+            kb_per_week: if has_kb {
+                f2(e.kb_per_week)
+            } else {
+                "no data".into()
+            },
+            kb_goal_met: if has_kb {
+                status_class(e.kb_goal_met)
+            } else {
+                ""
+            },
+            csat: pct(e.csat_satisfied_pct),
+            csat_responses: e.csat_responses,
+        })
+        .collect();
+    let goal_backlog = opts.goals.engineer.max_avg_backlog;
+    let title = format!("Average backlog per engineer, {period}");
+    charts.insert(
+        "engineer_backlog".to_string(),
+        chart_view(
+            &title,
+            chart::hbars(&chart::HBars {
+                title: title.clone(),
+                x_label: "average open tickets per day".into(),
+                labels: el
+                    .iter()
+                    .map(|e| engineer_label(names, &e.engineer_id))
+                    .collect(),
+                values: el.iter().map(|e| e.avg_backlog.unwrap_or(0.0)).collect(),
+                goal: Some(Goal {
+                    label: format!("goal: at most {}", trim(goal_backlog)),
+                    value: goal_backlog,
+                }),
+            }),
+            &chart_dir,
+            "engineer_backlog",
+        ),
+    );
+
+    let pooled = load::sla_pooled(tables, &period)?;
+    let sla: Vec<SlaRow> = pooled
+        .iter()
+        .map(|(&(p, m), e)| SlaRow {
+            priority: p.as_str().to_string(),
+            metric: m.label().to_string(),
+            tickets: e.tickets,
+            met: e.met,
+            breached: e.breached,
+            in_progress: e.in_progress,
+            not_applicable: e.not_applicable,
+            compliance: pct(e.compliance_pct()),
+        })
+        .collect();
+    let g = &opts.goals.sla;
+    let team_goal = |m: Metric| match m {
+        Metric::FirstResponse => Some(g.first_response_met_pct),
+        Metric::Update => Some(g.update_met_pct),
+        _ => None,
+    };
+    let title = format!("SLA compliance by priority, all customers, {period}");
+    charts.insert(
+        "sla".to_string(),
+        chart_view(
+            &title,
+            chart::bars(&chart::Bars {
+                title: title.clone(),
+                y_label: "% of decided tickets met".into(),
+                categories: PRIORITIES.iter().map(|s| s.to_string()).collect(),
+                series: Metric::COMMITTED
+                    .iter()
+                    .map(|&m| {
+                        Series::new(
+                            m.label(),
+                            Priority::ALL
+                                .iter()
+                                .map(|&p| pooled.get(&(p, m)).and_then(|e| e.compliance_pct()))
+                                .collect(),
+                        )
+                    })
+                    .collect(),
+                markers: Some((
+                    "team goal".into(),
+                    Metric::COMMITTED
+                        .iter()
+                        .map(|&m| vec![team_goal(m); 4])
+                        .collect(),
+                )),
+                goal: None,
+                y_max: Some(100.0),
+                value_labels: Some(1),
+            }),
+            &chart_dir,
+            "sla_compliance",
+        ),
+    );
+
+    let mut system_down: Vec<SystemDownRow> =
+        load::ticket_sla(tables, &period, Some(Metric::SystemDown))?
+            .into_iter()
+            .map(|s| SystemDownRow {
+                ticket_id: s.ticket_id.clone(),
+                customer_id: s.customer_id.clone(),
+                priority: s.priority.clone(),
+                elapsed: duration(s.elapsed),
+                state: s.state.map(|x| x.label()).unwrap_or_default().to_string(),
+                breached_at: t::local(&run.tz, s.breached_at),
+                engineer: solver.get(&s.ticket_id).cloned().unwrap_or_default(),
+            })
+            .collect();
+    system_down.sort_by(|a, b| a.ticket_id.cmp(&b.ticket_id));
+
+    let mut review = TeamReview {
+        doc: doc_info(opts, run),
+        scorecard,
+        aging,
+        engineers,
+        sla,
+        system_down,
+        backlog_goal: trim(goal_backlog),
+        charts,
+        chart_dir,
+        priorities: PRIORITIES.to_vec(),
+        definitions: DEFINITIONS.to_vec(),
+        story: None,
+    };
+    add_story(&mut review);
+    Ok(review)
+}
+
+/// Hook for the review's story (shared/spec/review.md): the story module fills
+/// `review.story` here once its tables are written.
+fn add_story(_review: &mut TeamReview) {}
+
+fn status_class(met: Option<bool>) -> &'static str {
+    match met {
+        Some(true) => "ok",
+        Some(false) => "bad",
+        None => "",
+    }
+}
+
+/// What a goal's figure, goal and change are in (`goal_scorecard.unit` when the table has it).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Unit {
+    Pct,
+    Hours,
+    Other,
+}
+
+/// The per-goal rules, in one place, for tables without `unit`, `better`, `direction` and the
+/// `no_data` status: the unit from the goal's name, better = higher for an `at least` goal
+/// (and for the information-only FCR), lower for an `at most` goal.
+fn unit_of(s: &load::Score) -> Unit {
+    match s.unit.as_deref() {
+        Some("pct") => Unit::Pct,
+        Some("hours") => Unit::Hours,
+        Some(_) => Unit::Other,
+        None if s.goal.ends_with("_pct") || s.goal.starts_with("fcr") => Unit::Pct,
+        None if s.goal.ends_with("_hours") => Unit::Hours,
+        None => Unit::Other,
+    }
+}
+
+fn higher_is_better(s: &load::Score) -> bool {
+    match s.better.as_deref() {
+        Some(b) => b == "higher",
+        None => s.direction != "at most",
+    }
+}
+
+/// `better`, `worse`, `same`, or None without a previous figure.
+fn trend_of(s: &load::Score) -> Option<String> {
+    if let Some(t) = &s.trend {
+        return Some(t.clone());
+    }
+    let c = s.change?;
+    Some(
+        if c.abs() < 1e-9 {
+            "same"
+        } else if (c > 0.0) == higher_is_better(s) {
+            "better"
+        } else {
+            "worse"
+        }
+        .to_string(),
+    )
+}
+
+/// A goal whose input is absent reads "no data", never "missed" or "met on 0 of 0": the
+/// table's `no_data` status; else no figure, no item under it (no system-down ticket, no
+/// survey), or a knowledge-base goal without a kb_articles file.
+fn no_data(s: &load::Score, has_kb: bool) -> bool {
+    s.status == "no_data"
+        || (s.direction != "none" && s.figure.is_none())
+        || s.basis == Some(0)
+        || (s.goal.contains("kb_articles") && !has_kb)
+}
+
+/// A scorecard row as printed. Figure, goal and change are in one unit (a percentage and its
+/// change in points, hours and their change in hours); the change says whether it is better
+/// or worse in words and colour.
+fn score_row(s: &load::Score, has_kb: bool) -> ScoreRow {
+    let unit = unit_of(s);
+    let fmt_fig = |v: Option<f64>| -> String {
+        match v {
+            None => "–".into(),
+            Some(v) => match unit {
+                Unit::Pct => pct(Some(v)),
+                Unit::Hours => format!("{} h", one_decimal(v)),
+                Unit::Other => format!("{v:.2}"),
+            },
+        }
+    };
+    let empty = no_data(s, has_kb);
+    let trend = if empty { None } else { trend_of(s) };
+    let change = match s.change {
+        _ if empty => "–".to_string(),
+        None => "–".into(),
+        Some(c) => match unit {
+            Unit::Pct => format!("{c:+.1} pt"),
+            Unit::Hours => format!("{c:+.1} h"),
+            Unit::Other => format!("{c:+.2}"),
+        },
+    };
+    let status = if empty {
+        "no_data".to_string()
+    } else {
+        s.status.clone()
+    };
+    ScoreRow {
+        goal: s.goal.clone(),
+        description: s.description.clone(),
+        figure: if empty {
+            "no data".into()
+        } else {
+            fmt_fig(s.figure)
+        },
+        goal_value: fmt_fig(s.goal_value),
+        direction: s.direction.clone(),
+        status_label: status.replace('_', " "),
+        status,
+        previous: fmt_fig(s.previous),
+        change,
+        trend_class: match trend.as_deref() {
+            Some("better") => "ok",
+            Some("worse") => "bad",
+            _ => "",
+        },
+        trend: trend.unwrap_or_default(),
+        detail: if empty && s.goal.contains("kb_articles") && !has_kb {
+            "no kb_articles file in the inputs".into()
+        } else {
+            s.detail.clone()
+        },
+        too_few: s.too_few,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn score(goal: &str, direction: &str, figure: Option<f64>, change: Option<f64>) -> load::Score {
+        load::Score {
+            goal: goal.into(),
+            description: String::new(),
+            figure,
+            goal_value: Some(48.0),
+            direction: direction.into(),
+            status: "missed".into(),
+            detail: String::new(),
+            basis: Some(77),
+            too_few: false,
+            previous: figure.zip(change).map(|(f, c)| f - c),
+            change,
+            goal_order: 1,
+            unit: None,
+            better: None,
+            trend: None,
+        }
+    }
+
+    #[test]
+    fn the_change_says_better_or_worse_in_the_goal_s_unit() {
+        // System down: 216.39 h against at most 48 h, 130.81 h shorter than before: better.
+        let s = score(
+            "engineer.system_down_max_hours",
+            "at most",
+            Some(216.389),
+            Some(-130.813),
+        );
+        let r = score_row(&s, true);
+        assert_eq!(
+            (r.figure.as_str(), r.goal_value.as_str()),
+            ("216.4 h", "48 h")
+        );
+        assert_eq!(r.change, "-130.8 h");
+        assert_eq!((r.trend.as_str(), r.trend_class), ("better", "ok"));
+        // Updates on time down 2.0 points: worse.
+        let s = score("sla.update_met_pct", "at least", Some(72.18), Some(-1.99));
+        let r = score_row(&s, true);
+        assert_eq!(r.change, "-2.0 pt");
+        assert_eq!((r.trend.as_str(), r.trend_class), ("worse", "bad"));
+        // The table's own columns win over the rule.
+        let mut s = score("custom", "at least", Some(3.0), Some(1.0));
+        s.better = Some("lower".into());
+        assert_eq!(score_row(&s, true).trend, "worse");
+        s.trend = Some("same".into());
+        assert_eq!(score_row(&s, true).trend, "same");
+    }
+
+    #[test]
+    fn a_goal_without_input_reads_no_data() {
+        // No system-down ticket in the period: basis 0, not "met on 0 of 0".
+        let mut s = score("engineer.system_down_max_hours", "at most", Some(0.0), None);
+        s.basis = Some(0);
+        s.status = "met".into();
+        let r = score_row(&s, true);
+        assert_eq!(
+            (r.status.as_str(), r.status_label.as_str()),
+            ("no_data", "no data")
+        );
+        assert_eq!(r.figure, "no data");
+        // No kb_articles file: not "missed".
+        let s = score(
+            "engineer.min_kb_articles_per_week",
+            "at least",
+            Some(0.0),
+            Some(0.0),
+        );
+        let r = score_row(&s, false);
+        assert_eq!(r.status_label, "no data");
+        assert_eq!(r.trend, "");
+        // The table's `no_data` status with a null figure.
+        let mut s = score("csat.satisfied_or_better_pct", "at least", None, None);
+        s.status = "no_data".into();
+        assert_eq!(score_row(&s, true).status_label, "no data");
+    }
+}
