@@ -271,7 +271,7 @@ fn commitments_credits_entitlement_notes_and_ranking() {
         ("missed_repeatedly", "P2 first response was missed in 2 of the last 4 quarters (2026Q2, 2026Q3)."),
         ("credit_due", "A service credit of KRW 126,027 is due for 2026Q3: 1 missed commitment × 5% = 5% of the period's fee of KRW 2,520,548."),
         ("csat_below_goal", "CSAT 0.0% satisfied or better is under the goal of 96% (1 response; too few to be firm)."),
-        ("volume_far_below_entitlement", "2 tickets against 100 included cases (2.0%): under half of the entitlement is used; a smaller plan would cover it."),
+        ("volume_far_below_entitlement", "2 tickets against 100 included cases, 2.0% used: under half of the entitlement is used; a smaller plan would cover it."),
         ("renewal_due", "Renewal is due on 2026-11-01, within the next quarter (2026Q4)."),
     ]
     .iter()
@@ -282,14 +282,18 @@ fn commitments_credits_entitlement_notes_and_ranking() {
         of("KB"),
         vec![
             ("credit_due".to_string(), "A service credit of USD 752.00 is due for 2026Q3: 2 missed commitments × 5% = 10%, capped at 8% of the period's fee of USD 9,400.00.".to_string()),
-            ("volume_far_below_entitlement".to_string(), "1 ticket against 10 included cases (19.6%): under half of the entitlement is used; a smaller plan would cover it.".to_string()),
+            // KB runs 2026-08-15..09-30: 17 + 30 = 47 of 2026Q3's 92 days, so its 10 cases a quarter
+            // are 10 x 47 / 92 = 5.11; 1 / 5.11 = 19.6% used.
+            ("volume_far_below_entitlement".to_string(), "1 ticket against 5.1 included cases (10 a quarter, prorated to 47 of 92 days), 19.6% used: under half of the entitlement is used; a smaller plan would cover it.".to_string()),
         ]
     );
     assert_eq!(
         of("KA"),
         vec![
             ("all_kept".to_string(), "All 3 commitments with tickets were kept in 2026Q3.".to_string()),
-            ("volume_above_entitlement".to_string(), "3 tickets against 2 included cases (150.0%): volume is above the entitlement; a larger plan fits this use.".to_string()),
+            // KA runs 2026-07-01..08-14: 31 + 14 = 45 of 92 days, so 2 x 45 / 92 = 0.98 cases;
+            // 3 / 0.978 = 306.7% used.
+            ("volume_above_entitlement".to_string(), "3 tickets against 1 included cases (2 a quarter, prorated to 45 of 92 days), 306.7% used: volume is above the entitlement; a larger plan fits this use.".to_string()),
             // KA's renewal date (its end + 1 day) passed before as_of and KB, the customer's
             // next contract, is in place: renewed, so none of its notes is a renewal risk.
             ("renewed".to_string(), "Renewed: the renewal date 2026-08-15 has passed and contract KB starts on 2026-08-15; this contract is no renewal risk.".to_string()),

@@ -453,8 +453,11 @@ pub fn renewal_notes(
     if let (Some(inc), Some(used)) = (cp.entitlement(), cp.entitlement_used_pct) {
         let against = match (cp.partial_period(), cp.included_cases_prorated) {
             (Some((c, d)), Some(Some(_))) => format!(
-                "{} included cases (prorated to {c} of {d} days)",
-                one_decimal(inc)
+                "{} included cases ({} a quarter, prorated to {c} of {d} days)",
+                one_decimal(inc),
+                cp.included_cases
+                    .map(|q| q.to_string())
+                    .unwrap_or_default()
             ),
             _ => format!("{} included cases", one_decimal(inc)),
         };
@@ -462,7 +465,7 @@ pub fn renewal_notes(
             notes.push(Note {
                 kind: "volume_above_entitlement",
                 text: format!(
-                    "{} ticket{} against {against} ({}): volume is above the entitlement; a larger plan fits this use.",
+                    "{} ticket{} against {against}, {} used: volume is above the entitlement; a larger plan fits this use.",
                     cp.tickets_created,
                     if cp.tickets_created == 1 { "" } else { "s" },
                     pct(Some(used))
@@ -473,7 +476,7 @@ pub fn renewal_notes(
             notes.push(Note {
                 kind: "volume_far_below_entitlement",
                 text: format!(
-                    "{} ticket{} against {against} ({}): under half of the entitlement is used; a smaller plan would cover it.",
+                    "{} ticket{} against {against}, {} used: under half of the entitlement is used; a smaller plan would cover it.",
                     cp.tickets_created,
                     if cp.tickets_created == 1 { "" } else { "s" },
                     pct(Some(used))
@@ -845,7 +848,7 @@ mod tests {
         assert!(
             above
                 .text
-                .contains("against 101.1 included cases (prorated to 31 of 92 days)"),
+                .contains("against 101.1 included cases (300 a quarter, prorated to 31 of 92 days), "),
             "{}",
             above.text
         );
