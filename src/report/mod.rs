@@ -6,6 +6,7 @@ pub mod contract;
 pub mod format;
 pub mod pdf;
 pub mod review;
+pub mod story;
 pub mod summary;
 pub mod tables;
 

@@ -1,0 +1,2284 @@
+//! The service review's story (review.md): the issue-13 tables read back into typed rows, the
+//! `recommendations` and `executive_summary` tables derived from them (Rust, like
+//! `renewal_notes`: they are sentences), and the view structs of the story's sections for the
+//! three documents (`customer_story`, `team_story`, `portfolio_story`), laid out by the macros
+//! of `report_templates/_story.html.j2` and `_story.md.j2`.
+//!
+//! Entry points:
+//! - `write_tables(tables, report, names)` computes and writes `recommendations` and
+//!   `executive_summary` beside the metric tables (after the queries; reads the tables below);
+//! - `load(tables)` reads every story table, the two above included;
+//! - `customer_story`, `team_story`, `portfolio_story` build a document's sections from them.
+//!
+//! Every sentence is written from `SENTENCES` (kind -> English template with `{named}`
+//! parameters, the one place to translate) and carries the table and the row its figure comes
+//! from (`source_table`, `source_row` = `col=value; col=value`, the key of the row, or of the
+//! set of rows, it reads). Sentences of a contract never name an engineer, the owner of an
+//! action as filed (it may hold a person's name) or anything of another customer; team
+//! sentences may name engineers.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use chrono_tz::Tz;
+use polars::prelude::*;
+use serde::Serialize;
+
+use super::contract::{self, metric_label, ContractPeriod};
+use super::format::{duration, money, number as num, pct};
+use super::tables as t;
+use crate::period::Quarter;
+
+// ---------------------------------------------------------------------------------------------
+// Loading
+
+/// A story table of `<tables>`, whole; its absence is an error naming it.
+fn table(dir: &Path, name: &str) -> Result<Cols> {
+    let path = dir.join(format!("{name}.parquet"));
+    if !path.exists() {
+        bail!(
+            "table `{name}` is missing from `{}`: it is written by `slareview run` (issue 13's \
+             review tables, docs/review_tables.md); run it again with this version",
+            dir.display()
+        );
+    }
+    let df = t::read(dir, name, None)?;
+    Ok(Cols {
+        df,
+        name: name.to_string(),
+    })
+}
+
+/// A table's columns, each read with the table's name in its error.
+struct Cols {
+    df: DataFrame,
+    name: String,
+}
+
+impl Cols {
+    fn n(&self) -> usize {
+        self.df.height()
+    }
+    fn ctx(&self, c: &str) -> String {
+        format!("table `{}`, column `{c}`", self.name)
+    }
+    fn s(&self, c: &str) -> Result<Vec<String>> {
+        t::text(&self.df, c).with_context(|| self.ctx(c))
+    }
+    fn os(&self, c: &str) -> Result<Vec<Option<String>>> {
+        t::texts(&self.df, c).with_context(|| self.ctx(c))
+    }
+    fn i(&self, c: &str) -> Result<Vec<i64>> {
+        t::counts(&self.df, c).with_context(|| self.ctx(c))
+    }
+    fn oi(&self, c: &str) -> Result<Vec<Option<i64>>> {
+        t::ints(&self.df, c).with_context(|| self.ctx(c))
+    }
+    fn f(&self, c: &str) -> Result<Vec<Option<f64>>> {
+        t::floats(&self.df, c).with_context(|| self.ctx(c))
+    }
+    fn b(&self, c: &str) -> Result<Vec<bool>> {
+        Ok(t::bools(&self.df, c)
+            .with_context(|| self.ctx(c))?
+            .into_iter()
+            .map(|v| v.unwrap_or(false))
+            .collect())
+    }
+    /// A timestamp as UTC seconds.
+    fn ts(&self, c: &str) -> Result<Vec<Option<i64>>> {
+        t::instants(&self.df, c).with_context(|| self.ctx(c))
+    }
+    /// A date as `YYYY-MM-DD`.
+    fn d(&self, c: &str) -> Result<Vec<Option<String>>> {
+        self.os(c)
+    }
+}
+
+/// `escalations`: one accepted `escalate` event.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Escalation {
+    pub period: String,
+    pub ticket_id: String,
+    pub customer_id: String,
+    pub contract_id: Option<String>,
+    pub at: Option<i64>,
+    pub level: String,
+    /// actor_id; empty = the customer.
+    pub raised_by: String,
+    pub priority: String,
+    /// Empty = unassigned.
+    pub engineer_id: String,
+    pub team: String,
+    pub subject: String,
+}
+
+pub fn load_escalations(dir: &Path) -> Result<Vec<Escalation>> {
+    let c = table(dir, "escalations")?;
+    let (period, ticket, customer, contract, at) = (
+        c.s("period")?,
+        c.s("ticket_id")?,
+        c.s("customer_id")?,
+        c.os("contract_id")?,
+        c.ts("at")?,
+    );
+    let (level, raised, priority, engineer, team, subject) = (
+        c.s("level")?,
+        c.s("raised_by")?,
+        c.s("priority")?,
+        c.s("engineer_id")?,
+        c.s("team")?,
+        c.s("subject")?,
+    );
+    Ok((0..c.n())
+        .map(|i| Escalation {
+            period: period[i].clone(),
+            ticket_id: ticket[i].clone(),
+            customer_id: customer[i].clone(),
+            contract_id: contract[i].clone(),
+            at: at[i],
+            level: level[i].clone(),
+            raised_by: raised[i].clone(),
+            priority: priority[i].clone(),
+            engineer_id: engineer[i].clone(),
+            team: team[i].clone(),
+            subject: subject[i].clone(),
+        })
+        .collect())
+}
+
+/// `escalation_counts`: escalations per dimension key, with the previous period's.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct EscalationCount {
+    pub period: String,
+    pub dimension: String,
+    pub key: String,
+    pub escalations: i64,
+    pub tickets: i64,
+    pub previous_escalations: i64,
+    pub change: i64,
+}
+
+pub fn load_escalation_counts(dir: &Path) -> Result<Vec<EscalationCount>> {
+    let c = table(dir, "escalation_counts")?;
+    let (period, dim, key) = (c.s("period")?, c.s("dimension")?, c.s("key")?);
+    let (esc, tickets, prev, change) = (
+        c.i("escalations")?,
+        c.i("tickets")?,
+        c.i("previous_escalations")?,
+        c.i("change")?,
+    );
+    Ok((0..c.n())
+        .map(|i| EscalationCount {
+            period: period[i].clone(),
+            dimension: dim[i].clone(),
+            key: key[i].clone(),
+            escalations: esc[i],
+            tickets: tickets[i],
+            previous_escalations: prev[i],
+            change: change[i],
+        })
+        .collect())
+}
+
+/// `breach_attribution`: who held a breached ticket-metric and where its time went.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct BreachAttribution {
+    pub period: String,
+    pub ticket_id: String,
+    pub customer_id: String,
+    pub contract_id: Option<String>,
+    pub priority: String,
+    pub metric: String,
+    pub clock: String,
+    pub target_seconds: Option<i64>,
+    pub elapsed_seconds: Option<i64>,
+    pub breached_at: Option<i64>,
+    /// Empty = unassigned.
+    pub holder_engineer_id: String,
+    pub holder_team: String,
+    pub reassignments: i64,
+    pub unassigned_seconds: i64,
+    pub with_support_seconds: i64,
+    pub after_reassignment_seconds: i64,
+    pub waived: bool,
+}
+
+pub fn load_breach_attribution(dir: &Path) -> Result<Vec<BreachAttribution>> {
+    let c = table(dir, "breach_attribution")?;
+    let (period, ticket, customer, contract) = (
+        c.s("period")?,
+        c.s("ticket_id")?,
+        c.s("customer_id")?,
+        c.os("contract_id")?,
+    );
+    let (priority, metric, clock, target, elapsed, at) = (
+        c.s("priority")?,
+        c.s("metric")?,
+        c.s("clock")?,
+        c.oi("target_seconds")?,
+        c.oi("elapsed_seconds")?,
+        c.ts("breached_at")?,
+    );
+    let (engineer, team, reassign) = (
+        c.s("holder_engineer_id")?,
+        c.s("holder_team")?,
+        c.i("reassignments")?,
+    );
+    let (unassigned, with_support, after, waived) = (
+        c.i("unassigned_seconds")?,
+        c.i("with_support_seconds")?,
+        c.i("after_reassignment_seconds")?,
+        c.b("waived")?,
+    );
+    Ok((0..c.n())
+        .map(|i| BreachAttribution {
+            period: period[i].clone(),
+            ticket_id: ticket[i].clone(),
+            customer_id: customer[i].clone(),
+            contract_id: contract[i].clone(),
+            priority: priority[i].clone(),
+            metric: metric[i].clone(),
+            clock: clock[i].clone(),
+            target_seconds: target[i],
+            elapsed_seconds: elapsed[i],
+            breached_at: at[i],
+            holder_engineer_id: engineer[i].clone(),
+            holder_team: team[i].clone(),
+            reassignments: reassign[i],
+            unassigned_seconds: unassigned[i],
+            with_support_seconds: with_support[i],
+            after_reassignment_seconds: after[i],
+            waived: waived[i],
+        })
+        .collect())
+}
+
+/// `themes`: tickets by category (or product) per dimension key.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Theme {
+    pub period: String,
+    pub dimension: String,
+    pub key: String,
+    pub theme: String,
+    pub theme_from: String,
+    pub tickets: i64,
+    pub share_pct: Option<f64>,
+    pub previous_tickets: i64,
+    pub change_pt: Option<f64>,
+    pub breached_tickets: i64,
+    pub breach_rate_pct: Option<f64>,
+    pub median_resolution_seconds: Option<i64>,
+    pub example_ticket_id: String,
+    pub example_subject: String,
+}
+
+pub fn load_themes(dir: &Path) -> Result<Vec<Theme>> {
+    let c = table(dir, "themes")?;
+    let (period, dim, key, theme, from) = (
+        c.s("period")?,
+        c.s("dimension")?,
+        c.s("key")?,
+        c.s("theme")?,
+        c.s("theme_from")?,
+    );
+    let (tickets, share, prev, change) = (
+        c.i("tickets")?,
+        c.f("share_pct")?,
+        c.i("previous_tickets")?,
+        c.f("change_pt")?,
+    );
+    let (breached, rate, median, ex_id, ex_subject) = (
+        c.i("breached_tickets")?,
+        c.f("breach_rate_pct")?,
+        c.oi("median_resolution_seconds")?,
+        c.s("example_ticket_id")?,
+        c.s("example_subject")?,
+    );
+    Ok((0..c.n())
+        .map(|i| Theme {
+            period: period[i].clone(),
+            dimension: dim[i].clone(),
+            key: key[i].clone(),
+            theme: theme[i].clone(),
+            theme_from: from[i].clone(),
+            tickets: tickets[i],
+            share_pct: share[i],
+            previous_tickets: prev[i],
+            change_pt: change[i],
+            breached_tickets: breached[i],
+            breach_rate_pct: rate[i],
+            median_resolution_seconds: median[i],
+            example_ticket_id: ex_id[i].clone(),
+            example_subject: ex_subject[i].clone(),
+        })
+        .collect())
+}
+
+/// `recurring_problems`: a problem_id with two or more tickets in the four quarters to a period.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RecurringProblem {
+    pub period: String,
+    pub dimension: String,
+    pub key: String,
+    pub problem_id: String,
+    pub tickets: i64,
+    pub quarters: i64,
+    pub first_created_at: Option<i64>,
+    pub last_created_at: Option<i64>,
+    pub open_tickets: i64,
+    pub workaround_tickets: i64,
+    pub permanent_fix_tickets: i64,
+    pub category: String,
+    pub example_subject: String,
+    pub ticket_ids: String,
+}
+
+pub fn load_recurring_problems(dir: &Path) -> Result<Vec<RecurringProblem>> {
+    let c = table(dir, "recurring_problems")?;
+    let (period, dim, key, problem) = (
+        c.s("period")?,
+        c.s("dimension")?,
+        c.s("key")?,
+        c.s("problem_id")?,
+    );
+    let (tickets, quarters, first, last, open) = (
+        c.i("tickets")?,
+        c.i("quarters")?,
+        c.ts("first_created_at")?,
+        c.ts("last_created_at")?,
+        c.i("open_tickets")?,
+    );
+    let (wa, pf, category, subject, ids) = (
+        c.i("workaround_tickets")?,
+        c.i("permanent_fix_tickets")?,
+        c.s("category")?,
+        c.s("example_subject")?,
+        c.s("ticket_ids")?,
+    );
+    Ok((0..c.n())
+        .map(|i| RecurringProblem {
+            period: period[i].clone(),
+            dimension: dim[i].clone(),
+            key: key[i].clone(),
+            problem_id: problem[i].clone(),
+            tickets: tickets[i],
+            quarters: quarters[i],
+            first_created_at: first[i],
+            last_created_at: last[i],
+            open_tickets: open[i],
+            workaround_tickets: wa[i],
+            permanent_fix_tickets: pf[i],
+            category: category[i].clone(),
+            example_subject: subject[i].clone(),
+            ticket_ids: ids[i].clone(),
+        })
+        .collect())
+}
+
+/// `resolution_mix`: done tickets by resolution type.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ResolutionMix {
+    pub period: String,
+    pub dimension: String,
+    pub key: String,
+    pub resolution_type: String,
+    pub tickets: i64,
+    pub share_pct: Option<f64>,
+}
+
+pub fn load_resolution_mix(dir: &Path) -> Result<Vec<ResolutionMix>> {
+    let c = table(dir, "resolution_mix")?;
+    let (period, dim, key, kind, tickets, share) = (
+        c.s("period")?,
+        c.s("dimension")?,
+        c.s("key")?,
+        c.s("resolution_type")?,
+        c.i("tickets")?,
+        c.f("share_pct")?,
+    );
+    Ok((0..c.n())
+        .map(|i| ResolutionMix {
+            period: period[i].clone(),
+            dimension: dim[i].clone(),
+            key: key[i].clone(),
+            resolution_type: kind[i].clone(),
+            tickets: tickets[i],
+            share_pct: share[i],
+        })
+        .collect())
+}
+
+/// `major_incidents`: a P1 or system-down ticket created in a period.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MajorIncident {
+    pub period: String,
+    pub ticket_id: String,
+    pub customer_id: String,
+    pub contract_id: Option<String>,
+    pub priority: String,
+    pub severity: String,
+    pub created_at: Option<i64>,
+    pub first_solved_at: Option<i64>,
+    pub duration_seconds: Option<i64>,
+    pub open_at_as_of: bool,
+    pub escalations: i64,
+    pub category: String,
+    pub root_cause: String,
+    pub resolution_type: String,
+    pub problem_id: String,
+    pub subject: String,
+    pub breached_metrics: String,
+}
+
+pub fn load_major_incidents(dir: &Path) -> Result<Vec<MajorIncident>> {
+    let c = table(dir, "major_incidents")?;
+    let (period, ticket, customer, contract, priority, severity) = (
+        c.s("period")?,
+        c.s("ticket_id")?,
+        c.s("customer_id")?,
+        c.os("contract_id")?,
+        c.s("priority")?,
+        c.s("severity")?,
+    );
+    let (created, solved, dur, open, esc) = (
+        c.ts("created_at")?,
+        c.ts("first_solved_at")?,
+        c.oi("duration_seconds")?,
+        c.b("open_at_as_of")?,
+        c.i("escalations")?,
+    );
+    let (category, root, resolution, problem, subject, breached) = (
+        c.s("category")?,
+        c.s("root_cause")?,
+        c.s("resolution_type")?,
+        c.s("problem_id")?,
+        c.s("subject")?,
+        c.s("breached_metrics")?,
+    );
+    Ok((0..c.n())
+        .map(|i| MajorIncident {
+            period: period[i].clone(),
+            ticket_id: ticket[i].clone(),
+            customer_id: customer[i].clone(),
+            contract_id: contract[i].clone(),
+            priority: priority[i].clone(),
+            severity: severity[i].clone(),
+            created_at: created[i],
+            first_solved_at: solved[i],
+            duration_seconds: dur[i],
+            open_at_as_of: open[i],
+            escalations: esc[i],
+            category: category[i].clone(),
+            root_cause: root[i].clone(),
+            resolution_type: resolution[i].clone(),
+            problem_id: problem[i].clone(),
+            subject: subject[i].clone(),
+            breached_metrics: breached[i].clone(),
+        })
+        .collect())
+}
+
+/// `maintenance_review`: one maintenance record in the period it belongs to.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MaintenanceRecord {
+    pub period: String,
+    pub contract_id: String,
+    pub customer_id: String,
+    pub maintenance_id: String,
+    pub kind: String,
+    pub planned_on: Option<String>,
+    pub released_at: Option<i64>,
+    pub done_at: Option<i64>,
+    pub due_at: Option<i64>,
+    pub state: String,
+    pub summary: String,
+}
+
+pub fn load_maintenance_review(dir: &Path) -> Result<Vec<MaintenanceRecord>> {
+    let c = table(dir, "maintenance_review")?;
+    let (period, contract, customer, id, kind, planned) = (
+        c.s("period")?,
+        c.s("contract_id")?,
+        c.s("customer_id")?,
+        c.s("maintenance_id")?,
+        c.s("kind")?,
+        c.d("planned_on")?,
+    );
+    let (released, done, due, state, summary) = (
+        c.ts("released_at")?,
+        c.ts("done_at")?,
+        c.ts("due_at")?,
+        c.s("state")?,
+        c.s("summary")?,
+    );
+    Ok((0..c.n())
+        .map(|i| MaintenanceRecord {
+            period: period[i].clone(),
+            contract_id: contract[i].clone(),
+            customer_id: customer[i].clone(),
+            maintenance_id: id[i].clone(),
+            kind: kind[i].clone(),
+            planned_on: planned[i].clone(),
+            released_at: released[i],
+            done_at: done[i],
+            due_at: due[i],
+            state: state[i].clone(),
+            summary: summary[i].clone(),
+        })
+        .collect())
+}
+
+/// `maintenance_summary`: a contract's promised and done maintenance in a period.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MaintenanceSummary {
+    pub period: String,
+    pub contract_id: String,
+    pub customer_id: String,
+    pub inspections_promised: Option<i64>,
+    pub inspections_done: i64,
+    pub inspections_status: String,
+    pub patches: i64,
+    pub patches_kept: i64,
+    pub patches_late: i64,
+    pub patches_missed: i64,
+    pub patches_open: i64,
+    pub upgrades_done: i64,
+    pub optimizations_done: i64,
+    pub planned_next: i64,
+}
+
+pub fn load_maintenance_summary(dir: &Path) -> Result<Vec<MaintenanceSummary>> {
+    let c = table(dir, "maintenance_summary")?;
+    let (period, contract, customer, promised, done, status) = (
+        c.s("period")?,
+        c.s("contract_id")?,
+        c.s("customer_id")?,
+        c.oi("inspections_promised")?,
+        c.i("inspections_done")?,
+        c.s("inspections_status")?,
+    );
+    let (patches, kept, late, missed, open) = (
+        c.i("patches")?,
+        c.i("patches_kept")?,
+        c.i("patches_late")?,
+        c.i("patches_missed")?,
+        c.i("patches_open")?,
+    );
+    let (upgrades, optimizations, next) = (
+        c.i("upgrades_done")?,
+        c.i("optimizations_done")?,
+        c.i("planned_next")?,
+    );
+    Ok((0..c.n())
+        .map(|i| MaintenanceSummary {
+            period: period[i].clone(),
+            contract_id: contract[i].clone(),
+            customer_id: customer[i].clone(),
+            inspections_promised: promised[i],
+            inspections_done: done[i],
+            inspections_status: status[i].clone(),
+            patches: patches[i],
+            patches_kept: kept[i],
+            patches_late: late[i],
+            patches_missed: missed[i],
+            patches_open: open[i],
+            upgrades_done: upgrades[i],
+            optimizations_done: optimizations[i],
+            planned_next: next[i],
+        })
+        .collect())
+}
+
+/// `waivers`: an accepted waiver and the ticket_sla row it applies to.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Waiver {
+    pub period: String,
+    pub ticket_id: String,
+    pub customer_id: String,
+    pub contract_id: Option<String>,
+    pub waiver_metric: String,
+    /// Null when the waiver matches no ticket_sla row.
+    pub metric: Option<String>,
+    pub reason: String,
+    pub approved_by: String,
+    pub note: Option<String>,
+    pub state: Option<String>,
+    pub target_seconds: Option<i64>,
+    pub elapsed_seconds: Option<i64>,
+    pub breached_at: Option<i64>,
+}
+
+pub fn load_waivers(dir: &Path) -> Result<Vec<Waiver>> {
+    let c = table(dir, "waivers")?;
+    let (period, ticket, customer, contract, wm, metric) = (
+        c.s("period")?,
+        c.s("ticket_id")?,
+        c.s("customer_id")?,
+        c.os("contract_id")?,
+        c.s("waiver_metric")?,
+        c.os("metric")?,
+    );
+    let (reason, approved, note, state, target, elapsed, at) = (
+        c.s("reason")?,
+        c.s("approved_by")?,
+        c.os("note")?,
+        c.os("state")?,
+        c.oi("target_seconds")?,
+        c.oi("elapsed_seconds")?,
+        c.ts("breached_at")?,
+    );
+    Ok((0..c.n())
+        .map(|i| Waiver {
+            period: period[i].clone(),
+            ticket_id: ticket[i].clone(),
+            customer_id: customer[i].clone(),
+            contract_id: contract[i].clone(),
+            waiver_metric: wm[i].clone(),
+            metric: metric[i].clone(),
+            reason: reason[i].clone(),
+            approved_by: approved[i].clone(),
+            note: note[i].clone(),
+            state: state[i].clone(),
+            target_seconds: target[i],
+            elapsed_seconds: elapsed[i],
+            breached_at: at[i],
+        })
+        .collect())
+}
+
+/// `actions_review`: an action agreed at a review, with its status at as_of.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ActionRow {
+    pub period: String,
+    pub contract_id: String,
+    pub customer_id: String,
+    pub action_id: String,
+    pub raised_in: String,
+    pub owner_side: String,
+    /// As filed: may hold a person's name, so never printed in a customer sentence.
+    pub owner: String,
+    pub action: String,
+    pub due_on: Option<String>,
+    pub done_on: Option<String>,
+    pub status: String,
+    pub review: String,
+    pub days_overdue: Option<i64>,
+}
+
+pub fn load_actions_review(dir: &Path) -> Result<Vec<ActionRow>> {
+    let c = table(dir, "actions_review")?;
+    let (period, contract, customer, id, raised, side, owner) = (
+        c.s("period")?,
+        c.s("contract_id")?,
+        c.s("customer_id")?,
+        c.s("action_id")?,
+        c.s("raised_in")?,
+        c.s("owner_side")?,
+        c.s("owner")?,
+    );
+    let (action, due, done, status, review, overdue) = (
+        c.s("action")?,
+        c.d("due_on")?,
+        c.d("done_on")?,
+        c.s("status")?,
+        c.s("review")?,
+        c.oi("days_overdue")?,
+    );
+    Ok((0..c.n())
+        .map(|i| ActionRow {
+            period: period[i].clone(),
+            contract_id: contract[i].clone(),
+            customer_id: customer[i].clone(),
+            action_id: id[i].clone(),
+            raised_in: raised[i].clone(),
+            owner_side: side[i].clone(),
+            owner: owner[i].clone(),
+            action: action[i].clone(),
+            due_on: due[i].clone(),
+            done_on: done[i].clone(),
+            status: status[i].clone(),
+            review: review[i].clone(),
+            days_overdue: overdue[i],
+        })
+        .collect())
+}
+
+/// `recommendations`, read back.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Recommendation {
+    pub period: String,
+    pub scope: String,
+    pub key: String,
+    pub rec_order: i64,
+    pub kind: String,
+    pub source_table: String,
+    pub source_row: String,
+    pub figure: String,
+    pub text: String,
+    /// The `SENTENCES` template it was written from and its parameters (JSON object).
+    pub template: String,
+    pub params: String,
+}
+
+pub fn load_recommendations(dir: &Path) -> Result<Vec<Recommendation>> {
+    let c = table(dir, "recommendations")?;
+    let (period, scope, key, order, kind) = (
+        c.s("period")?,
+        c.s("scope")?,
+        c.s("key")?,
+        c.i("rec_order")?,
+        c.s("kind")?,
+    );
+    let (st, sr, figure, text, template, params) = (
+        c.s("source_table")?,
+        c.s("source_row")?,
+        c.s("figure")?,
+        c.s("text")?,
+        c.s("template")?,
+        c.s("params")?,
+    );
+    Ok((0..c.n())
+        .map(|i| Recommendation {
+            period: period[i].clone(),
+            scope: scope[i].clone(),
+            key: key[i].clone(),
+            rec_order: order[i],
+            kind: kind[i].clone(),
+            source_table: st[i].clone(),
+            source_row: sr[i].clone(),
+            figure: figure[i].clone(),
+            text: text[i].clone(),
+            template: template[i].clone(),
+            params: params[i].clone(),
+        })
+        .collect())
+}
+
+/// `executive_summary`, read back.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SummarySentence {
+    pub period: String,
+    pub scope: String,
+    pub key: String,
+    pub sentence_order: i64,
+    pub kind: String,
+    pub source_table: String,
+    pub source_row: String,
+    pub text: String,
+    pub template: String,
+    pub params: String,
+}
+
+pub fn load_executive_summary(dir: &Path) -> Result<Vec<SummarySentence>> {
+    let c = table(dir, "executive_summary")?;
+    let (period, scope, key, order, kind) = (
+        c.s("period")?,
+        c.s("scope")?,
+        c.s("key")?,
+        c.i("sentence_order")?,
+        c.s("kind")?,
+    );
+    let (st, sr, text, template, params) = (
+        c.s("source_table")?,
+        c.s("source_row")?,
+        c.s("text")?,
+        c.s("template")?,
+        c.s("params")?,
+    );
+    Ok((0..c.n())
+        .map(|i| SummarySentence {
+            period: period[i].clone(),
+            scope: scope[i].clone(),
+            key: key[i].clone(),
+            sentence_order: order[i],
+            kind: kind[i].clone(),
+            source_table: st[i].clone(),
+            source_row: sr[i].clone(),
+            text: text[i].clone(),
+            template: template[i].clone(),
+            params: params[i].clone(),
+        })
+        .collect())
+}
+
+/// The two `contract_review` columns issue 13 adds, per period and contract; absent columns
+/// (a table written before issue 13) read as nothing.
+#[derive(Debug, Clone, Default)]
+pub struct ContractExtra {
+    pub included_cases_prorated: Option<f64>,
+    pub waived: i64,
+}
+
+fn load_contract_extra(dir: &Path) -> Result<BTreeMap<(String, String), ContractExtra>> {
+    let c = table(dir, "contract_review")?;
+    let (period, contract) = (c.s("period")?, c.s("contract_id")?);
+    let prorated = if c.df.column("included_cases_prorated").is_ok() {
+        c.f("included_cases_prorated")?
+    } else {
+        vec![None; c.n()]
+    };
+    let waived = if c.df.column("waived").is_ok() {
+        c.i("waived")?
+    } else {
+        vec![0; c.n()]
+    };
+    let mut out: BTreeMap<(String, String), ContractExtra> = BTreeMap::new();
+    for i in 0..c.n() {
+        let e = out
+            .entry((period[i].clone(), contract[i].clone()))
+            .or_default();
+        e.included_cases_prorated = prorated[i];
+        e.waived += waived[i];
+    }
+    Ok(out)
+}
+
+/// Engineer names from the lake's `engineers` table (`engineer_id` -> `name`); none when the
+/// table or its `name` column is absent.
+pub fn engineer_names(lake: &Path) -> Result<BTreeMap<String, String>> {
+    if !lake.join("engineers.parquet").exists() {
+        return Ok(BTreeMap::new());
+    }
+    let df = t::read(lake, "engineers", None)?;
+    let ids = t::text(&df, "engineer_id")?;
+    let names = if df.column("name").is_ok() {
+        t::text(&df, "name")?
+    } else {
+        vec![String::new(); df.height()]
+    };
+    Ok(ids.into_iter().zip(names).collect())
+}
+
+/// `Name (E001)`, the id alone without a name, `unassigned` for no one.
+pub fn engineer_label(names: &BTreeMap<String, String>, id: &str) -> String {
+    match names.get(id) {
+        _ if id.is_empty() => "unassigned".to_string(),
+        Some(n) if !n.is_empty() => format!("{n} ({id})"),
+        _ => id.to_string(),
+    }
+}
+
+/// Every input of the story: the tables the queries write, `contract_review`, and (when
+/// loaded with `load`) the two tables `write_tables` writes.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    pub contracts: Vec<ContractPeriod>,
+    pub contract_extra: BTreeMap<(String, String), ContractExtra>,
+    pub escalations: Vec<Escalation>,
+    pub escalation_counts: Vec<EscalationCount>,
+    pub breach_attribution: Vec<BreachAttribution>,
+    pub themes: Vec<Theme>,
+    pub recurring_problems: Vec<RecurringProblem>,
+    pub resolution_mix: Vec<ResolutionMix>,
+    pub major_incidents: Vec<MajorIncident>,
+    pub maintenance_review: Vec<MaintenanceRecord>,
+    pub maintenance_summary: Vec<MaintenanceSummary>,
+    pub waivers: Vec<Waiver>,
+    pub actions_review: Vec<ActionRow>,
+    pub recommendations: Vec<Recommendation>,
+    pub executive_summary: Vec<SummarySentence>,
+}
+
+/// The tables `write_tables` derives from (everything but its own two).
+pub fn load_inputs(dir: &Path) -> Result<Inputs> {
+    if !dir.join("contract_review.parquet").exists() {
+        bail!(
+            "table `contract_review` is missing from `{}`: it is written by `slareview run`",
+            dir.display()
+        );
+    }
+    Ok(Inputs {
+        contracts: contract::load(dir)?,
+        contract_extra: load_contract_extra(dir)?,
+        escalations: load_escalations(dir)?,
+        escalation_counts: load_escalation_counts(dir)?,
+        breach_attribution: load_breach_attribution(dir)?,
+        themes: load_themes(dir)?,
+        recurring_problems: load_recurring_problems(dir)?,
+        resolution_mix: load_resolution_mix(dir)?,
+        major_incidents: load_major_incidents(dir)?,
+        maintenance_review: load_maintenance_review(dir)?,
+        maintenance_summary: load_maintenance_summary(dir)?,
+        waivers: load_waivers(dir)?,
+        actions_review: load_actions_review(dir)?,
+        recommendations: Vec::new(),
+        executive_summary: Vec::new(),
+    })
+}
+
+/// Every story table, `recommendations` and `executive_summary` included (for the documents).
+pub fn load(dir: &Path) -> Result<Inputs> {
+    let mut inputs = load_inputs(dir)?;
+    inputs.recommendations = load_recommendations(dir)?;
+    inputs.executive_summary = load_executive_summary(dir)?;
+    Ok(inputs)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sentences
+
+/// Every sentence the story writes: template id -> English text with `{named}` parameters. The
+/// one place to translate (the next issue adds ko and zh beside it). Ids starting `rec_` are
+/// recommendations, `hl_` highlights, `ll_` lowlights; the others are the summary's sentences.
+/// A template ending `_no_data` is used when the figure's input is absent.
+pub const SENTENCES: &[(&str, &str)] = &[
+    // Commitments.
+    ("commitments", "{period}: {kept} of {commitments} commitments kept, {missed} missed; service credit {credit}."),
+    ("commitments_idle", "{period}: {kept} of {commitments} commitments kept, {missed} missed, {no_tickets} with no ticket to judge them; service credit {credit}."),
+    ("commitments_no_data", "{period}: none of the {commitments} commitments had a met or breached ticket to judge it by (no data)."),
+    ("commitments_team", "{period}, across {contracts} contracts: {kept} of {commitments} commitments kept, {missed} missed; service credits {credits}."),
+    ("commitments_portfolio", "{period}: {contracts_missed} of {contracts} contracts missed at least one commitment; service credits due {credits}."),
+    ("commitments_none_active", "{period}: no contract was active (no data)."),
+    // Largest change from the previous quarter.
+    ("change_compliance", "Largest change from {previous}: {priority} {metric} compliance went from {before} to {after} ({change} points)."),
+    ("change_volume", "Largest change from {previous}: tickets created went from {before} to {after} ({change})."),
+    ("change_none", "No change from {previous} in commitment compliance or ticket volume."),
+    ("change_no_data", "No figures for {previous} to compare with (no data)."),
+    // Themes.
+    ("top_theme", "Top theme: {theme}, {tickets} tickets ({share} of the period's), breach rate {breach_rate}."),
+    ("top_theme_no_data", "Top theme: no data (no ticket created in {period})."),
+    // Major incidents.
+    ("incidents", "Major incidents (P1 or system down) in {period}: {count}; the longest lasted {longest}, {open} still open at as_of."),
+    ("incidents_none", "No major incident (P1 or system down) in {period}."),
+    // Escalations.
+    ("escalations", "Escalations in {period}: {escalations} on {tickets} tickets ({change} from {previous_escalations} in {previous})."),
+    ("escalations_none", "No escalation in {period}."),
+    ("escalations_no_data", "Escalations: no data (no escalation is recorded in any period)."),
+    // Renewal.
+    ("renewal_due", "Renewal is due on {renewal_date}, in the next quarter ({next})."),
+    ("renewal_later", "The contract runs to {end_date}; renewal date {renewal_date}."),
+    ("renewal_no_data", "Renewal date: no data."),
+    ("renewals", "Contracts renewing in {next}: {count} ({contracts})."),
+    ("renewals_none", "No contract renews in {next}."),
+    // Highlights.
+    ("hl_all_kept", "All {kept} judged commitments were kept."),
+    ("hl_improved", "{priority} {metric} compliance rose from {before} to {after}."),
+    ("hl_escalations_down", "Escalations fell from {previous_escalations} to {escalations}."),
+    ("hl_patches_kept", "All {patches} security patches were applied in time."),
+    ("hl_inspections_kept", "Inspections: {done} done of {promised} promised."),
+    ("hl_actions_done", "All {count} actions from the {previous} review are done."),
+    ("hl_contracts_all_kept", "{count} of {contracts} contracts kept every judged commitment."),
+    // Lowlights.
+    ("ll_missed", "{priority} {metric} missed: {compliance} against a commitment of {commitment}."),
+    ("ll_overdue_actions", "{count} actions overdue, the oldest by {days} days."),
+    ("ll_recurring", "Problem {problem_id} recurred: {tickets} tickets in {quarters} quarters."),
+    ("ll_patches", "Security patches: {missed} missed and {late} late of {patches}."),
+    ("ll_inspections", "Inspections: {done} done of {promised} promised."),
+    ("ll_escalations_up", "Escalations rose from {previous_escalations} to {escalations}."),
+    ("ll_theme_breach", "Theme {theme} breached on {breach_rate} of its {tickets} tickets."),
+    ("ll_engineer_escalations", "Most escalations: tickets held by {engineer} ({escalations})."),
+    ("ll_customer_escalations", "Most escalations: {customer} ({escalations})."),
+    ("ll_largest_credit", "Largest service credit: {contract} ({customer}), {credit}."),
+    // Recommendations.
+    ("rec_commitment_missed_twice", "{priority} {metric} was missed in {missed} of the last four quarters ({periods}): review how these tickets are staffed and handled."),
+    ("rec_recurring_problem", "Problem {problem_id} came back in {tickets} tickets over {quarters} quarters ({ticket_ids}): plan a permanent fix."),
+    ("rec_above_entitlement", "{created} tickets against {included} included cases: volume is above the entitlement; discuss a larger plan."),
+    ("rec_overdue_action", "Action {action_id} ({owner_side}: {action}) is {days} days overdue (due {due_on}): agree a new date or close it."),
+    ("rec_patch_missed", "Security patches in {period}: {missed} missed and {late} late of {patches}: agree a patch window that holds."),
+    ("rec_inspections_missed", "Inspections in {period}: {done} done of {promised} promised: schedule the missing visits."),
+    ("rec_engineer_escalations", "{engineer} held the tickets of {escalations} escalations in {period} ({change} from the previous quarter): review those cases together."),
+    ("rec_theme_breach", "Theme {theme} has the highest breach rate ({breach_rate} of {tickets} tickets): review its routing and knowledge articles."),
+    ("rec_overdue_actions", "{count} vendor actions are overdue across {contracts} contracts: close them before the next reviews."),
+];
+
+/// A theme needs this many tickets before its breach rate is called the highest (two tickets
+/// with one breach are not a trend).
+pub const MIN_THEME_TICKETS: i64 = 5;
+
+/// The English template of `id`.
+pub fn template(id: &str) -> Option<&'static str> {
+    SENTENCES.iter().find(|(k, _)| *k == id).map(|(_, t)| *t)
+}
+
+/// `template` with each `{name}` replaced by its parameter.
+pub fn render(id: &str, params: &[(&str, String)]) -> String {
+    let mut text = template(id)
+        .unwrap_or_else(|| panic!("no sentence template `{id}`"))
+        .to_string();
+    for (name, value) in params {
+        text = text.replace(&format!("{{{name}}}"), value);
+    }
+    debug_assert!(
+        !text.contains('{') || params.iter().any(|(_, v)| v.contains('{')),
+        "`{id}`: a parameter is missing: {text}"
+    );
+    text
+}
+
+/// One sentence written: a summary sentence or a recommendation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub scope: &'static str,
+    pub key: String,
+    /// The column `kind` (`commitments`, ..., `highlight`, `lowlight`; a recommendation's kind).
+    pub kind: &'static str,
+    pub template: &'static str,
+    pub source_table: &'static str,
+    pub source_row: String,
+    pub params: Vec<(&'static str, String)>,
+    /// Recommendations: the number it rests on, as printed.
+    pub figure: String,
+    pub text: String,
+}
+
+impl Line {
+    fn new(
+        kind: &'static str,
+        template: &'static str,
+        source_table: &'static str,
+        source_row: String,
+        params: Vec<(&'static str, String)>,
+    ) -> Line {
+        let text = render(template, &params);
+        Line {
+            scope: "",
+            key: String::new(),
+            kind,
+            template,
+            source_table,
+            source_row,
+            params,
+            figure: String::new(),
+            text,
+        }
+    }
+    fn figure(mut self, f: String) -> Line {
+        self.figure = f;
+        self
+    }
+    /// The parameters as a JSON object (keys sorted).
+    pub fn params_json(&self) -> String {
+        let map: serde_json::Map<String, serde_json::Value> = self
+            .params
+            .iter()
+            .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.clone())))
+            .collect();
+        serde_json::Value::Object(map).to_string()
+    }
+}
+
+/// `period=2026Q3; contract_id=C-001`.
+fn row(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn signed(v: f64) -> String {
+    if v > 0.0 {
+        format!("+{v:.1}")
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+fn signed_int(v: i64) -> String {
+    if v > 0 {
+        format!("+{v}")
+    } else {
+        v.to_string()
+    }
+}
+
+/// `USD 1,500.00 + KRW 200,000`: one amount per currency, in currency order.
+fn credits(rows: &[&ContractPeriod]) -> String {
+    let mut by: BTreeMap<&str, f64> = BTreeMap::new();
+    for cp in rows {
+        *by.entry(cp.currency.as_str()).or_default() += cp.credit_amount;
+    }
+    if by.is_empty() {
+        return "–".into();
+    }
+    by.iter()
+        .map(|(c, a)| money(Some(*a), c))
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+fn p(name: &'static str, v: impl ToString) -> (&'static str, String) {
+    (name, v.to_string())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deriving the sentences
+
+/// A change candidate: (absolute size, line).
+type Change = (f64, Line);
+
+/// Compliance (met / (met + breached)) per priority and metric, pooled over `rows`.
+fn pooled(rows: &[&ContractPeriod]) -> BTreeMap<(String, String), (i64, i64)> {
+    let mut out: BTreeMap<(String, String), (i64, i64)> = BTreeMap::new();
+    for cp in rows {
+        for c in &cp.commitments {
+            let e = out
+                .entry((c.priority.clone(), c.metric.clone()))
+                .or_default();
+            e.0 += c.met;
+            e.1 += c.breached;
+        }
+    }
+    out
+}
+
+fn ratio(met: i64, breached: i64) -> Option<f64> {
+    (met + breached > 0).then(|| 100.0 * met as f64 / (met + breached) as f64)
+}
+
+fn metric_order(m: &str) -> usize {
+    ["first_response", "update", "resolution", "system_down"]
+        .iter()
+        .position(|x| *x == m)
+        .unwrap_or(9)
+}
+
+/// The compliance and volume changes between two sets of contract rows, largest first (ties:
+/// priority, then metric order, then volume). `row_key` are the key pairs naming the current
+/// rows (`period=...; contract_id=...`).
+fn changes(
+    now: &[&ContractPeriod],
+    before: &[&ContractPeriod],
+    previous: &str,
+    row_key: &[(&str, &str)],
+) -> Vec<Change> {
+    let (a, b) = (pooled(now), pooled(before));
+    let mut out: Vec<Change> = Vec::new();
+    let mut keys: Vec<&(String, String)> = a.keys().collect();
+    keys.sort_by_key(|(pr, m)| (pr.clone(), metric_order(m)));
+    for k in keys {
+        let (Some(x), Some(y)) = (
+            ratio(a[k].0, a[k].1),
+            b.get(k).and_then(|v| ratio(v.0, v.1)),
+        ) else {
+            continue;
+        };
+        let mut key: Vec<(&str, &str)> = row_key.to_vec();
+        key.push(("priority", &k.0));
+        key.push(("metric", &k.1));
+        out.push((
+            (x - y).abs(),
+            Line::new(
+                "largest_change",
+                "change_compliance",
+                "contract_review",
+                row(&key),
+                vec![
+                    p("previous", previous),
+                    p("priority", &k.0),
+                    p("metric", metric_label(&k.1)),
+                    p("before", pct(Some(y))),
+                    p("after", pct(Some(x))),
+                    p("change", signed(x - y)),
+                ],
+            )
+            .figure(signed(x - y)),
+        ));
+    }
+    let created = |rows: &[&ContractPeriod]| rows.iter().map(|c| c.tickets_created).sum::<i64>();
+    let (x, y) = (created(now), created(before));
+    if y > 0 {
+        let change = 100.0 * (x - y) as f64 / y as f64;
+        out.push((
+            change.abs(),
+            Line::new(
+                "largest_change",
+                "change_volume",
+                "contract_review",
+                row(row_key),
+                vec![
+                    p("previous", previous),
+                    p("before", y),
+                    p("after", x),
+                    p("change", format!("{}%", signed(change))),
+                ],
+            ),
+        ));
+    }
+    // Stable: equal sizes keep the order above.
+    out.sort_by(|l, r| r.0.total_cmp(&l.0));
+    out
+}
+
+fn largest_change(
+    now: &[&ContractPeriod],
+    before: &[&ContractPeriod],
+    previous: &str,
+    row_key: &[(&str, &str)],
+    previous_key: &[(&str, &str)],
+) -> Line {
+    if before.is_empty() {
+        return Line::new(
+            "largest_change",
+            "change_no_data",
+            "contract_review",
+            row(previous_key),
+            vec![p("previous", previous)],
+        );
+    }
+    match changes(now, before, previous, row_key).into_iter().next() {
+        Some((size, line)) if size > 0.0 => line,
+        _ => Line::new(
+            "largest_change",
+            "change_none",
+            "contract_review",
+            row(row_key),
+            vec![p("previous", previous)],
+        ),
+    }
+}
+
+fn top_theme(inp: &Inputs, period: &str, dimension: &str, key: &str) -> Line {
+    let rows = themes_of(inp, period, dimension, key);
+    match rows.first() {
+        Some(th) => Line::new(
+            "top_theme",
+            "top_theme",
+            "themes",
+            row(&[
+                ("period", period),
+                ("dimension", dimension),
+                ("key", key),
+                ("theme", &th.theme),
+            ]),
+            vec![
+                p("theme", &th.theme),
+                p("tickets", th.tickets),
+                p("share", pct(th.share_pct)),
+                p("breach_rate", pct(th.breach_rate_pct)),
+            ],
+        ),
+        None => Line::new(
+            "top_theme",
+            "top_theme_no_data",
+            "themes",
+            row(&[("period", period), ("dimension", dimension), ("key", key)]),
+            vec![p("period", period)],
+        ),
+    }
+}
+
+/// The themes of a key in a period, most tickets first.
+fn themes_of<'a>(inp: &'a Inputs, period: &str, dimension: &str, key: &str) -> Vec<&'a Theme> {
+    let mut rows: Vec<&Theme> = inp
+        .themes
+        .iter()
+        .filter(|t| t.period == period && t.dimension == dimension && t.key == key)
+        .collect();
+    rows.sort_by(|a, b| b.tickets.cmp(&a.tickets).then(a.theme.cmp(&b.theme)));
+    rows
+}
+
+fn incidents(inp: &Inputs, period: &str, contract: Option<&str>) -> Line {
+    let rows: Vec<&MajorIncident> = inp
+        .major_incidents
+        .iter()
+        .filter(|m| {
+            m.period == period && contract.is_none_or(|c| m.contract_id.as_deref() == Some(c))
+        })
+        .collect();
+    let mut key = vec![("period", period)];
+    if let Some(c) = contract {
+        key.push(("contract_id", c));
+    }
+    if rows.is_empty() {
+        return Line::new(
+            "incidents",
+            "incidents_none",
+            "major_incidents",
+            row(&key),
+            vec![p("period", period)],
+        );
+    }
+    let longest = rows.iter().filter_map(|m| m.duration_seconds).max();
+    Line::new(
+        "incidents",
+        "incidents",
+        "major_incidents",
+        row(&key),
+        vec![
+            p("period", period),
+            p("count", rows.len()),
+            p("longest", duration(longest)),
+            p("open", rows.iter().filter(|m| m.open_at_as_of).count()),
+        ],
+    )
+}
+
+fn escalation_count<'a>(
+    inp: &'a Inputs,
+    period: &str,
+    dimension: &str,
+    key: &str,
+) -> Option<&'a EscalationCount> {
+    inp.escalation_counts
+        .iter()
+        .find(|e| e.period == period && e.dimension == dimension && e.key == key)
+}
+
+fn escalations(inp: &Inputs, period: &str, previous: &str, dimension: &str, key: &str) -> Line {
+    let k = row(&[("period", period), ("dimension", dimension), ("key", key)]);
+    if inp.escalation_counts.is_empty() && inp.escalations.is_empty() {
+        return Line::new(
+            "escalations",
+            "escalations_no_data",
+            "escalation_counts",
+            k,
+            vec![],
+        );
+    }
+    match escalation_count(inp, period, dimension, key) {
+        Some(e) if e.escalations > 0 => Line::new(
+            "escalations",
+            "escalations",
+            "escalation_counts",
+            k,
+            vec![
+                p("period", period),
+                p("escalations", e.escalations),
+                p("tickets", e.tickets),
+                p("change", signed_int(e.change)),
+                p("previous_escalations", e.previous_escalations),
+                p("previous", previous),
+            ],
+        ),
+        _ => Line::new(
+            "escalations",
+            "escalations_none",
+            "escalation_counts",
+            k,
+            vec![p("period", period)],
+        ),
+    }
+}
+
+fn renewal_in_next(cp: &ContractPeriod, report: Quarter) -> bool {
+    let next = report.next();
+    match chrono::NaiveDate::parse_from_str(&cp.renewal_date, "%Y-%m-%d") {
+        Ok(d) => d >= next.first_day() && d < next.end_day(),
+        Err(_) => false,
+    }
+}
+
+fn renewals(now: &[&ContractPeriod], report: Quarter) -> Line {
+    let period = report.label();
+    let next = report.next().label();
+    let due: Vec<&str> = now
+        .iter()
+        .filter(|cp| renewal_in_next(cp, report))
+        .map(|cp| cp.contract_id.as_str())
+        .collect();
+    if due.is_empty() {
+        Line::new(
+            "renewal",
+            "renewals_none",
+            "contract_review",
+            row(&[("period", &period)]),
+            vec![p("next", &next)],
+        )
+    } else {
+        Line::new(
+            "renewal",
+            "renewals",
+            "contract_review",
+            row(&[("period", &period)]),
+            vec![
+                p("next", &next),
+                p("count", due.len()),
+                p("contracts", due.join(", ")),
+            ],
+        )
+    }
+}
+
+/// The recurring problems of a key in a period, most tickets first.
+fn recurring_of<'a>(
+    inp: &'a Inputs,
+    period: &str,
+    dimension: &str,
+    key: &str,
+) -> Vec<&'a RecurringProblem> {
+    let mut rows: Vec<&RecurringProblem> = inp
+        .recurring_problems
+        .iter()
+        .filter(|r| r.period == period && r.dimension == dimension && r.key == key)
+        .collect();
+    rows.sort_by(|a, b| {
+        b.tickets
+            .cmp(&a.tickets)
+            .then(a.problem_id.cmp(&b.problem_id))
+    });
+    rows
+}
+
+fn recurring_line(kind: &'static str, template: &'static str, r: &RecurringProblem) -> Line {
+    Line::new(
+        kind,
+        template,
+        "recurring_problems",
+        row(&[
+            ("period", &r.period),
+            ("dimension", &r.dimension),
+            ("key", &r.key),
+            ("problem_id", &r.problem_id),
+        ]),
+        vec![
+            p("problem_id", &r.problem_id),
+            p("tickets", r.tickets),
+            p("quarters", r.quarters),
+            p("ticket_ids", &r.ticket_ids),
+        ],
+    )
+    .figure(format!("{} tickets", r.tickets))
+}
+
+/// The customer's `contract_review` records of the four quarters ending with `report`.
+fn history<'a>(inp: &'a Inputs, cp: &ContractPeriod, report: Quarter) -> Vec<&'a ContractPeriod> {
+    let first = report.prev().prev().prev().label();
+    let last = report.label();
+    inp.contracts
+        .iter()
+        .filter(|h| h.customer_id == cp.customer_id && h.period >= first && h.period <= last)
+        .collect()
+}
+
+/// The summary sentences, highlights and lowlights, and recommendations of one contract in the
+/// report period. Nothing here names an engineer or reads another customer's rows.
+pub fn contract_lines(
+    inp: &Inputs,
+    cp: &ContractPeriod,
+    report: Quarter,
+) -> (Vec<Line>, Vec<Line>) {
+    let period = report.label();
+    let previous = report.prev().label();
+    let c = cp.contract_id.as_str();
+    let key = [("period", period.as_str()), ("contract_id", c)];
+    let mut s: Vec<Line> = Vec::new();
+
+    // 1. Commitments kept and missed, and the credit.
+    let n = cp.commitments.len();
+    let params = vec![
+        p("period", &period),
+        p("kept", cp.kept),
+        p("missed", cp.missed),
+        p("no_tickets", cp.no_tickets),
+        p("commitments", n),
+        p("credit", money(Some(cp.credit_amount), &cp.currency)),
+    ];
+    let template = if cp.kept + cp.missed == 0 {
+        "commitments_no_data"
+    } else if cp.no_tickets > 0 {
+        "commitments_idle"
+    } else {
+        "commitments"
+    };
+    s.push(Line::new(
+        "commitments",
+        template,
+        "contract_review",
+        row(&key),
+        params,
+    ));
+
+    // 2. The largest change: the same contract in the previous quarter, else the customer's
+    // contract of that quarter (a renewal).
+    let mut before: Vec<&ContractPeriod> = inp
+        .contracts
+        .iter()
+        .filter(|h| h.period == previous && h.contract_id == cp.contract_id)
+        .collect();
+    if before.is_empty() {
+        before = inp
+            .contracts
+            .iter()
+            .filter(|h| h.period == previous && h.customer_id == cp.customer_id)
+            .take(1)
+            .collect();
+    }
+    let previous_key: Vec<(&str, &str)> = match before.first() {
+        Some(b) => vec![
+            ("period", previous.as_str()),
+            ("contract_id", b.contract_id.as_str()),
+        ],
+        None => vec![("period", previous.as_str()), ("contract_id", c)],
+    };
+    s.push(largest_change(
+        &[cp],
+        &before,
+        &previous,
+        &key,
+        &previous_key,
+    ));
+
+    // 3. Top theme; 4. major incidents; 5. escalations.
+    s.push(top_theme(inp, &period, "contract", c));
+    s.push(incidents(inp, &period, Some(c)));
+    let esc = escalations(inp, &period, &previous, "contract", c);
+    s.push(esc);
+
+    // 6. Renewal.
+    let next = report.next().label();
+    s.push(if cp.renewal_date.is_empty() {
+        Line::new(
+            "renewal",
+            "renewal_no_data",
+            "contract_review",
+            row(&key),
+            vec![],
+        )
+    } else if renewal_in_next(cp, report) {
+        Line::new(
+            "renewal",
+            "renewal_due",
+            "contract_review",
+            row(&key),
+            vec![p("renewal_date", &cp.renewal_date), p("next", &next)],
+        )
+    } else {
+        Line::new(
+            "renewal",
+            "renewal_later",
+            "contract_review",
+            row(&key),
+            vec![
+                p("renewal_date", &cp.renewal_date),
+                p("end_date", &cp.end_date),
+            ],
+        )
+    });
+
+    // Highlights and lowlights, at most three each, in this order.
+    let mut hl: Vec<Line> = Vec::new();
+    let mut ll: Vec<Line> = Vec::new();
+    if cp.missed == 0 && cp.kept > 0 {
+        hl.push(Line::new(
+            "highlight",
+            "hl_all_kept",
+            "contract_review",
+            row(&key),
+            vec![p("kept", cp.kept)],
+        ));
+    }
+    for (size, line) in changes(&[cp], &before, &previous, &key) {
+        if line.template == "change_compliance" && size >= 5.0 && line.figure.starts_with('+') {
+            let params = line
+                .params
+                .iter()
+                .filter(|(k, _)| ["priority", "metric", "before", "after"].contains(k))
+                .cloned()
+                .collect();
+            hl.push(Line::new(
+                "highlight",
+                "hl_improved",
+                "contract_review",
+                line.source_row,
+                params,
+            ));
+            break;
+        }
+    }
+    for com in cp.commitments.iter().filter(|x| x.outcome == "missed") {
+        ll.push(Line::new(
+            "lowlight",
+            "ll_missed",
+            "contract_review",
+            row(&[
+                ("period", &period),
+                ("contract_id", c),
+                ("priority", &com.priority),
+                ("metric", &com.metric),
+            ]),
+            vec![
+                p("priority", &com.priority),
+                p("metric", metric_label(&com.metric)),
+                p("compliance", pct(com.compliance_pct)),
+                p("commitment", pct(Some(com.commitment_pct))),
+            ],
+        ));
+    }
+    if let Some(e) = escalation_count(inp, &period, "contract", c) {
+        let k = row(&[("period", &period), ("dimension", "contract"), ("key", c)]);
+        let params = vec![
+            p("previous_escalations", e.previous_escalations),
+            p("escalations", e.escalations),
+        ];
+        if e.change < 0 {
+            hl.push(Line::new(
+                "highlight",
+                "hl_escalations_down",
+                "escalation_counts",
+                k,
+                params,
+            ));
+        } else if e.change > 0 {
+            ll.push(Line::new(
+                "lowlight",
+                "ll_escalations_up",
+                "escalation_counts",
+                k,
+                params,
+            ));
+        }
+    }
+    let maint = inp
+        .maintenance_summary
+        .iter()
+        .find(|m| m.period == period && m.contract_id == c);
+    if let Some(m) = maint {
+        let k = row(&[("period", &period), ("contract_id", c)]);
+        if m.patches > 0 && m.patches_kept == m.patches {
+            hl.push(Line::new(
+                "highlight",
+                "hl_patches_kept",
+                "maintenance_summary",
+                k.clone(),
+                vec![p("patches", m.patches)],
+            ));
+        }
+        if m.patches_missed + m.patches_late > 0 {
+            ll.push(Line::new(
+                "lowlight",
+                "ll_patches",
+                "maintenance_summary",
+                k.clone(),
+                vec![
+                    p("missed", m.patches_missed),
+                    p("late", m.patches_late),
+                    p("patches", m.patches),
+                ],
+            ));
+        }
+        if let Some(promised) = m.inspections_promised {
+            let params = vec![p("done", m.inspections_done), p("promised", promised)];
+            match m.inspections_status.as_str() {
+                "kept" => hl.push(Line::new(
+                    "highlight",
+                    "hl_inspections_kept",
+                    "maintenance_summary",
+                    k,
+                    params,
+                )),
+                "missed" => ll.push(Line::new(
+                    "lowlight",
+                    "ll_inspections",
+                    "maintenance_summary",
+                    k,
+                    params,
+                )),
+                _ => {}
+            }
+        }
+    }
+    let actions: Vec<&ActionRow> = inp
+        .actions_review
+        .iter()
+        .filter(|a| a.period == period && a.contract_id == c)
+        .collect();
+    let last_review: Vec<&&ActionRow> = actions.iter().filter(|a| a.review == "previous").collect();
+    if !last_review.is_empty() && last_review.iter().all(|a| a.status == "done") {
+        hl.push(Line::new(
+            "highlight",
+            "hl_actions_done",
+            "actions_review",
+            row(&[
+                ("period", &period),
+                ("contract_id", c),
+                ("review", "previous"),
+            ]),
+            vec![p("count", last_review.len()), p("previous", &previous)],
+        ));
+    }
+    let overdue: Vec<&&ActionRow> = actions.iter().filter(|a| a.status == "overdue").collect();
+    if !overdue.is_empty() {
+        ll.push(Line::new(
+            "lowlight",
+            "ll_overdue_actions",
+            "actions_review",
+            row(&[
+                ("period", &period),
+                ("contract_id", c),
+                ("status", "overdue"),
+            ]),
+            vec![
+                p("count", overdue.len()),
+                p(
+                    "days",
+                    overdue
+                        .iter()
+                        .filter_map(|a| a.days_overdue)
+                        .max()
+                        .unwrap_or(0),
+                ),
+            ],
+        ));
+    }
+    let recurring = recurring_of(inp, &period, "contract", c);
+    if let Some(r) = recurring.first() {
+        ll.push(recurring_line("lowlight", "ll_recurring", r));
+    }
+    hl.truncate(3);
+    ll.truncate(3);
+    s.extend(hl);
+    s.extend(ll);
+
+    // Recommendations.
+    let mut rec: Vec<Line> = Vec::new();
+    let hist = history(inp, cp, report);
+    for com in &cp.commitments {
+        let mut missed_in: Vec<&str> = hist
+            .iter()
+            .filter(|h| {
+                h.commitments.iter().any(|x| {
+                    x.priority == com.priority && x.metric == com.metric && x.outcome == "missed"
+                })
+            })
+            .map(|h| h.period.as_str())
+            .collect();
+        missed_in.sort();
+        missed_in.dedup();
+        if missed_in.len() >= 2 {
+            rec.push(
+                Line::new(
+                    "commitment_missed_twice",
+                    "rec_commitment_missed_twice",
+                    "contract_review",
+                    row(&[
+                        ("period", &period),
+                        ("contract_id", c),
+                        ("priority", &com.priority),
+                        ("metric", &com.metric),
+                    ]),
+                    vec![
+                        p("priority", &com.priority),
+                        p("metric", metric_label(&com.metric)),
+                        p("missed", missed_in.len()),
+                        p("periods", missed_in.join(", ")),
+                    ],
+                )
+                .figure(format!("{} of 4 quarters", missed_in.len())),
+            );
+        }
+    }
+    for r in recurring.iter().take(3) {
+        rec.push(recurring_line(
+            "recurring_problem",
+            "rec_recurring_problem",
+            r,
+        ));
+    }
+    let extra = inp
+        .contract_extra
+        .get(&(period.clone(), c.to_string()))
+        .cloned()
+        .unwrap_or_default();
+    let included = extra
+        .included_cases_prorated
+        .or(cp.included_cases.map(|i| i as f64));
+    if let Some(inc) = included.filter(|inc| cp.tickets_created as f64 > *inc) {
+        rec.push(
+            Line::new(
+                "above_entitlement",
+                "rec_above_entitlement",
+                "contract_review",
+                row(&key),
+                vec![p("created", cp.tickets_created), p("included", num(inc))],
+            )
+            .figure(format!("{} / {}", cp.tickets_created, num(inc))),
+        );
+    }
+    for a in &overdue {
+        let days = a.days_overdue.unwrap_or(0);
+        rec.push(
+            Line::new(
+                "overdue_action",
+                "rec_overdue_action",
+                "actions_review",
+                row(&[
+                    ("period", &period),
+                    ("contract_id", c),
+                    ("action_id", &a.action_id),
+                ]),
+                vec![
+                    p("action_id", &a.action_id),
+                    // The side only: `owner` as filed may hold a person's name.
+                    p("owner_side", &a.owner_side),
+                    p("action", &a.action),
+                    p("days", days),
+                    p("due_on", a.due_on.clone().unwrap_or_default()),
+                ],
+            )
+            .figure(format!("{days} days overdue")),
+        );
+    }
+    if let Some(m) = maint {
+        let k = row(&[("period", &period), ("contract_id", c)]);
+        if m.patches_missed + m.patches_late > 0 {
+            rec.push(
+                Line::new(
+                    "patch_missed",
+                    "rec_patch_missed",
+                    "maintenance_summary",
+                    k.clone(),
+                    vec![
+                        p("period", &period),
+                        p("missed", m.patches_missed),
+                        p("late", m.patches_late),
+                        p("patches", m.patches),
+                    ],
+                )
+                .figure(format!(
+                    "{} missed, {} late",
+                    m.patches_missed, m.patches_late
+                )),
+            );
+        }
+        if let (Some(promised), "missed") = (m.inspections_promised, m.inspections_status.as_str())
+        {
+            rec.push(
+                Line::new(
+                    "inspections_missed",
+                    "rec_inspections_missed",
+                    "maintenance_summary",
+                    k,
+                    vec![
+                        p("period", &period),
+                        p("done", m.inspections_done),
+                        p("promised", promised),
+                    ],
+                )
+                .figure(format!("{} / {}", m.inspections_done, promised)),
+            );
+        }
+    }
+    for l in s.iter_mut().chain(rec.iter_mut()) {
+        l.scope = "contract";
+        l.key = c.to_string();
+    }
+    (s, rec)
+}
+
+/// The team's (`scope` = `team`) or the portfolio's (`portfolio`) sentences over every
+/// contract of the report period, and the team's recommendations (none for the portfolio: its
+/// recommendations are its contracts'). The team's may name engineers (`names`).
+pub fn pooled_lines(
+    inp: &Inputs,
+    scope: &'static str,
+    report: Quarter,
+    names: &BTreeMap<String, String>,
+) -> (Vec<Line>, Vec<Line>) {
+    let period = report.label();
+    let previous = report.prev().label();
+    let now: Vec<&ContractPeriod> = inp
+        .contracts
+        .iter()
+        .filter(|c| c.period == period)
+        .collect();
+    let before: Vec<&ContractPeriod> = inp
+        .contracts
+        .iter()
+        .filter(|c| c.period == previous)
+        .collect();
+    let key = [("period", period.as_str())];
+    let mut s: Vec<Line> = Vec::new();
+
+    // 1. Commitments.
+    if now.is_empty() {
+        s.push(Line::new(
+            "commitments",
+            "commitments_none_active",
+            "contract_review",
+            row(&key),
+            vec![p("period", &period)],
+        ));
+    } else if scope == "portfolio" {
+        s.push(Line::new(
+            "commitments",
+            "commitments_portfolio",
+            "contract_review",
+            row(&key),
+            vec![
+                p("period", &period),
+                p(
+                    "contracts_missed",
+                    now.iter().filter(|c| c.missed > 0).count(),
+                ),
+                p("contracts", now.len()),
+                p("credits", credits(&now)),
+            ],
+        ));
+    } else {
+        s.push(Line::new(
+            "commitments",
+            "commitments_team",
+            "contract_review",
+            row(&key),
+            vec![
+                p("period", &period),
+                p("contracts", now.len()),
+                p("kept", now.iter().map(|c| c.kept).sum::<i64>()),
+                p("missed", now.iter().map(|c| c.missed).sum::<i64>()),
+                p(
+                    "commitments",
+                    now.iter().map(|c| c.commitments.len()).sum::<usize>(),
+                ),
+                p("credits", credits(&now)),
+            ],
+        ));
+    }
+    // 2.-6.
+    let previous_key = [("period", previous.as_str())];
+    if !now.is_empty() {
+        s.push(largest_change(
+            &now,
+            &before,
+            &previous,
+            &key,
+            &previous_key,
+        ));
+    }
+    s.push(top_theme(inp, &period, "all", "all"));
+    s.push(incidents(inp, &period, None));
+    s.push(escalations(inp, &period, &previous, "all", "all"));
+    s.push(renewals(&now, report));
+
+    let mut hl: Vec<Line> = Vec::new();
+    let mut ll: Vec<Line> = Vec::new();
+    if scope == "portfolio" {
+        let all_kept = now.iter().filter(|c| c.missed == 0 && c.kept > 0).count();
+        if all_kept > 0 {
+            hl.push(Line::new(
+                "highlight",
+                "hl_contracts_all_kept",
+                "contract_review",
+                row(&key),
+                vec![p("count", all_kept), p("contracts", now.len())],
+            ));
+        }
+        // Largest credit as a share of the period's fee, then the amount, then the id.
+        let share = |c: &ContractPeriod| {
+            if c.period_fee > 0.0 {
+                c.credit_amount / c.period_fee
+            } else {
+                0.0
+            }
+        };
+        if let Some(c) = now.iter().filter(|c| c.credit_amount > 0.0).min_by(|a, b| {
+            share(b)
+                .total_cmp(&share(a))
+                .then(b.credit_amount.total_cmp(&a.credit_amount))
+                .then(a.contract_id.cmp(&b.contract_id))
+        }) {
+            ll.push(Line::new(
+                "lowlight",
+                "ll_largest_credit",
+                "contract_review",
+                row(&[("period", &period), ("contract_id", &c.contract_id)]),
+                vec![
+                    p("contract", &c.contract_id),
+                    p("customer", &c.customer_name),
+                    p("credit", money(Some(c.credit_amount), &c.currency)),
+                ],
+            ));
+        }
+        if let Some(e) = top_count(inp, &period, "customer") {
+            let name = now
+                .iter()
+                .find(|c| c.customer_id == e.key)
+                .map(|c| format!("{} ({})", c.customer_name, e.key))
+                .unwrap_or_else(|| e.key.clone());
+            ll.push(Line::new(
+                "lowlight",
+                "ll_customer_escalations",
+                "escalation_counts",
+                row(&[
+                    ("period", &period),
+                    ("dimension", "customer"),
+                    ("key", &e.key),
+                ]),
+                vec![p("customer", name), p("escalations", e.escalations)],
+            ));
+        }
+    } else {
+        let (kept, missed): (i64, i64) = (
+            now.iter().map(|c| c.kept).sum(),
+            now.iter().map(|c| c.missed).sum(),
+        );
+        if missed == 0 && kept > 0 {
+            hl.push(Line::new(
+                "highlight",
+                "hl_all_kept",
+                "contract_review",
+                row(&key),
+                vec![p("kept", kept)],
+            ));
+        }
+        if let Some(e) = top_count(inp, &period, "engineer") {
+            ll.push(Line::new(
+                "lowlight",
+                "ll_engineer_escalations",
+                "escalation_counts",
+                row(&[
+                    ("period", &period),
+                    ("dimension", "engineer"),
+                    ("key", &e.key),
+                ]),
+                vec![
+                    p("engineer", engineer_label(names, &e.key)),
+                    p("escalations", e.escalations),
+                ],
+            ));
+        }
+        if let Some(th) = worst_theme(inp, &period) {
+            ll.push(theme_line("lowlight", "ll_theme_breach", th));
+        }
+    }
+    for (size, line) in changes(&now, &before, &previous, &key) {
+        if line.template == "change_compliance" && size >= 5.0 && line.figure.starts_with('+') {
+            let params = line
+                .params
+                .iter()
+                .filter(|(k, _)| ["priority", "metric", "before", "after"].contains(k))
+                .cloned()
+                .collect();
+            hl.push(Line::new(
+                "highlight",
+                "hl_improved",
+                "contract_review",
+                line.source_row,
+                params,
+            ));
+            break;
+        }
+    }
+    if let Some(e) = escalation_count(inp, &period, "all", "all").filter(|e| e.change < 0) {
+        hl.push(Line::new(
+            "highlight",
+            "hl_escalations_down",
+            "escalation_counts",
+            row(&[("period", &period), ("dimension", "all"), ("key", "all")]),
+            vec![
+                p("previous_escalations", e.previous_escalations),
+                p("escalations", e.escalations),
+            ],
+        ));
+    }
+    if let Some(r) = recurring_of(inp, &period, "all", "all").first() {
+        ll.push(recurring_line("lowlight", "ll_recurring", r));
+    }
+    hl.truncate(3);
+    ll.truncate(3);
+    s.extend(hl);
+    s.extend(ll);
+
+    let mut rec: Vec<Line> = Vec::new();
+    if scope == "team" {
+        if let Some(e) = top_count(inp, &period, "engineer") {
+            rec.push(
+                Line::new(
+                    "engineer_escalations",
+                    "rec_engineer_escalations",
+                    "escalation_counts",
+                    row(&[
+                        ("period", &period),
+                        ("dimension", "engineer"),
+                        ("key", &e.key),
+                    ]),
+                    vec![
+                        p("engineer", engineer_label(names, &e.key)),
+                        p("escalations", e.escalations),
+                        p("period", &period),
+                        p("change", signed_int(e.change)),
+                    ],
+                )
+                .figure(format!("{} escalations", e.escalations)),
+            );
+        }
+        if let Some(th) = worst_theme(inp, &period) {
+            rec.push(theme_line("theme_breach", "rec_theme_breach", th));
+        }
+        if let Some(r) = recurring_of(inp, &period, "all", "all").first() {
+            rec.push(recurring_line(
+                "recurring_problem",
+                "rec_recurring_problem",
+                r,
+            ));
+        }
+        let overdue: Vec<&ActionRow> = inp
+            .actions_review
+            .iter()
+            .filter(|a| a.period == period && a.status == "overdue" && a.owner_side == "vendor")
+            .collect();
+        if !overdue.is_empty() {
+            let mut contracts: Vec<&str> = overdue.iter().map(|a| a.contract_id.as_str()).collect();
+            contracts.sort();
+            contracts.dedup();
+            rec.push(
+                Line::new(
+                    "overdue_actions",
+                    "rec_overdue_actions",
+                    "actions_review",
+                    row(&[
+                        ("period", &period),
+                        ("owner_side", "vendor"),
+                        ("status", "overdue"),
+                    ]),
+                    vec![p("count", overdue.len()), p("contracts", contracts.len())],
+                )
+                .figure(format!("{} overdue", overdue.len())),
+            );
+        }
+    }
+    let k = if scope == "team" { "team" } else { "portfolio" };
+    for l in s.iter_mut().chain(rec.iter_mut()) {
+        l.scope = scope;
+        l.key = k.to_string();
+    }
+    (s, rec)
+}
+
+/// The key of `dimension` with the most escalations in the period (named, > 0; ties by key).
+fn top_count<'a>(inp: &'a Inputs, period: &str, dimension: &str) -> Option<&'a EscalationCount> {
+    inp.escalation_counts
+        .iter()
+        .filter(|e| {
+            e.period == period && e.dimension == dimension && e.escalations > 0 && !e.key.is_empty()
+        })
+        .min_by(|a, b| b.escalations.cmp(&a.escalations).then(a.key.cmp(&b.key)))
+}
+
+/// The team's theme with the highest breach rate among those with `MIN_THEME_TICKETS`
+/// tickets or more (ties: more tickets, then the theme).
+fn worst_theme<'a>(inp: &'a Inputs, period: &str) -> Option<&'a Theme> {
+    themes_of(inp, period, "all", "all")
+        .into_iter()
+        .filter(|t| t.tickets >= MIN_THEME_TICKETS && t.breach_rate_pct.is_some_and(|r| r > 0.0))
+        .min_by(|a, b| {
+            b.breach_rate_pct
+                .unwrap_or(0.0)
+                .total_cmp(&a.breach_rate_pct.unwrap_or(0.0))
+                .then(b.tickets.cmp(&a.tickets))
+                .then(a.theme.cmp(&b.theme))
+        })
+}
+
+fn theme_line(kind: &'static str, template: &'static str, th: &Theme) -> Line {
+    Line::new(
+        kind,
+        template,
+        "themes",
+        row(&[
+            ("period", &th.period),
+            ("dimension", &th.dimension),
+            ("key", &th.key),
+            ("theme", &th.theme),
+        ]),
+        vec![
+            p("theme", &th.theme),
+            p("breach_rate", pct(th.breach_rate_pct)),
+            p("tickets", th.tickets),
+        ],
+    )
+    .figure(pct(th.breach_rate_pct))
+}
+
+/// Every summary sentence and recommendation of the report period: each contract of the
+/// period (in `contract_review`'s order), then the team, then the portfolio.
+pub fn lines(
+    inp: &Inputs,
+    report: Quarter,
+    names: &BTreeMap<String, String>,
+) -> (Vec<Line>, Vec<Line>) {
+    let period = report.label();
+    let (mut summary, mut recs) = (Vec::new(), Vec::new());
+    for cp in inp.contracts.iter().filter(|c| c.period == period) {
+        let (s, r) = contract_lines(inp, cp, report);
+        summary.extend(s);
+        recs.extend(r);
+    }
+    for scope in ["team", "portfolio"] {
+        let (s, r) = pooled_lines(inp, scope, report, names);
+        summary.extend(s);
+        recs.extend(r);
+    }
+    (summary, recs)
+}
+
+/// `executive_summary` and `recommendations` as tables (columns as docs/review_tables.md, then
+/// `template` and `params`).
+pub fn frames(
+    period: &str,
+    summary: &[Line],
+    recs: &[Line],
+) -> PolarsResult<(DataFrame, DataFrame)> {
+    fn order(lines: &[Line]) -> Vec<i64> {
+        let mut out = Vec::with_capacity(lines.len());
+        let mut last: Option<(&str, &str)> = None;
+        let mut n = 0;
+        for l in lines {
+            if last != Some((l.scope, l.key.as_str())) {
+                n = 0;
+                last = Some((l.scope, l.key.as_str()));
+            }
+            n += 1;
+            out.push(n);
+        }
+        out
+    }
+    let col = |lines: &[Line], f: fn(&Line) -> String| lines.iter().map(f).collect::<Vec<_>>();
+    let periods = |lines: &[Line]| vec![period.to_string(); lines.len()];
+    let es = DataFrame::new_infer_height(vec![
+        Series::new("period".into(), periods(summary)).into(),
+        Series::new("scope".into(), col(summary, |l| l.scope.to_string())).into(),
+        Series::new("key".into(), col(summary, |l| l.key.clone())).into(),
+        Series::new("sentence_order".into(), order(summary)).into(),
+        Series::new("kind".into(), col(summary, |l| l.kind.to_string())).into(),
+        Series::new(
+            "source_table".into(),
+            col(summary, |l| l.source_table.to_string()),
+        )
+        .into(),
+        Series::new("source_row".into(), col(summary, |l| l.source_row.clone())).into(),
+        Series::new("text".into(), col(summary, |l| l.text.clone())).into(),
+        Series::new("template".into(), col(summary, |l| l.template.to_string())).into(),
+        Series::new("params".into(), col(summary, Line::params_json)).into(),
+    ])?;
+    let rc = DataFrame::new_infer_height(vec![
+        Series::new("period".into(), periods(recs)).into(),
+        Series::new("scope".into(), col(recs, |l| l.scope.to_string())).into(),
+        Series::new("key".into(), col(recs, |l| l.key.clone())).into(),
+        Series::new("rec_order".into(), order(recs)).into(),
+        Series::new("kind".into(), col(recs, |l| l.kind.to_string())).into(),
+        Series::new(
+            "source_table".into(),
+            col(recs, |l| l.source_table.to_string()),
+        )
+        .into(),
+        Series::new("source_row".into(), col(recs, |l| l.source_row.clone())).into(),
+        Series::new("figure".into(), col(recs, |l| l.figure.clone())).into(),
+        Series::new("text".into(), col(recs, |l| l.text.clone())).into(),
+        Series::new("template".into(), col(recs, |l| l.template.to_string())).into(),
+        Series::new("params".into(), col(recs, Line::params_json)).into(),
+    ])?;
+    Ok((es, rc))
+}
+
+/// Derives and writes `recommendations` and `executive_summary` to `tables` (Parquet + CSV, as
+/// `renewal_notes`), from the story tables and `contract_review` there. `names`: engineer id ->
+/// name (`engineer_names` of the lake), used in team sentences only. Returns the tables
+/// written with their row counts.
+pub fn write_tables(
+    tables: &Path,
+    report: Quarter,
+    names: &BTreeMap<String, String>,
+) -> Result<Vec<(String, usize)>> {
+    let inp = load_inputs(tables)?;
+    let (summary, recs) = lines(&inp, report, names);
+    let (mut es, mut rc) = frames(&report.label(), &summary, &recs)?;
+    crate::clock::write_table(tables, "recommendations", &mut rc)?;
+    crate::clock::write_table(tables, "executive_summary", &mut es)?;
+    Ok(vec![
+        ("recommendations".into(), rc.height()),
+        ("executive_summary".into(), es.height()),
+    ])
+}
