@@ -2282,3 +2282,770 @@ pub fn write_tables(
         ("executive_summary".into(), es.height()),
     ])
 }
+
+// ---------------------------------------------------------------------------------------------
+// Views: what the templates' macros lay out (every value already text, free text unescaped:
+// the templates escape it).
+
+/// What a story view needs besides the tables.
+pub struct StoryOptions<'a> {
+    pub report: Quarter,
+    /// The zone instants are printed in (a customer review: its contract calendar's).
+    pub tz: Tz,
+    /// Engineer id -> name (`engineer_names`).
+    pub names: &'a BTreeMap<String, String>,
+    /// Customer documents name engineers only with `--show-engineers`.
+    pub show_engineers: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SentenceView {
+    pub kind: String,
+    pub text: String,
+    pub source_table: String,
+    pub source_row: String,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct SummaryView {
+    pub sentences: Vec<SentenceView>,
+    pub highlights: Vec<SentenceView>,
+    pub lowlights: Vec<SentenceView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ThemeRow {
+    pub theme: String,
+    pub theme_from: String,
+    pub tickets: i64,
+    pub share: String,
+    pub previous_tickets: i64,
+    pub change: String,
+    pub breach_rate: String,
+    pub median_resolution: String,
+    pub example_ticket_id: String,
+    pub example_subject: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RecurringRow {
+    pub problem_id: String,
+    pub tickets: i64,
+    pub quarters: i64,
+    pub first_created: String,
+    pub last_created: String,
+    pub open_tickets: i64,
+    pub workaround_tickets: i64,
+    pub permanent_fix_tickets: i64,
+    pub category: String,
+    pub example_subject: String,
+    pub ticket_ids: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MixRow {
+    pub resolution_type: String,
+    pub tickets: i64,
+    pub share: String,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ThemesView {
+    pub themes: Vec<ThemeRow>,
+    pub recurring: Vec<RecurringRow>,
+    pub mix: Vec<MixRow>,
+    /// Share of the done tickets solved by a workaround / a permanent fix (`resolution_mix`);
+    /// `–` when no ticket was done.
+    pub workaround_share: String,
+    pub permanent_fix_share: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentRow {
+    pub ticket_id: String,
+    /// Team and portfolio only (empty in a customer's story).
+    pub customer_id: String,
+    pub priority: String,
+    pub severity: String,
+    pub created: String,
+    pub solved: String,
+    pub duration: String,
+    pub open: bool,
+    pub escalations: i64,
+    pub category: String,
+    pub root_cause: String,
+    pub resolution_type: String,
+    pub problem_id: String,
+    pub subject: String,
+    pub breached_metrics: String,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct IncidentsView {
+    pub rows: Vec<IncidentRow>,
+    pub show_customer: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EscalationRow {
+    pub at: String,
+    pub ticket_id: String,
+    pub customer_id: String,
+    pub priority: String,
+    pub level: String,
+    /// Who raised it and who held the ticket: empty unless engineers may be named.
+    pub raised_by: String,
+    pub engineer: String,
+    pub team: String,
+    pub subject: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EscalationCountRow {
+    pub key: String,
+    pub label: String,
+    pub escalations: i64,
+    pub tickets: i64,
+    pub previous: i64,
+    pub change: String,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct EscalationsView {
+    /// False when no escalation is recorded in any period: the section says "no data".
+    pub has_data: bool,
+    /// The scope's own count (a contract, or `all`); none when it had no escalation in the
+    /// period or the previous one.
+    pub total: Option<EscalationCountRow>,
+    pub rows: Vec<EscalationRow>,
+    pub by_customer: Vec<EscalationCountRow>,
+    pub by_engineer: Vec<EscalationCountRow>,
+    pub show_customer: bool,
+    pub show_engineers: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MaintenanceRow {
+    pub contract_id: String,
+    pub maintenance_id: String,
+    pub kind: String,
+    pub planned_on: String,
+    pub released: String,
+    pub done: String,
+    pub due: String,
+    pub state: String,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MaintenanceSummaryRow {
+    pub contract_id: String,
+    pub inspections_promised: String,
+    pub inspections_done: i64,
+    pub inspections_status: String,
+    pub patches: i64,
+    pub patches_kept: i64,
+    pub patches_late: i64,
+    pub patches_missed: i64,
+    pub patches_open: i64,
+    pub upgrades_done: i64,
+    pub optimizations_done: i64,
+    pub planned_next: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MaintenanceView {
+    pub summary: Vec<MaintenanceSummaryRow>,
+    pub records: Vec<MaintenanceRow>,
+    pub next_period: String,
+    pub next: Vec<MaintenanceRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionView {
+    pub contract_id: String,
+    pub action_id: String,
+    pub raised_in: String,
+    /// `vendor`/`customer`; the owner as filed only where names may be shown.
+    pub owner: String,
+    pub action: String,
+    pub due_on: String,
+    pub done_on: String,
+    pub status: String,
+    pub days_overdue: String,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ActionsView {
+    /// Earlier reviews' actions: the last review's, and older ones still open.
+    pub previous: Vec<ActionView>,
+    /// This review's new ones.
+    pub current: Vec<ActionView>,
+    pub show_contract: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RecommendationView {
+    pub key: String,
+    pub kind: String,
+    pub figure: String,
+    pub text: String,
+    pub source_table: String,
+    pub source_row: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WhyRow {
+    pub ticket_id: String,
+    pub customer_id: String,
+    pub priority: String,
+    pub metric: String,
+    pub clock: String,
+    pub target: String,
+    pub elapsed: String,
+    pub breached_at: String,
+    /// The team that held the ticket when the target passed (`unassigned`, `unknown team`).
+    pub holder_team: String,
+    /// The engineer: empty unless engineers may be named.
+    pub holder_engineer: String,
+    pub reassignments: i64,
+    pub unassigned: String,
+    pub with_support: String,
+    pub after_reassignment: String,
+    pub waived: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct WhyView {
+    pub rows: Vec<WhyRow>,
+    pub show_customer: bool,
+    pub show_engineers: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WaiverRow {
+    pub ticket_id: String,
+    pub customer_id: String,
+    pub metric: String,
+    pub reason: String,
+    pub approved_by: String,
+    pub note: String,
+    pub state: String,
+    pub target: String,
+    pub elapsed: String,
+}
+
+/// A document's story: one field per section, each a macro of `_story.*.j2`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Story {
+    pub scope: String,
+    pub key: String,
+    pub period: String,
+    pub previous_period: String,
+    pub summary: SummaryView,
+    pub themes: ThemesView,
+    pub incidents: IncidentsView,
+    pub escalations: EscalationsView,
+    /// None when there is no maintenance data for the scope: the section is left out.
+    pub maintenance: Option<MaintenanceView>,
+    pub actions: ActionsView,
+    pub recommendations: Vec<RecommendationView>,
+    pub why: WhyView,
+    pub waivers: Vec<WaiverRow>,
+}
+
+fn sentence_views(inp: &Inputs, period: &str, scope: &str, key: &str) -> SummaryView {
+    let mut rows: Vec<&SummarySentence> = inp
+        .executive_summary
+        .iter()
+        .filter(|s| s.period == period && s.scope == scope && s.key == key)
+        .collect();
+    rows.sort_by_key(|s| s.sentence_order);
+    let mut v = SummaryView::default();
+    for s in rows {
+        let view = SentenceView {
+            kind: s.kind.clone(),
+            text: s.text.clone(),
+            source_table: s.source_table.clone(),
+            source_row: s.source_row.clone(),
+        };
+        match s.kind.as_str() {
+            "highlight" => v.highlights.push(view),
+            "lowlight" => v.lowlights.push(view),
+            _ => v.sentences.push(view),
+        }
+    }
+    v
+}
+
+fn themes_view(inp: &Inputs, period: &str, dimension: &str, key: &str) -> ThemesView {
+    let at = |s: Option<i64>| t::local(&chrono_tz::UTC, s).replace(" UTC", "");
+    let themes = themes_of(inp, period, dimension, key)
+        .into_iter()
+        .map(|th| ThemeRow {
+            theme: th.theme.clone(),
+            theme_from: th.theme_from.clone(),
+            tickets: th.tickets,
+            share: pct(th.share_pct),
+            previous_tickets: th.previous_tickets,
+            change: th
+                .change_pt
+                .map(|c| format!("{} pt", signed(c)))
+                .unwrap_or_else(|| "–".into()),
+            breach_rate: pct(th.breach_rate_pct),
+            median_resolution: duration(th.median_resolution_seconds),
+            example_ticket_id: th.example_ticket_id.clone(),
+            example_subject: th.example_subject.clone(),
+        })
+        .collect();
+    let recurring = recurring_of(inp, period, dimension, key)
+        .into_iter()
+        .map(|r| RecurringRow {
+            problem_id: r.problem_id.clone(),
+            tickets: r.tickets,
+            quarters: r.quarters,
+            first_created: at(r.first_created_at).chars().take(10).collect(),
+            last_created: at(r.last_created_at).chars().take(10).collect(),
+            open_tickets: r.open_tickets,
+            workaround_tickets: r.workaround_tickets,
+            permanent_fix_tickets: r.permanent_fix_tickets,
+            category: r.category.clone(),
+            example_subject: r.example_subject.clone(),
+            ticket_ids: r.ticket_ids.clone(),
+        })
+        .collect();
+    let mix: Vec<&ResolutionMix> = inp
+        .resolution_mix
+        .iter()
+        .filter(|m| m.period == period && m.dimension == dimension && m.key == key)
+        .collect();
+    let share_of = |kind: &str| -> String {
+        if mix.is_empty() {
+            return pct(None);
+        }
+        pct(Some(
+            mix.iter()
+                .filter(|m| m.resolution_type == kind)
+                .filter_map(|m| m.share_pct)
+                .sum(),
+        ))
+    };
+    ThemesView {
+        themes,
+        recurring,
+        workaround_share: share_of("workaround"),
+        permanent_fix_share: share_of("permanent_fix"),
+        mix: mix
+            .iter()
+            .map(|m| MixRow {
+                resolution_type: m.resolution_type.clone(),
+                tickets: m.tickets,
+                share: pct(m.share_pct),
+            })
+            .collect(),
+    }
+}
+
+fn incidents_view(inp: &Inputs, o: &StoryOptions, contract: Option<&str>) -> IncidentsView {
+    let period = o.report.label();
+    IncidentsView {
+        show_customer: contract.is_none(),
+        rows: inp
+            .major_incidents
+            .iter()
+            .filter(|m| {
+                m.period == period && contract.is_none_or(|c| m.contract_id.as_deref() == Some(c))
+            })
+            .map(|m| IncidentRow {
+                ticket_id: m.ticket_id.clone(),
+                customer_id: if contract.is_none() {
+                    m.customer_id.clone()
+                } else {
+                    String::new()
+                },
+                priority: m.priority.clone(),
+                severity: m.severity.clone(),
+                created: t::local(&o.tz, m.created_at),
+                solved: m
+                    .first_solved_at
+                    .map(|s| t::local(&o.tz, Some(s)))
+                    .unwrap_or_default(),
+                duration: duration(m.duration_seconds),
+                open: m.open_at_as_of,
+                escalations: m.escalations,
+                category: m.category.clone(),
+                root_cause: m.root_cause.clone(),
+                resolution_type: m.resolution_type.clone(),
+                problem_id: m.problem_id.clone(),
+                subject: m.subject.clone(),
+                breached_metrics: m.breached_metrics.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn count_row(e: &EscalationCount, label: String) -> EscalationCountRow {
+    EscalationCountRow {
+        key: e.key.clone(),
+        label,
+        escalations: e.escalations,
+        tickets: e.tickets,
+        previous: e.previous_escalations,
+        change: signed_int(e.change),
+    }
+}
+
+fn escalations_view(
+    inp: &Inputs,
+    o: &StoryOptions,
+    contract: Option<&str>,
+    names_ok: bool,
+) -> EscalationsView {
+    let period = o.report.label();
+    let (dimension, key) = match contract {
+        Some(c) => ("contract", c),
+        None => ("all", "all"),
+    };
+    let rows = inp
+        .escalations
+        .iter()
+        .filter(|e| {
+            e.period == period && contract.is_none_or(|c| e.contract_id.as_deref() == Some(c))
+        })
+        .map(|e| EscalationRow {
+            at: t::local(&o.tz, e.at),
+            ticket_id: e.ticket_id.clone(),
+            customer_id: if contract.is_none() {
+                e.customer_id.clone()
+            } else {
+                String::new()
+            },
+            priority: e.priority.clone(),
+            level: e.level.clone(),
+            raised_by: if !names_ok {
+                String::new()
+            } else if e.raised_by.is_empty() {
+                "customer".into()
+            } else {
+                engineer_label(o.names, &e.raised_by)
+            },
+            engineer: if names_ok {
+                engineer_label(o.names, &e.engineer_id)
+            } else {
+                String::new()
+            },
+            team: e.team.clone(),
+            subject: e.subject.clone(),
+        })
+        .collect();
+    let of = |dim: &str| -> Vec<&EscalationCount> {
+        inp.escalation_counts
+            .iter()
+            .filter(|e| e.period == period && e.dimension == dim)
+            .collect()
+    };
+    EscalationsView {
+        has_data: !(inp.escalations.is_empty() && inp.escalation_counts.is_empty()),
+        total: escalation_count(inp, &period, dimension, key).map(|e| count_row(e, key.into())),
+        rows,
+        by_customer: if contract.is_none() {
+            of("customer")
+                .into_iter()
+                .map(|e| count_row(e, e.key.clone()))
+                .collect()
+        } else {
+            Vec::new()
+        },
+        by_engineer: if contract.is_none() && names_ok {
+            of("engineer")
+                .into_iter()
+                .map(|e| count_row(e, engineer_label(o.names, &e.key)))
+                .collect()
+        } else {
+            Vec::new()
+        },
+        show_customer: contract.is_none(),
+        show_engineers: names_ok,
+    }
+}
+
+fn maintenance_view(
+    inp: &Inputs,
+    o: &StoryOptions,
+    contract: Option<&str>,
+) -> Option<MaintenanceView> {
+    let period = o.report.label();
+    let next = o.report.next().label();
+    let mine = |c: &str| contract.is_none_or(|x| x == c);
+    let summary: Vec<MaintenanceSummaryRow> = inp
+        .maintenance_summary
+        .iter()
+        .filter(|m| m.period == period && mine(&m.contract_id))
+        .map(|m| MaintenanceSummaryRow {
+            contract_id: m.contract_id.clone(),
+            inspections_promised: m
+                .inspections_promised
+                .map(|p| p.to_string())
+                .unwrap_or_else(|| "–".into()),
+            inspections_done: m.inspections_done,
+            inspections_status: m.inspections_status.replace('_', " "),
+            patches: m.patches,
+            patches_kept: m.patches_kept,
+            patches_late: m.patches_late,
+            patches_missed: m.patches_missed,
+            patches_open: m.patches_open,
+            upgrades_done: m.upgrades_done,
+            optimizations_done: m.optimizations_done,
+            planned_next: m.planned_next,
+        })
+        .collect();
+    let record = |m: &MaintenanceRecord| MaintenanceRow {
+        contract_id: m.contract_id.clone(),
+        maintenance_id: m.maintenance_id.clone(),
+        kind: m.kind.replace('_', " "),
+        planned_on: m.planned_on.clone().unwrap_or_default(),
+        released: m
+            .released_at
+            .map(|s| t::local(&o.tz, Some(s)))
+            .unwrap_or_default(),
+        done: m
+            .done_at
+            .map(|s| t::local(&o.tz, Some(s)))
+            .unwrap_or_default(),
+        due: m
+            .due_at
+            .map(|s| t::local(&o.tz, Some(s)))
+            .unwrap_or_default(),
+        state: m.state.replace('_', " "),
+        summary: m.summary.clone(),
+    };
+    let records: Vec<MaintenanceRow> = inp
+        .maintenance_review
+        .iter()
+        .filter(|m| m.period == period && mine(&m.contract_id))
+        .map(record)
+        .collect();
+    let planned: Vec<MaintenanceRow> = inp
+        .maintenance_review
+        .iter()
+        .filter(|m| m.period == next && mine(&m.contract_id))
+        .map(record)
+        .collect();
+    if summary.is_empty() && records.is_empty() && planned.is_empty() {
+        return None;
+    }
+    Some(MaintenanceView {
+        summary,
+        records,
+        next_period: next,
+        next: planned,
+    })
+}
+
+fn actions_view(
+    inp: &Inputs,
+    o: &StoryOptions,
+    contract: Option<&str>,
+    names_ok: bool,
+) -> ActionsView {
+    let period = o.report.label();
+    let view = |a: &ActionRow| ActionView {
+        contract_id: a.contract_id.clone(),
+        action_id: a.action_id.clone(),
+        raised_in: a.raised_in.clone(),
+        owner: if names_ok {
+            a.owner.clone()
+        } else {
+            a.owner_side.clone()
+        },
+        action: a.action.clone(),
+        due_on: a.due_on.clone().unwrap_or_default(),
+        done_on: a.done_on.clone().unwrap_or_default(),
+        status: a.status.clone(),
+        days_overdue: a.days_overdue.map(|d| d.to_string()).unwrap_or_default(),
+    };
+    let mine: Vec<&ActionRow> = inp
+        .actions_review
+        .iter()
+        .filter(|a| a.period == period && contract.is_none_or(|c| a.contract_id == c))
+        .collect();
+    ActionsView {
+        previous: mine
+            .iter()
+            .filter(|a| a.review == "previous" || (a.review == "earlier" && a.status != "done"))
+            .map(|a| view(a))
+            .collect(),
+        current: mine
+            .iter()
+            .filter(|a| a.review == "current")
+            .map(|a| view(a))
+            .collect(),
+        show_contract: contract.is_none(),
+    }
+}
+
+fn recommendation_views(
+    inp: &Inputs,
+    period: &str,
+    scope: &str,
+    key: Option<&str>,
+) -> Vec<RecommendationView> {
+    let mut rows: Vec<&Recommendation> = inp
+        .recommendations
+        .iter()
+        .filter(|r| r.period == period && r.scope == scope && key.is_none_or(|k| r.key == k))
+        .collect();
+    rows.sort_by(|a, b| a.key.cmp(&b.key).then(a.rec_order.cmp(&b.rec_order)));
+    rows.into_iter()
+        .map(|r| RecommendationView {
+            key: r.key.clone(),
+            kind: r.kind.clone(),
+            figure: r.figure.clone(),
+            text: r.text.clone(),
+            source_table: r.source_table.clone(),
+            source_row: r.source_row.clone(),
+        })
+        .collect()
+}
+
+fn why_view(inp: &Inputs, o: &StoryOptions, contract: Option<&str>, names_ok: bool) -> WhyView {
+    let period = o.report.label();
+    WhyView {
+        show_customer: contract.is_none(),
+        show_engineers: names_ok,
+        rows: inp
+            .breach_attribution
+            .iter()
+            .filter(|b| {
+                b.period == period && contract.is_none_or(|c| b.contract_id.as_deref() == Some(c))
+            })
+            .map(|b| WhyRow {
+                ticket_id: b.ticket_id.clone(),
+                customer_id: if contract.is_none() {
+                    b.customer_id.clone()
+                } else {
+                    String::new()
+                },
+                priority: b.priority.clone(),
+                metric: metric_label(&b.metric).to_string(),
+                clock: b.clock.clone(),
+                target: duration(b.target_seconds),
+                elapsed: duration(b.elapsed_seconds),
+                breached_at: t::local(&o.tz, b.breached_at),
+                holder_team: if b.holder_engineer_id.is_empty() {
+                    "unassigned".into()
+                } else if b.holder_team.is_empty() {
+                    "unknown team".into()
+                } else {
+                    b.holder_team.clone()
+                },
+                holder_engineer: if names_ok && !b.holder_engineer_id.is_empty() {
+                    engineer_label(o.names, &b.holder_engineer_id)
+                } else {
+                    String::new()
+                },
+                reassignments: b.reassignments,
+                unassigned: duration(Some(b.unassigned_seconds)),
+                with_support: duration(Some(b.with_support_seconds)),
+                after_reassignment: duration(Some(b.after_reassignment_seconds)),
+                waived: b.waived,
+            })
+            .collect(),
+    }
+}
+
+fn waiver_views(inp: &Inputs, o: &StoryOptions, contract: Option<&str>) -> Vec<WaiverRow> {
+    let period = o.report.label();
+    inp.waivers
+        .iter()
+        .filter(|w| {
+            w.period == period && contract.is_none_or(|c| w.contract_id.as_deref() == Some(c))
+        })
+        .map(|w| WaiverRow {
+            ticket_id: w.ticket_id.clone(),
+            customer_id: w.customer_id.clone(),
+            metric: w
+                .metric
+                .as_deref()
+                .map(metric_label)
+                .unwrap_or(w.waiver_metric.as_str())
+                .to_string(),
+            reason: w.reason.replace('_', " "),
+            approved_by: w.approved_by.clone(),
+            note: w.note.clone().unwrap_or_default(),
+            state: w
+                .state
+                .clone()
+                .unwrap_or_else(|| "no matching clock".into()),
+            target: duration(w.target_seconds),
+            elapsed: duration(w.elapsed_seconds),
+        })
+        .collect()
+}
+
+/// A customer review's story: the contract's rows only. Engineers are named (escalations,
+/// why it breached, action owners as filed) only with `show_engineers`.
+pub fn customer_story(inp: &Inputs, contract_id: &str, o: &StoryOptions) -> Story {
+    let period = o.report.label();
+    let c = Some(contract_id);
+    let names_ok = o.show_engineers;
+    Story {
+        scope: "contract".into(),
+        key: contract_id.into(),
+        period: period.clone(),
+        previous_period: o.report.prev().label(),
+        summary: sentence_views(inp, &period, "contract", contract_id),
+        themes: themes_view(inp, &period, "contract", contract_id),
+        incidents: incidents_view(inp, o, c),
+        escalations: escalations_view(inp, o, c, names_ok),
+        maintenance: maintenance_view(inp, o, c),
+        actions: actions_view(inp, o, c, names_ok),
+        recommendations: recommendation_views(inp, &period, "contract", c),
+        why: why_view(inp, o, c, names_ok),
+        waivers: waiver_views(inp, o, c),
+    }
+}
+
+/// The team review's story: every customer, engineers named (the seed team reports every
+/// escalation to management, so all are listed).
+pub fn team_story(inp: &Inputs, o: &StoryOptions) -> Story {
+    let period = o.report.label();
+    Story {
+        scope: "team".into(),
+        key: "team".into(),
+        period: period.clone(),
+        previous_period: o.report.prev().label(),
+        summary: sentence_views(inp, &period, "team", "team"),
+        themes: themes_view(inp, &period, "all", "all"),
+        incidents: incidents_view(inp, o, None),
+        escalations: escalations_view(inp, o, None, true),
+        maintenance: maintenance_view(inp, o, None),
+        actions: actions_view(inp, o, None, true),
+        recommendations: recommendation_views(inp, &period, "team", None),
+        why: why_view(inp, o, None, true),
+        waivers: waiver_views(inp, o, None),
+    }
+}
+
+/// The portfolio's story: its summary, every contract's recommendations, escalations by
+/// customer; no engineer is named.
+pub fn portfolio_story(inp: &Inputs, o: &StoryOptions) -> Story {
+    let period = o.report.label();
+    let mut escalations = escalations_view(inp, o, None, false);
+    escalations.rows.clear();
+    Story {
+        scope: "portfolio".into(),
+        key: "portfolio".into(),
+        period: period.clone(),
+        previous_period: o.report.prev().label(),
+        summary: sentence_views(inp, &period, "portfolio", "portfolio"),
+        themes: themes_view(inp, &period, "all", "all"),
+        incidents: incidents_view(inp, o, None),
+        escalations,
+        maintenance: maintenance_view(inp, o, None),
+        actions: actions_view(inp, o, None, false),
+        recommendations: recommendation_views(inp, &period, "contract", None),
+        why: WhyView::default(),
+        waivers: Vec::new(),
+    }
+}
