@@ -13,7 +13,7 @@ pub mod tables;
 use minijinja::{AutoEscape, Environment, Error, ErrorKind};
 
 /// The bundled templates, compiled into the binary so a copied binary still writes documents.
-const TEMPLATES: [(&str, &str); 8] = [
+const TEMPLATES: [(&str, &str); 10] = [
     (
         "summary.html.j2",
         include_str!("../../report_templates/summary.html.j2"),
@@ -45,6 +45,14 @@ const TEMPLATES: [(&str, &str); 8] = [
     (
         "portfolio.md.j2",
         include_str!("../../report_templates/portfolio.md.j2"),
+    ),
+    (
+        "_story.html.j2",
+        include_str!("../../report_templates/_story.html.j2"),
+    ),
+    (
+        "_story.md.j2",
+        include_str!("../../report_templates/_story.md.j2"),
     ),
 ];
 

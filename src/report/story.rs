@@ -926,7 +926,7 @@ pub const SENTENCES: &[(&str, &str)] = &[
     // Commitments.
     ("commitments", "{period}: {kept} of {commitments} commitments kept, {missed} missed; service credit {credit}."),
     ("commitments_idle", "{period}: {kept} of {commitments} commitments kept, {missed} missed, {no_tickets} with no ticket to judge them; service credit {credit}."),
-    ("commitments_no_data", "{period}: none of the {commitments} commitments had a met or breached ticket to judge it by (no data)."),
+    ("commitments_no_data", "{period}: no commitment had a met or breached ticket to judge it by (no data)."),
     ("commitments_team", "{period}, across {contracts} contracts: {kept} of {commitments} commitments kept, {missed} missed; service credits {credits}."),
     ("commitments_portfolio", "{period}: {contracts_missed} of {contracts} contracts missed at least one commitment; service credits due {credits}."),
     ("commitments_none_active", "{period}: no contract was active (no data)."),
@@ -936,13 +936,13 @@ pub const SENTENCES: &[(&str, &str)] = &[
     ("change_none", "No change from {previous} in commitment compliance or ticket volume."),
     ("change_no_data", "No figures for {previous} to compare with (no data)."),
     // Themes.
-    ("top_theme", "Top theme: {theme}, {tickets} tickets ({share} of the period's), breach rate {breach_rate}."),
+    ("top_theme", "Top theme: {theme}, {share} of the period's tickets ({tickets}), breach rate {breach_rate}."),
     ("top_theme_no_data", "Top theme: no data (no ticket created in {period})."),
     // Major incidents.
     ("incidents", "Major incidents (P1 or system down) in {period}: {count}; the longest lasted {longest}, {open} still open at as_of."),
     ("incidents_none", "No major incident (P1 or system down) in {period}."),
     // Escalations.
-    ("escalations", "Escalations in {period}: {escalations} on {tickets} tickets ({change} from {previous_escalations} in {previous})."),
+    ("escalations", "Escalations in {period}: {escalations}, tickets escalated: {tickets} ({change} from {previous_escalations} in {previous})."),
     ("escalations_none", "No escalation in {period}."),
     ("escalations_no_data", "Escalations: no data (no escalation is recorded in any period)."),
     // Renewal.
@@ -952,34 +952,34 @@ pub const SENTENCES: &[(&str, &str)] = &[
     ("renewals", "Contracts renewing in {next}: {count} ({contracts})."),
     ("renewals_none", "No contract renews in {next}."),
     // Highlights.
-    ("hl_all_kept", "All {kept} judged commitments were kept."),
+    ("hl_all_kept", "Every judged commitment was kept ({kept})."),
     ("hl_improved", "{priority} {metric} compliance rose from {before} to {after}."),
     ("hl_escalations_down", "Escalations fell from {previous_escalations} to {escalations}."),
-    ("hl_patches_kept", "All {patches} security patches were applied in time."),
+    ("hl_patches_kept", "Every security patch was applied in time ({patches})."),
     ("hl_inspections_kept", "Inspections: {done} done of {promised} promised."),
-    ("hl_actions_done", "All {count} actions from the {previous} review are done."),
+    ("hl_actions_done", "Every action of the {previous} review is done ({count})."),
     ("hl_contracts_all_kept", "{count} of {contracts} contracts kept every judged commitment."),
     // Lowlights.
     ("ll_missed", "{priority} {metric} missed: {compliance} against a commitment of {commitment}."),
-    ("ll_overdue_actions", "{count} actions overdue, the oldest by {days} days."),
-    ("ll_recurring", "Problem {problem_id} recurred: {tickets} tickets in {quarters} quarters."),
+    ("ll_overdue_actions", "Actions overdue: {count}; the oldest is {days} days past its due date."),
+    ("ll_recurring", "Problem {problem_id} recurred: {tickets} tickets in the last four quarters."),
     ("ll_patches", "Security patches: {missed} missed and {late} late of {patches}."),
     ("ll_inspections", "Inspections: {done} done of {promised} promised."),
     ("ll_escalations_up", "Escalations rose from {previous_escalations} to {escalations}."),
     ("ll_theme_breach", "Theme {theme} breached on {breach_rate} of its {tickets} tickets."),
-    ("ll_engineer_escalations", "Most escalations: tickets held by {engineer} ({escalations})."),
-    ("ll_customer_escalations", "Most escalations: {customer} ({escalations})."),
+    ("ll_engineer_escalations", "Most escalations on tickets held by {engineer}: {escalations}."),
+    ("ll_customer_escalations", "Most escalations: {customer}, {escalations}."),
     ("ll_largest_credit", "Largest service credit: {contract} ({customer}), {credit}."),
     // Recommendations.
     ("rec_commitment_missed_twice", "{priority} {metric} was missed in {missed} of the last four quarters ({periods}): review how these tickets are staffed and handled."),
-    ("rec_recurring_problem", "Problem {problem_id} came back in {tickets} tickets over {quarters} quarters ({ticket_ids}): plan a permanent fix."),
+    ("rec_recurring_problem", "Problem {problem_id} came back in {tickets} tickets in the last four quarters ({ticket_ids}): plan a permanent fix."),
     ("rec_above_entitlement", "{created} tickets against {included} included cases: volume is above the entitlement; discuss a larger plan."),
     ("rec_overdue_action", "Action {action_id} ({owner_side}: {action}) is {days} days overdue (due {due_on}): agree a new date or close it."),
     ("rec_patch_missed", "Security patches in {period}: {missed} missed and {late} late of {patches}: agree a patch window that holds."),
     ("rec_inspections_missed", "Inspections in {period}: {done} done of {promised} promised: schedule the missing visits."),
     ("rec_engineer_escalations", "{engineer} held the tickets of {escalations} escalations in {period} ({change} from the previous quarter): review those cases together."),
     ("rec_theme_breach", "Theme {theme} has the highest breach rate ({breach_rate} of {tickets} tickets): review its routing and knowledge articles."),
-    ("rec_overdue_actions", "{count} vendor actions are overdue across {contracts} contracts: close them before the next reviews."),
+    ("rec_overdue_actions", "Overdue vendor actions: {count} ({contracts}): close them before the next reviews."),
 ];
 
 /// A theme needs this many tickets before its breach rate is called the highest (two tickets
@@ -1560,8 +1560,17 @@ pub fn contract_lines(
             vec![p("kept", cp.kept)],
         ));
     }
+    // An improvement of 5 points or more, unless the largest change already says it.
+    let largest = s
+        .iter()
+        .find(|l| l.kind == "largest_change")
+        .map(|l| l.source_row.clone());
     for (size, line) in changes(&[cp], &before, &previous, &key) {
-        if line.template == "change_compliance" && size >= 5.0 && line.figure.starts_with('+') {
+        if line.template == "change_compliance"
+            && size >= 5.0
+            && line.figure.starts_with('+')
+            && largest.as_deref() != Some(line.source_row.as_str())
+        {
             let params = line
                 .params
                 .iter()
@@ -2033,8 +2042,17 @@ pub fn pooled_lines(
             ll.push(theme_line("lowlight", "ll_theme_breach", th));
         }
     }
+    // An improvement of 5 points or more, unless the largest change already says it.
+    let largest = s
+        .iter()
+        .find(|l| l.kind == "largest_change")
+        .map(|l| l.source_row.clone());
     for (size, line) in changes(&now, &before, &previous, &key) {
-        if line.template == "change_compliance" && size >= 5.0 && line.figure.starts_with('+') {
+        if line.template == "change_compliance"
+            && size >= 5.0
+            && line.figure.starts_with('+')
+            && largest.as_deref() != Some(line.source_row.as_str())
+        {
             let params = line
                 .params
                 .iter()
@@ -2123,7 +2141,10 @@ pub fn pooled_lines(
                         ("owner_side", "vendor"),
                         ("status", "overdue"),
                     ]),
-                    vec![p("count", overdue.len()), p("contracts", contracts.len())],
+                    vec![
+                        p("count", overdue.len()),
+                        p("contracts", contracts.join(", ")),
+                    ],
                 )
                 .figure(format!("{} overdue", overdue.len())),
             );
@@ -3047,5 +3068,913 @@ pub fn portfolio_story(inp: &Inputs, o: &StoryOptions) -> Story {
         recommendations: recommendation_views(inp, &period, "contract", None),
         why: WhyView::default(),
         waivers: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MS: i64 = 1000;
+    // 2026-07-10T00:00:00Z
+    const JUL10: i64 = 1_783_641_600;
+
+    fn strs(name: &str, v: &[&str]) -> Column {
+        Series::new(
+            name.into(),
+            v.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        )
+        .into()
+    }
+    fn ostrs(name: &str, v: &[Option<&str>]) -> Column {
+        Series::new(
+            name.into(),
+            v.iter().map(|s| s.map(str::to_string)).collect::<Vec<_>>(),
+        )
+        .into()
+    }
+    fn ints(name: &str, v: &[i64]) -> Column {
+        Series::new(name.into(), v.to_vec()).into()
+    }
+    fn oints(name: &str, v: &[Option<i64>]) -> Column {
+        Series::new(name.into(), v.to_vec()).into()
+    }
+    fn floats(name: &str, v: &[Option<f64>]) -> Column {
+        Series::new(name.into(), v.to_vec()).into()
+    }
+    fn bools(name: &str, v: &[bool]) -> Column {
+        Series::new(name.into(), v.to_vec()).into()
+    }
+    /// UTC seconds as a `ts` column (ms, UTC), like the tables.
+    fn ts(name: &str, v: &[Option<i64>]) -> Column {
+        Series::new(
+            name.into(),
+            v.iter().map(|s| s.map(|s| s * MS)).collect::<Vec<_>>(),
+        )
+        .cast(&DataType::Datetime(
+            TimeUnit::Milliseconds,
+            Some(TimeZone::UTC),
+        ))
+        .unwrap()
+        .into()
+    }
+    fn dates(name: &str, v: &[Option<&str>]) -> Column {
+        ostrs(name, v)
+            .as_materialized_series()
+            .cast(&DataType::Date)
+            .unwrap()
+            .into()
+    }
+    fn write(dir: &Path, name: &str, cols: Vec<Column>) {
+        let mut df = DataFrame::new_infer_height(cols).unwrap();
+        crate::clock::write_table(dir, name, &mut df).unwrap();
+    }
+
+    /// One `contract_review` row: (period, contract, customer, name, priority, metric,
+    /// commitment_pct, met, breached, outcome); the contract-level figures come from `Money`.
+    struct Money {
+        currency: &'static str,
+        period_fee: f64,
+        credit_pct: f64,
+        kept: i64,
+        missed: i64,
+        no_tickets: i64,
+        created: i64,
+        included: Option<i64>,
+        prorated: Option<f64>,
+        renewal: &'static str,
+        end: &'static str,
+    }
+    type Commit = (&'static str, &'static str, f64, i64, i64, &'static str);
+
+    fn contract_review(dir: &Path, rows: &[(&str, &str, &str, &str, &Money, Vec<Commit>)]) {
+        let mut c: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        let mut n: BTreeMap<&str, Vec<Option<f64>>> = BTreeMap::new();
+        let mut i: BTreeMap<&str, Vec<Option<i64>>> = BTreeMap::new();
+        for (period, contract, customer, name, m, commits) in rows {
+            for (priority, metric, commitment, met, breached, outcome) in commits {
+                for (k, v) in [
+                    ("period", *period),
+                    ("contract_id", *contract),
+                    ("customer_id", *customer),
+                    ("customer_name", *name),
+                    ("plan", "gold"),
+                    ("priority", priority),
+                    ("metric", metric),
+                    ("clock", "business"),
+                    ("outcome", outcome),
+                    ("start_date", "2025-07-01"),
+                    ("end_date", m.end),
+                    ("renewal_date", m.renewal),
+                    ("active_from", "2026-07-01"),
+                    ("active_to", "2026-09-30"),
+                    ("fee_days", "92/365"),
+                    ("currency", m.currency),
+                ] {
+                    c.entry(k).or_default().push(v.to_string());
+                }
+                let compliance =
+                    (met + breached > 0).then(|| 100.0 * *met as f64 / (*met + *breached) as f64);
+                for (k, v) in [
+                    ("commitment_pct", Some(*commitment)),
+                    ("compliance_pct", compliance),
+                    ("annual_fee", Some(m.period_fee * 4.0)),
+                    ("period_fee", Some(m.period_fee)),
+                    ("credit_pct_per_missed_target", Some(5.0)),
+                    ("credit_cap_pct", Some(20.0)),
+                    ("credit_pct", Some(m.credit_pct)),
+                    ("credit_amount", Some(m.period_fee * m.credit_pct / 100.0)),
+                    (
+                        "entitlement_used_pct",
+                        m.included.map(|inc| 100.0 * m.created as f64 / inc as f64),
+                    ),
+                    (
+                        "cost_per_case",
+                        Some(m.period_fee / m.created.max(1) as f64),
+                    ),
+                    ("included_cases_prorated", m.prorated),
+                ] {
+                    n.entry(k).or_default().push(v);
+                }
+                for (k, v) in [
+                    ("target_minutes", Some(240)),
+                    ("tickets", Some(met + breached)),
+                    ("met", Some(*met)),
+                    ("breached", Some(*breached)),
+                    ("in_progress", Some(0)),
+                    ("not_applicable", Some(0)),
+                    ("contract_days", Some(92)),
+                    ("kept_commitments", Some(m.kept)),
+                    ("missed_commitments", Some(m.missed)),
+                    ("no_ticket_commitments", Some(m.no_tickets)),
+                    ("tickets_created", Some(m.created)),
+                    ("included_cases_per_quarter", m.included),
+                    ("waived", Some(0)),
+                ] {
+                    i.entry(k).or_default().push(v);
+                }
+            }
+        }
+        let mut cols: Vec<Column> = Vec::new();
+        for (k, v) in c {
+            cols.push(Series::new(k.into(), v).into());
+        }
+        for (k, v) in n {
+            cols.push(Series::new(k.into(), v).into());
+        }
+        for (k, v) in i {
+            cols.push(Series::new(k.into(), v).into());
+        }
+        write(dir, "contract_review", cols);
+    }
+
+    /// A tables folder for 2026Q3 (previous 2026Q2):
+    /// - C-001 (customer K1 "Acme", USD, period fee 30,000): 3 commitments in 2026Q3, P1
+    ///   first_response 10/10 met = 100% (kept), P1 resolution 3 met 1 breached = 75% < 90%
+    ///   (missed), P2 resolution 9/10 = 90% >= 90% (kept): 2 kept, 1 missed, credit 1 x 5% =
+    ///   5% of 30,000 = 1,500.00. 40 tickets created, 30 included per quarter, 32.5 prorated.
+    ///   In 2026Q2: P1 first_response 5/5 = 100%, P1 resolution 1/2 = 50% (missed), P2
+    ///   resolution 4/5 = 80% (missed), 36 tickets.
+    /// - C-002 (customer K2 "Beta", KRW): 2026Q3 only, one commitment with no ticket.
+    /// - Escalations: 3 on C-001's tickets held by E7 (Kim Minjun), raised by E9.
+    fn folder(escalations: bool) -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let acme3 = Money {
+            currency: "USD",
+            period_fee: 30_000.0,
+            credit_pct: 5.0,
+            kept: 2,
+            missed: 1,
+            no_tickets: 0,
+            created: 40,
+            included: Some(30),
+            prorated: Some(32.5),
+            renewal: "2027-05-31",
+            end: "2027-06-30",
+        };
+        let acme2 = Money {
+            credit_pct: 10.0,
+            kept: 1,
+            missed: 2,
+            created: 36,
+            prorated: Some(30.0),
+            ..acme3
+        };
+        let beta = Money {
+            currency: "KRW",
+            period_fee: 9_000_000.0,
+            credit_pct: 0.0,
+            kept: 0,
+            missed: 0,
+            no_tickets: 1,
+            created: 0,
+            included: None,
+            prorated: None,
+            renewal: "2026-11-15",
+            end: "2026-12-31",
+        };
+        contract_review(
+            dir,
+            &[
+                (
+                    "2026Q2",
+                    "C-001",
+                    "K1",
+                    "Acme",
+                    &acme2,
+                    vec![
+                        ("P1", "first_response", 95.0, 5, 0, "kept"),
+                        ("P1", "resolution", 90.0, 1, 1, "missed"),
+                        ("P2", "resolution", 90.0, 4, 1, "missed"),
+                    ],
+                ),
+                (
+                    "2026Q3",
+                    "C-001",
+                    "K1",
+                    "Acme",
+                    &acme3,
+                    vec![
+                        ("P1", "first_response", 95.0, 10, 0, "kept"),
+                        ("P1", "resolution", 90.0, 3, 1, "missed"),
+                        ("P2", "resolution", 90.0, 9, 1, "kept"),
+                    ],
+                ),
+                (
+                    "2026Q3",
+                    "C-002",
+                    "K2",
+                    "Beta",
+                    &beta,
+                    vec![("P1", "resolution", 90.0, 0, 0, "no_tickets")],
+                ),
+            ],
+        );
+        let hostile = "<script>alert(1)</script> VPN drops";
+        let n = if escalations { 3 } else { 0 };
+        write(
+            dir,
+            "escalations",
+            vec![
+                strs("period", &vec!["2026Q3"; n]),
+                strs("ticket_id", &["T-9", "T-9", "T-4"][..n]),
+                strs("customer_id", &vec!["K1"; n]),
+                ostrs("contract_id", &vec![Some("C-001"); n]),
+                ts(
+                    "at",
+                    &[Some(JUL10), Some(JUL10 + 3600), Some(JUL10 + 7200)][..n],
+                ),
+                strs("level", &vec!["management"; n]),
+                strs("raised_by", &vec!["E9"; n]),
+                strs("priority", &vec!["P1"; n]),
+                strs("engineer_id", &vec!["E7"; n]),
+                strs("team", &vec!["Network"; n]),
+                strs("subject", &vec![hostile; n]),
+            ],
+        );
+        let m = if escalations { 4 } else { 0 };
+        write(
+            dir,
+            "escalation_counts",
+            vec![
+                strs("period", &vec!["2026Q3"; m]),
+                strs(
+                    "dimension",
+                    &["all", "contract", "customer", "engineer"][..m],
+                ),
+                strs("key", &["all", "C-001", "K1", "E7"][..m]),
+                ints("escalations", &vec![3; m]),
+                ints("tickets", &vec![2; m]),
+                ints("previous_escalations", &vec![1; m]),
+                ints("change", &vec![2; m]),
+            ],
+        );
+        write(
+            dir,
+            "breach_attribution",
+            vec![
+                strs("period", &["2026Q3"]),
+                strs("ticket_id", &["T-9"]),
+                strs("customer_id", &["K1"]),
+                ostrs("contract_id", &[Some("C-001")]),
+                strs("priority", &["P1"]),
+                strs("metric", &["resolution"]),
+                strs("clock", &["business"]),
+                oints("target_seconds", &[Some(14_400)]),
+                oints("elapsed_seconds", &[Some(18_000)]),
+                ts("breached_at", &[Some(JUL10 + 14_400)]),
+                strs("holder_engineer_id", &["E7"]),
+                strs("holder_team", &["Network"]),
+                ints("reassignments", &[1]),
+                // 600 + 7200 + 10200 = 18000 = elapsed.
+                ints("unassigned_seconds", &[600]),
+                ints("with_support_seconds", &[7_200]),
+                ints("after_reassignment_seconds", &[10_200]),
+                bools("waived", &[false]),
+            ],
+        );
+        write(
+            dir,
+            "themes",
+            vec![
+                strs("period", &["2026Q3"; 4]),
+                strs("dimension", &["all", "all", "contract", "contract"]),
+                strs("key", &["all", "all", "C-001", "C-001"]),
+                strs("theme", &["network", "billing", "network", "billing"]),
+                strs("theme_from", &["category"; 4]),
+                ints("tickets", &[6, 4, 6, 4]),
+                floats(
+                    "share_pct",
+                    &[Some(60.0), Some(40.0), Some(60.0), Some(40.0)],
+                ),
+                ints("previous_tickets", &[3, 3, 3, 3]),
+                floats(
+                    "change_pt",
+                    &[Some(10.0), Some(-10.0), Some(10.0), Some(-10.0)],
+                ),
+                ints("breached_tickets", &[2, 0, 2, 0]),
+                // 2 / 6 = 33.3%.
+                floats(
+                    "breach_rate_pct",
+                    &[Some(100.0 / 3.0), Some(0.0), Some(100.0 / 3.0), Some(0.0)],
+                ),
+                oints(
+                    "median_resolution_seconds",
+                    &[Some(7_500), None, Some(7_500), None],
+                ),
+                strs("example_ticket_id", &["T-4", "T-5", "T-4", "T-5"]),
+                strs("example_subject", &[hostile, "Invoice", hostile, "Invoice"]),
+            ],
+        );
+        write(
+            dir,
+            "recurring_problems",
+            vec![
+                strs("period", &["2026Q3"; 2]),
+                strs("dimension", &["all", "contract"]),
+                strs("key", &["all", "C-001"]),
+                strs("problem_id", &["PRB-1"; 2]),
+                ints("tickets", &[3; 2]),
+                ints("quarters", &[2; 2]),
+                ts("first_created_at", &[Some(JUL10 - 90 * 86_400); 2]),
+                ts("last_created_at", &[Some(JUL10); 2]),
+                ints("open_tickets", &[1; 2]),
+                ints("workaround_tickets", &[2; 2]),
+                ints("permanent_fix_tickets", &[0; 2]),
+                strs("category", &["network"; 2]),
+                strs("example_subject", &[hostile; 2]),
+                strs("ticket_ids", &["T-1, T-4, T-9"; 2]),
+            ],
+        );
+        write(
+            dir,
+            "resolution_mix",
+            vec![
+                strs("period", &["2026Q3"; 2]),
+                strs("dimension", &["contract"; 2]),
+                strs("key", &["C-001"; 2]),
+                strs("resolution_type", &["permanent_fix", "workaround"]),
+                ints("tickets", &[3, 2]),
+                floats("share_pct", &[Some(60.0), Some(40.0)]),
+            ],
+        );
+        write(
+            dir,
+            "major_incidents",
+            vec![
+                strs("period", &["2026Q3"]),
+                strs("ticket_id", &["T-9"]),
+                strs("customer_id", &["K1"]),
+                ostrs("contract_id", &[Some("C-001")]),
+                strs("priority", &["P1"]),
+                strs("severity", &["system_down"]),
+                ts("created_at", &[Some(JUL10)]),
+                ts("first_solved_at", &[Some(JUL10 + 7_500)]),
+                // 7,500 s = 2h 05m.
+                oints("duration_seconds", &[Some(7_500)]),
+                bools("open_at_as_of", &[false]),
+                ints("escalations", &[2]),
+                strs("category", &["network"]),
+                strs("root_cause", &["router firmware"]),
+                strs("resolution_type", &["workaround"]),
+                strs("problem_id", &["PRB-1"]),
+                strs("subject", &[hostile]),
+                strs("breached_metrics", &["resolution"]),
+            ],
+        );
+        write(
+            dir,
+            "maintenance_review",
+            vec![
+                strs("period", &["2026Q3", "2026Q4"]),
+                strs("contract_id", &["C-001"; 2]),
+                strs("customer_id", &["K1"; 2]),
+                strs("maintenance_id", &["M-1", "M-2"]),
+                strs("kind", &["security_patch", "inspection"]),
+                dates("planned_on", &[None, Some("2026-10-15")]),
+                ts("released_at", &[Some(JUL10), None]),
+                ts("done_at", &[Some(JUL10 + 20 * 86_400), None]),
+                ts("due_at", &[Some(JUL10 + 14 * 86_400), None]),
+                strs("state", &["late", "planned"]),
+                strs("summary", &["patch <b>KB-1</b>", "visit"]),
+            ],
+        );
+        write(
+            dir,
+            "maintenance_summary",
+            vec![
+                strs("period", &["2026Q3"]),
+                strs("contract_id", &["C-001"]),
+                strs("customer_id", &["K1"]),
+                oints("inspections_promised", &[Some(2)]),
+                ints("inspections_done", &[1]),
+                strs("inspections_status", &["missed"]),
+                ints("patches", &[2]),
+                ints("patches_kept", &[1]),
+                ints("patches_late", &[1]),
+                ints("patches_missed", &[0]),
+                ints("patches_open", &[0]),
+                ints("upgrades_done", &[0]),
+                ints("optimizations_done", &[0]),
+                ints("planned_next", &[1]),
+            ],
+        );
+        write(
+            dir,
+            "waivers",
+            vec![
+                strs("period", &[]),
+                strs("ticket_id", &[]),
+                strs("customer_id", &[]),
+                ostrs("contract_id", &[]),
+                strs("waiver_metric", &[]),
+                ostrs("metric", &[]),
+                strs("reason", &[]),
+                strs("approved_by", &[]),
+                ostrs("note", &[]),
+                ostrs("state", &[]),
+                oints("target_seconds", &[]),
+                oints("elapsed_seconds", &[]),
+                ts("breached_at", &[]),
+            ],
+        );
+        write(
+            dir,
+            "actions_review",
+            vec![
+                strs("period", &["2026Q3"; 2]),
+                strs("contract_id", &["C-001"; 2]),
+                strs("customer_id", &["K1"; 2]),
+                strs("action_id", &["A-1", "A-2"]),
+                strs("raised_in", &["2026Q2", "2026Q3"]),
+                strs("owner_side", &["vendor", "customer"]),
+                strs("owner", &["vendor: Kim Minjun", "customer"]),
+                strs(
+                    "action",
+                    &["Upgrade the VPN concentrator", "Share the network map"],
+                ),
+                dates("due_on", &[Some("2026-08-31"), Some("2026-10-31")]),
+                dates("done_on", &[None, None]),
+                strs("status", &["overdue", "open"]),
+                strs("review", &["previous", "current"]),
+                oints("days_overdue", &[Some(12), None]),
+            ],
+        );
+        tmp
+    }
+
+    /// Renders `body` (calls of the partial's macros as `s.<macro>`) as a document of the
+    /// partial's format would: the caller's name decides the escaping, as in the documents.
+    fn render_doc(partial: &str, body: &str, story: &Story) -> String {
+        let env = super::super::environment();
+        let name = if partial.contains(".html") {
+            "doc.html.j2"
+        } else {
+            "doc.md.j2"
+        };
+        env.render_named_str(
+            name,
+            &format!("{{% import '{partial}' as s %}}{body}"),
+            minijinja::context! { r => minijinja::Value::from_serialize(story) },
+        )
+        .unwrap()
+    }
+
+    /// Every section macro.
+    const ALL: &str = "{{ s.summary(r.summary) }}{{ s.themes(r.themes) }}{{ s.incidents(r.incidents) }}{{ s.escalations(r.escalations) }}{{ s.maintenance(r.maintenance) }}{{ s.actions(r.actions, r.recommendations) }}{{ s.why(r.why) }}{{ s.waivers(r.waivers) }}";
+
+    fn q3() -> Quarter {
+        Quarter::parse("2026Q3").unwrap()
+    }
+
+    fn names() -> BTreeMap<String, String> {
+        [
+            ("E7".to_string(), "Kim Minjun".to_string()),
+            ("E9".to_string(), "Lee Seoyeon".to_string()),
+        ]
+        .into()
+    }
+
+    fn written(escalations: bool) -> (tempfile::TempDir, Inputs) {
+        let tmp = folder(escalations);
+        let counts = write_tables(tmp.path(), q3(), &names()).unwrap();
+        assert_eq!(counts[0].0, "recommendations");
+        assert!(tmp.path().join("executive_summary.csv").exists());
+        let inp = load(tmp.path()).unwrap();
+        assert_eq!(counts[1].1, inp.executive_summary.len());
+        (tmp, inp)
+    }
+
+    fn sentences<'a>(inp: &'a Inputs, scope: &str, key: &str) -> Vec<&'a SummarySentence> {
+        inp.executive_summary
+            .iter()
+            .filter(|s| s.scope == scope && s.key == key)
+            .collect()
+    }
+
+    fn text_of<'a>(inp: &'a Inputs, scope: &str, key: &str, kind: &str) -> Vec<&'a str> {
+        sentences(inp, scope, key)
+            .into_iter()
+            .filter(|s| s.kind == kind)
+            .map(|s| s.text.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn story_contract_summary_sentences() {
+        let (_tmp, inp) = written(true);
+        // 3 commitments, 1 missed: 1 x 5% = 5% of USD 30,000 = USD 1,500.00.
+        assert_eq!(
+            text_of(&inp, "contract", "C-001", "commitments"),
+            ["2026Q3: 2 of 3 commitments kept, 1 missed; service credit USD 1,500.00."]
+        );
+        // P1 resolution 1/2 = 50% -> 3/4 = 75%: +25 points; P2 resolution 80% -> 90%: +10;
+        // P1 first response 100% -> 100%: 0; volume 36 -> 40: +11.1%. The largest is +25.
+        assert_eq!(
+            text_of(&inp, "contract", "C-001", "largest_change"),
+            ["Largest change from 2026Q2: P1 resolution compliance went from 50.0% to 75.0% (+25.0 points)."]
+        );
+        assert_eq!(
+            text_of(&inp, "contract", "C-001", "top_theme"),
+            ["Top theme: network, 60.0% of the period's tickets (6), breach rate 33.3%."]
+        );
+        assert_eq!(
+            text_of(&inp, "contract", "C-001", "incidents"),
+            ["Major incidents (P1 or system down) in 2026Q3: 1; the longest lasted 2h 05m, 0 still open at as_of."]
+        );
+        assert_eq!(
+            text_of(&inp, "contract", "C-001", "escalations"),
+            ["Escalations in 2026Q3: 3, tickets escalated: 2 (+2 from 1 in 2026Q2)."]
+        );
+        assert_eq!(
+            text_of(&inp, "contract", "C-001", "renewal"),
+            ["The contract runs to 2027-06-30; renewal date 2027-05-31."]
+        );
+        let s = sentences(&inp, "contract", "C-001");
+        let main = s
+            .iter()
+            .filter(|s| !["highlight", "lowlight"].contains(&s.kind.as_str()))
+            .count();
+        assert!((3..=6).contains(&main), "{main} summary sentences");
+        // One highlight: P2 resolution 80% -> 90% (+10 points >= 5; P1 resolution's +25 is
+        // the largest change already). Lowlights: at most three, the missed commitment first
+        // (75.0% against 90.0%).
+        assert_eq!(
+            text_of(&inp, "contract", "C-001", "highlight"),
+            ["P2 resolution compliance rose from 80.0% to 90.0%."]
+        );
+        let low = text_of(&inp, "contract", "C-001", "lowlight");
+        assert_eq!(low.len(), 3);
+        assert_eq!(
+            low[0],
+            "P1 resolution missed: 75.0% against a commitment of 90.0%."
+        );
+        assert_eq!(low[1], "Escalations rose from 1 to 3.");
+        // Orders are 1.. per scope and key.
+        let orders: Vec<i64> = s.iter().map(|s| s.sentence_order).collect();
+        assert_eq!(orders, (1..=s.len() as i64).collect::<Vec<_>>());
+        // Parameters are stored beside the text and render it again.
+        for x in &inp.executive_summary {
+            let params: BTreeMap<String, String> = serde_json::from_str(&x.params).unwrap();
+            let params: Vec<(&str, String)> = params
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.clone()))
+                .collect();
+            assert_eq!(render(&x.template, &params), x.text);
+            assert!(!x.text.contains('{'), "{}", x.text);
+        }
+    }
+
+    #[test]
+    fn story_missing_input_says_no_data() {
+        let (_tmp, inp) = written(false);
+        // C-002: no previous quarter, no ticket judged, no theme row.
+        for kind in ["commitments", "largest_change", "top_theme"] {
+            let t = text_of(&inp, "contract", "C-002", kind);
+            assert_eq!(t.len(), 1);
+            assert!(
+                t[0].contains("(no data)") || t[0].contains(": no data"),
+                "{}",
+                t[0]
+            );
+        }
+        assert_eq!(
+            text_of(&inp, "contract", "C-002", "commitments"),
+            ["2026Q3: no commitment had a met or breached ticket to judge it by (no data)."]
+        );
+        // No escalation in any period: "no data", not zero.
+        for key in ["C-001", "C-002"] {
+            assert_eq!(
+                text_of(&inp, "contract", key, "escalations"),
+                ["Escalations: no data (no escalation is recorded in any period)."]
+            );
+        }
+        for s in sentences(&inp, "contract", "C-002") {
+            assert!(!s.text.contains("missed"), "{}", s.text);
+            assert!(!s.text.contains("0.0%"), "{}", s.text);
+        }
+        // Renewal on 2026-11-15 is inside 2026Q4.
+        assert_eq!(
+            text_of(&inp, "contract", "C-002", "renewal"),
+            ["Renewal is due on 2026-11-15, in the next quarter (2026Q4)."]
+        );
+        let o = StoryOptions {
+            report: q3(),
+            tz: chrono_tz::UTC,
+            names: &names(),
+            show_engineers: false,
+        };
+        let story = customer_story(&inp, "C-002", &o);
+        assert!(!story.escalations.has_data);
+        assert!(story.maintenance.is_none());
+        let html = render_doc(
+            "_story.html.j2",
+            "{{ s.escalations(r.escalations) }}{{ s.themes(r.themes) }}",
+            &story,
+        );
+        assert!(html.contains("no data"), "{html}");
+    }
+
+    /// Every sentence with a figure names a row of its source table that exists.
+    #[test]
+    fn story_sources_name_existing_rows() {
+        let (tmp, inp) = written(true);
+        let mut checked = 0;
+        let sources: Vec<(String, String, String)> = inp
+            .executive_summary
+            .iter()
+            .map(|s| {
+                (
+                    s.template.clone(),
+                    s.source_table.clone(),
+                    s.source_row.clone(),
+                )
+            })
+            .chain(inp.recommendations.iter().map(|r| {
+                (
+                    r.template.clone(),
+                    r.source_table.clone(),
+                    r.source_row.clone(),
+                )
+            }))
+            .collect();
+        for (template, table, row) in sources {
+            assert!(!table.is_empty() && !row.is_empty(), "{template}");
+            let df = t::read(tmp.path(), &table, None).unwrap();
+            let mut hit = vec![true; df.height()];
+            for pair in row.split("; ") {
+                let (k, v) = pair.split_once('=').unwrap();
+                let col =
+                    t::text(&df, k).unwrap_or_else(|e| panic!("{template}: {table}.{k}: {e}"));
+                for (i, h) in hit.iter_mut().enumerate() {
+                    *h &= col[i] == v;
+                }
+            }
+            let found = hit.iter().any(|h| *h);
+            // Sentences saying there is nothing name the key they looked up.
+            let nothing = template.ends_with("_no_data") || template.ends_with("_none");
+            if !nothing {
+                assert!(found, "{template}: no row `{row}` in `{table}`");
+                checked += 1;
+            }
+        }
+        assert!(checked >= 20, "only {checked} sources checked");
+    }
+
+    #[test]
+    fn story_recommendations_from_the_figures() {
+        let (_tmp, inp) = written(true);
+        let recs: Vec<&Recommendation> = inp
+            .recommendations
+            .iter()
+            .filter(|r| r.scope == "contract" && r.key == "C-001")
+            .collect();
+        let kinds: Vec<&str> = recs.iter().map(|r| r.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "commitment_missed_twice",
+                "recurring_problem",
+                "above_entitlement",
+                "overdue_action",
+                "patch_missed",
+                "inspections_missed"
+            ]
+        );
+        // P1 resolution missed in 2026Q2 and 2026Q3; P2 resolution only in 2026Q2: one rec.
+        assert_eq!(
+            recs[0].text,
+            "P1 resolution was missed in 2 of the last four quarters (2026Q2, 2026Q3): review how these tickets are staffed and handled."
+        );
+        assert_eq!(recs[0].figure, "2 of 4 quarters");
+        // 40 created > 32.5 prorated (used before the 30 per quarter).
+        assert_eq!(recs[2].figure, "40 / 32.5");
+        assert!(recs[2]
+            .text
+            .starts_with("40 tickets against 32.5 included cases"));
+        assert_eq!(
+            recs[3].source_row,
+            "period=2026Q3; contract_id=C-001; action_id=A-1"
+        );
+        assert!(recs[3].text.contains(
+            "(vendor: Upgrade the VPN concentrator) is 12 days overdue (due 2026-08-31)"
+        ));
+        assert_eq!(recs[4].figure, "0 missed, 1 late");
+        assert_eq!(recs[5].figure, "1 / 2");
+        // C-002: nothing to recommend.
+        assert!(!inp.recommendations.iter().any(|r| r.key == "C-002"));
+        // The team's: the engineer with the most escalations (named), the worst theme
+        // (network: 2 of 6 breached = 33.3%; billing 0%).
+        let team: Vec<&Recommendation> = inp
+            .recommendations
+            .iter()
+            .filter(|r| r.scope == "team")
+            .collect();
+        assert_eq!(team[0].kind, "engineer_escalations");
+        assert!(team[0]
+            .text
+            .starts_with("Kim Minjun (E7) held the tickets of 3 escalations in 2026Q3 (+2"));
+        assert_eq!(team[1].kind, "theme_breach");
+        assert_eq!(team[1].figure, "33.3%");
+    }
+
+    #[test]
+    fn story_pooled_sentences() {
+        let (_tmp, inp) = written(true);
+        // C-001 3 + C-002 1 commitments; kept 2 + 0, missed 1 + 0; credits USD 1,500.00 and
+        // KRW 9,000,000 x 0% = KRW 0.
+        assert_eq!(
+            text_of(&inp, "team", "team", "commitments"),
+            ["2026Q3, across 2 contracts: 2 of 4 commitments kept, 1 missed; service credits KRW 0 + USD 1,500.00."]
+        );
+        assert_eq!(
+            text_of(&inp, "portfolio", "portfolio", "commitments"),
+            ["2026Q3: 1 of 2 contracts missed at least one commitment; service credits due KRW 0 + USD 1,500.00."]
+        );
+        assert_eq!(
+            text_of(&inp, "team", "team", "renewal"),
+            ["Contracts renewing in 2026Q4: 1 (C-002)."]
+        );
+        assert!(text_of(&inp, "team", "team", "lowlight")
+            .contains(&"Most escalations on tickets held by Kim Minjun (E7): 3."));
+        // The portfolio names customers, never engineers.
+        for s in sentences(&inp, "portfolio", "portfolio") {
+            assert!(
+                !s.text.contains("E7") && !s.text.contains("Kim"),
+                "{}",
+                s.text
+            );
+        }
+        assert!(text_of(&inp, "portfolio", "portfolio", "lowlight")
+            .contains(&"Largest service credit: C-001 (Acme), USD 1,500.00."));
+    }
+
+    /// A customer's sentences and document never name an engineer (nor the action owner as
+    /// filed, which holds a name) unless engineers are shown; the team's do.
+    #[test]
+    fn story_customer_scope_names_no_engineer() {
+        let (_tmp, inp) = written(true);
+        let engineer = ["E7", "E9", "Kim", "Lee Seoyeon"];
+        for s in inp
+            .executive_summary
+            .iter()
+            .filter(|s| s.scope == "contract")
+        {
+            for e in engineer {
+                assert!(!s.text.contains(e), "{}", s.text);
+            }
+        }
+        for r in inp.recommendations.iter().filter(|r| r.scope == "contract") {
+            for e in engineer {
+                assert!(!r.text.contains(e), "{}", r.text);
+            }
+        }
+        let names = names();
+        let render = |story: &Story, file: &str| render_doc(file, ALL, story);
+        for show_engineers in [false, true] {
+            let o = StoryOptions {
+                report: q3(),
+                tz: chrono_tz::UTC,
+                names: &names,
+                show_engineers,
+            };
+            let story = customer_story(&inp, "C-001", &o);
+            assert_eq!(story.why.rows[0].holder_team, "Network");
+            for file in ["_story.html.j2", "_story.md.j2"] {
+                let doc = render(&story, file);
+                assert_eq!(doc.contains("Kim Minjun"), show_engineers, "{file}: {doc}");
+                assert_eq!(doc.contains("Lee Seoyeon"), show_engineers, "{file}");
+                // Another customer's contract never appears.
+                assert!(!doc.contains("C-002") && !doc.contains("Beta"), "{file}");
+            }
+        }
+        let o = StoryOptions {
+            report: q3(),
+            tz: chrono_tz::UTC,
+            names: &names,
+            show_engineers: false,
+        };
+        let team = team_story(&inp, &o);
+        assert_eq!(team.escalations.by_engineer[0].label, "Kim Minjun (E7)");
+        assert_eq!(team.escalations.rows.len(), 3);
+        let doc = render(&team, "_story.html.j2");
+        assert!(doc.contains("Kim Minjun (E7)"));
+    }
+
+    /// Free text from the inputs stays text in both formats.
+    #[test]
+    fn story_free_text_is_escaped() {
+        let (_tmp, inp) = written(true);
+        let names = names();
+        let o = StoryOptions {
+            report: q3(),
+            tz: chrono_tz::UTC,
+            names: &names,
+            show_engineers: false,
+        };
+        let story = team_story(&inp, &o);
+        let html = render_doc("_story.html.j2", ALL, &story);
+        assert!(
+            !html.contains("<script>") && !html.contains("<b>KB-1"),
+            "{html}"
+        );
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;"), "{html}");
+        assert!(html.contains("2h 05m") && html.contains("Planned for 2026Q4"));
+        let md = render_doc("_story.md.j2", ALL, &story);
+        assert!(
+            !md.contains("<script>") && md.contains("&lt;script&gt;"),
+            "{md}"
+        );
+    }
+
+    #[test]
+    fn story_missing_table_is_named() {
+        let tmp = folder(true);
+        std::fs::remove_file(tmp.path().join("recurring_problems.parquet")).unwrap();
+        let err = write_tables(tmp.path(), q3(), &names()).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("table `recurring_problems` is missing"),
+            "{err:#}"
+        );
+        let tmp = folder(true);
+        write(tmp.path(), "themes", vec![strs("period", &["2026Q3"])]);
+        let err = load_inputs(tmp.path()).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("table `themes`, column `dimension`"),
+            "{err:#}"
+        );
+    }
+
+    #[test]
+    fn story_templates_are_one_table() {
+        // Ids are unique and every `{name}` is a word.
+        let mut ids: Vec<&str> = SENTENCES.iter().map(|(k, _)| *k).collect();
+        ids.sort();
+        let n = ids.len();
+        ids.dedup();
+        assert_eq!(ids.len(), n);
+        for (id, text) in SENTENCES {
+            for part in text.split('{').skip(1) {
+                let name = part.split('}').next().unwrap();
+                assert!(
+                    name.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                    "{id}: {name}"
+                );
+            }
+        }
+        assert_eq!(
+            render(
+                "commitments",
+                &[
+                    p("period", "2026Q3"),
+                    p("kept", 2),
+                    p("commitments", 3),
+                    p("missed", 1),
+                    p("credit", "USD 1,500.00")
+                ]
+            ),
+            "2026Q3: 2 of 3 commitments kept, 1 missed; service credit USD 1,500.00."
+        );
     }
 }
