@@ -993,17 +993,34 @@ pub fn template(id: &str) -> Option<&'static str> {
 
 /// `template` with each `{name}` replaced by its parameter.
 pub fn render(id: &str, params: &[(&str, String)]) -> String {
-    let mut text = template(id)
-        .unwrap_or_else(|| panic!("no sentence template `{id}`"))
-        .to_string();
-    for (name, value) in params {
-        text = text.replace(&format!("{{{name}}}"), value);
+    let template = template(id).unwrap_or_else(|| panic!("no sentence template `{id}`"));
+    // One pass over the template: a parameter's own text (free text from the inputs) is never
+    // read for `{names}` again.
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                let name = &after[..close];
+                match params.iter().find(|(k, _)| *k == name) {
+                    Some((_, v)) => out.push_str(v),
+                    None => {
+                        debug_assert!(false, "`{id}`: no parameter `{name}`");
+                        out.push_str(&rest[open..open + close + 2]);
+                    }
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
     }
-    debug_assert!(
-        !text.contains('{') || params.iter().any(|(_, v)| v.contains('{')),
-        "`{id}`: a parameter is missing: {text}"
-    );
-    text
+    out.push_str(rest);
+    out
 }
 
 /// One sentence written: a summary sentence or a recommendation.
@@ -2599,8 +2616,8 @@ fn sentence_views(inp: &Inputs, period: &str, scope: &str, key: &str) -> Summary
     v
 }
 
-fn themes_view(inp: &Inputs, period: &str, dimension: &str, key: &str) -> ThemesView {
-    let at = |s: Option<i64>| t::local(&chrono_tz::UTC, s).replace(" UTC", "");
+fn themes_view(inp: &Inputs, tz: &Tz, period: &str, dimension: &str, key: &str) -> ThemesView {
+    let at = |s: Option<i64>| t::local(tz, s);
     let themes = themes_of(inp, period, dimension, key)
         .into_iter()
         .map(|th| ThemeRow {
@@ -3016,7 +3033,7 @@ pub fn customer_story(inp: &Inputs, contract_id: &str, o: &StoryOptions) -> Stor
         period: period.clone(),
         previous_period: o.report.prev().label(),
         summary: sentence_views(inp, &period, "contract", contract_id),
-        themes: themes_view(inp, &period, "contract", contract_id),
+        themes: themes_view(inp, &o.tz, &period, "contract", contract_id),
         incidents: incidents_view(inp, o, c),
         escalations: escalations_view(inp, o, c, names_ok),
         maintenance: maintenance_view(inp, o, c),
@@ -3037,7 +3054,7 @@ pub fn team_story(inp: &Inputs, o: &StoryOptions) -> Story {
         period: period.clone(),
         previous_period: o.report.prev().label(),
         summary: sentence_views(inp, &period, "team", "team"),
-        themes: themes_view(inp, &period, "all", "all"),
+        themes: themes_view(inp, &o.tz, &period, "all", "all"),
         incidents: incidents_view(inp, o, None),
         escalations: escalations_view(inp, o, None, true),
         maintenance: maintenance_view(inp, o, None),
@@ -3060,7 +3077,7 @@ pub fn portfolio_story(inp: &Inputs, o: &StoryOptions) -> Story {
         period: period.clone(),
         previous_period: o.report.prev().label(),
         summary: sentence_views(inp, &period, "portfolio", "portfolio"),
-        themes: themes_view(inp, &period, "all", "all"),
+        themes: themes_view(inp, &o.tz, &period, "all", "all"),
         incidents: incidents_view(inp, o, None),
         escalations,
         maintenance: maintenance_view(inp, o, None),
@@ -3943,6 +3960,14 @@ mod tests {
         assert!(
             format!("{err:#}").contains("table `themes`, column `dimension`"),
             "{err:#}"
+        );
+    }
+
+    #[test]
+    fn story_parameters_are_not_read_again() {
+        assert_eq!(
+            render("ll_overdue_actions", &[p("count", "{days}"), p("days", 3)]),
+            "Actions overdue: {days}; the oldest is 3 days past its due date."
         );
     }
 
