@@ -3164,7 +3164,10 @@ mod tests {
     }
     type Commit = (&'static str, &'static str, f64, i64, i64, &'static str);
 
-    fn contract_review(dir: &Path, rows: &[(&str, &str, &str, &str, &Money, Vec<Commit>)]) {
+    /// (period, contract_id, customer_id, customer_name, figures, commitments).
+    type ReviewRow<'a> = (&'a str, &'a str, &'a str, &'a str, &'a Money, Vec<Commit>);
+
+    fn contract_review(dir: &Path, rows: &[ReviewRow]) {
         let mut c: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         let mut n: BTreeMap<&str, Vec<Option<f64>>> = BTreeMap::new();
         let mut i: BTreeMap<&str, Vec<Option<i64>>> = BTreeMap::new();
