@@ -3966,6 +3966,64 @@ mod tests {
         );
     }
 
+    /// A commitment with no ticket is neither kept nor missed; nothing missed, no credit.
+    #[test]
+    fn story_idle_commitment_and_no_credit() {
+        let tmp = folder(true);
+        let m = Money {
+            currency: "EUR",
+            period_fee: 12_000.0,
+            credit_pct: 0.0,
+            kept: 1,
+            missed: 0,
+            no_tickets: 1,
+            created: 12,
+            included: Some(20),
+            prorated: None,
+            renewal: "",
+            end: "2027-06-30",
+        };
+        contract_review(
+            tmp.path(),
+            &[(
+                "2026Q3",
+                "C-001",
+                "K1",
+                "Acme",
+                &m,
+                vec![
+                    ("P1", "resolution", 90.0, 4, 0, "kept"),
+                    ("P2", "resolution", 90.0, 0, 0, "no_tickets"),
+                ],
+            )],
+        );
+        write_tables(tmp.path(), q3(), &names()).unwrap();
+        let inp = load(tmp.path()).unwrap();
+        // 1 kept + 0 missed + 1 without a judged ticket = 2; 0 x 5% of EUR 12,000 = EUR 0.00.
+        assert_eq!(
+            text_of(&inp, "contract", "C-001", "commitments"),
+            ["2026Q3: 1 of 2 commitments kept, 0 missed, 1 with no ticket to judge them; service credit EUR 0.00."]
+        );
+        assert_eq!(
+            text_of(&inp, "contract", "C-001", "highlight")[0],
+            "Every judged commitment was kept (1)."
+        );
+        // No 2026Q2 row now: nothing to compare; no renewal date.
+        assert_eq!(
+            text_of(&inp, "contract", "C-001", "largest_change"),
+            ["No figures for 2026Q2 to compare with (no data)."]
+        );
+        assert_eq!(
+            text_of(&inp, "contract", "C-001", "renewal"),
+            ["Renewal date: no data."]
+        );
+        // 12 tickets against 20 included: not above the entitlement.
+        assert!(!inp
+            .recommendations
+            .iter()
+            .any(|r| r.kind == "above_entitlement"));
+    }
+
     #[test]
     fn story_parameters_are_not_read_again() {
         assert_eq!(
