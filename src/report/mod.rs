@@ -9,6 +9,7 @@ pub mod load;
 pub mod pdf;
 pub mod portfolio;
 pub mod review;
+pub mod story;
 pub mod summary;
 pub mod tables;
 pub mod team;
@@ -17,7 +18,7 @@ pub mod view;
 use minijinja::{AutoEscape, Environment, Error, ErrorKind};
 
 /// The bundled templates, compiled into the binary so a copied binary still writes documents.
-const TEMPLATES: [(&str, &str); 8] = [
+const TEMPLATES: [(&str, &str); 10] = [
     (
         "summary.html.j2",
         include_str!("../../report_templates/summary.html.j2"),
@@ -49,6 +50,14 @@ const TEMPLATES: [(&str, &str); 8] = [
     (
         "portfolio.md.j2",
         include_str!("../../report_templates/portfolio.md.j2"),
+    ),
+    (
+        "_story.html.j2",
+        include_str!("../../report_templates/_story.html.j2"),
+    ),
+    (
+        "_story.md.j2",
+        include_str!("../../report_templates/_story.md.j2"),
     ),
 ];
 
