@@ -31,7 +31,8 @@ applied as (
         s.state,
         s.target_seconds,
         s.elapsed_seconds,
-        s.breached_at
+        s.breached_at,
+        s.clock
     from filed w
     join ticket_sla s on w.ticket_id = s.ticket_id
     where w.waiver_metric = 'all' or w.waiver_metric = s.metric
@@ -51,7 +52,8 @@ final as (
         a.state,
         a.target_seconds,
         a.elapsed_seconds,
-        a.breached_at
+        a.breached_at,
+        a.clock
     from filed w
     left join applied a on w.ticket_id = a.ticket_id and w.waiver_metric = a.waiver_metric
 )

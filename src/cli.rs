@@ -345,7 +345,7 @@ fn run(
     read: &ReadArgs,
     docs: Documents,
     print_counts: &dyn Fn(&ingest::Manifest),
-    quiet: bool,
+    _quiet: bool,
 ) -> Result<u8> {
     let opts = read.options(data)?;
     let quarter = match period {
@@ -370,21 +370,6 @@ fn run(
     let lake = stage.join("lake");
     ingest::lake::write_files(&lake, &ing, &manifest)?;
     print_counts(&manifest);
-    // Waivers are applied (ticket_sla, compliance, credits); maintenance and actions are
-    // validated into the lake but no document shows them yet: say so rather than let them look
-    // reviewed.
-    let unread: Vec<String> = ["maintenance", "actions"]
-        .into_iter()
-        .filter(|t| ing.table(t).accepted() > 0)
-        .map(|t| format!("{t}.csv"))
-        .collect();
-    if !unread.is_empty() && !quiet {
-        eprintln!(
-            "note: {} validated into the lake, but not used yet: the documents have no maintenance or actions sections (issue 13)",
-            unread.join(", ")
-        );
-    }
-
     let tz = ing.goals.reporting_tz();
     let quarter = match quarter {
         Some(q) => q,

@@ -842,38 +842,35 @@ fn an_action_without_its_text_is_a_reject() {
     );
 }
 
-/// Waivers are applied (compliance and credits leave waived rows out), so a waivers file gets
-/// no note; until the documents show maintenance and actions, `run` says that those files were
-/// validated but are not used, so they never look reviewed.
+/// The review files are used, not only validated: an action agreed at the 2026Q2 review shows
+/// in its contract's 2026Q3 review, with its status, and `run` no longer says "not used yet".
 #[test]
-fn run_says_which_review_files_are_validated_but_not_used_yet() {
+fn review_files_reach_the_documents() {
     let t = tmp();
     let (data, _) = paths(&t);
     valid_data(&data);
     let out = t.path().join("out");
-    let o = run_ok(&data, &out, &["--period", "2026Q3"]);
-    assert!(!stderr(&o).contains("not used yet"), "{}", stderr(&o));
     std::fs::write(
         data.join("waivers.csv"),
         "ticket_id,metric,reason,approved_by,note\n00123,resolution,customer_caused,Kim,\n",
     )
     .unwrap();
-    let o = run_ok(&data, &out, &["--period", "2026Q3"]);
-    assert!(!stderr(&o).contains("not used yet"), "{}", stderr(&o));
     std::fs::write(
         data.join("actions.csv"),
         "action_id,contract_id,raised_in,owner,action,due_on,done_on\nA1,K1,2026Q2,vendor,Add a replica,,\n",
     )
     .unwrap();
     let o = run_ok(&data, &out, &["--period", "2026Q3"]);
-    let err = stderr(&o);
-    assert!(
-        err.contains("note: actions.csv validated into the lake, but not used yet"),
-        "{err}"
+    assert!(!stderr(&o).contains("not used yet"), "{}", stderr(&o));
+    let review = std::fs::read_to_string(out.join("reports/2026Q3/customers/K1.html")).unwrap();
+    // Raised at the previous review (2026Q2), no due date, not done: open.
+    assert!(review.contains("Add a replica"), "the action is listed");
+    let actions = table(&out, "actions_review");
+    assert_eq!(actions.len(), 1);
+    assert_eq!(
+        (actions[0]["status"].as_str(), actions[0]["review"].as_str()),
+        ("open", "previous")
     );
-    let note: Vec<&str> = err.lines().filter(|l| l.starts_with("note:")).collect();
-    assert_eq!(note.len(), 1, "{err}");
-    assert!(!note[0].contains("waivers"), "{err}");
 }
 
 // ------------------------------------------------------------------ the generator

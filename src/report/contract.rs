@@ -52,6 +52,8 @@ pub struct Commitment {
     pub breached: i64,
     pub in_progress: i64,
     pub not_applicable: i64,
+    /// Rows an approved waiver takes out of met and breached (review.md).
+    pub waived: i64,
     pub compliance_pct: Option<f64>,
     pub outcome: String,
 }
@@ -113,6 +115,11 @@ pub fn load(tables: &Path) -> Result<Vec<ContractPeriod>> {
     let breached = counts(&df, "breached")?;
     let in_progress = counts(&df, "in_progress")?;
     let na = counts(&df, "not_applicable")?;
+    let waived = if df.column("waived").is_ok() {
+        counts(&df, "waived")?
+    } else {
+        vec![0; df.height()]
+    };
     let compliance = floats(&df, "compliance_pct")?;
     let outcome = text(&df, "outcome")?;
     let start = text(&df, "start_date")?;
@@ -155,6 +162,7 @@ pub fn load(tables: &Path) -> Result<Vec<ContractPeriod>> {
             breached: breached[i],
             in_progress: in_progress[i],
             not_applicable: na[i],
+            waived: waived[i],
             compliance_pct: compliance[i],
             outcome: outcome[i].clone(),
         };
@@ -455,9 +463,7 @@ pub fn renewal_notes(
             (Some((c, d)), Some(Some(_))) => format!(
                 "{} included cases ({} a quarter, prorated to {c} of {d} days)",
                 one_decimal(inc),
-                cp.included_cases
-                    .map(|q| q.to_string())
-                    .unwrap_or_default()
+                cp.included_cases.map(|q| q.to_string()).unwrap_or_default()
             ),
             _ => format!("{} included cases", one_decimal(inc)),
         };
@@ -846,9 +852,9 @@ mod tests {
             .find(|n| n.kind == "volume_above_entitlement")
             .expect("above the prorated entitlement");
         assert!(
-            above
-                .text
-                .contains("against 101.1 included cases (300 a quarter, prorated to 31 of 92 days), "),
+            above.text.contains(
+                "against 101.1 included cases (300 a quarter, prorated to 31 of 92 days), "
+            ),
             "{}",
             above.text
         );

@@ -208,6 +208,7 @@ pub fn contract_view(cp: &ContractPeriod) -> ContractView {
                 breached: c.breached,
                 in_progress: c.in_progress,
                 not_applicable: c.not_applicable,
+                waived: c.waived,
                 compliance: pct(c.compliance_pct),
                 outcome: c.outcome.replace('_', " "),
             })
@@ -774,7 +775,7 @@ pub fn build(
         })
         .unwrap_or_default();
     let no_aging = Vec::new();
-    let mut review = CustomerReview {
+    let review = CustomerReview {
         doc,
         contract: contract_view(cp),
         trend,
@@ -804,13 +805,8 @@ pub fn build(
         metrics: METRICS.to_vec(),
         story: None,
     };
-    add_story(&mut review);
     Ok(review)
 }
-
-/// Hook for the review's story (shared/spec/review.md): the story module fills
-/// `review.story` here once its tables are written.
-fn add_story(_review: &mut CustomerReview) {}
 
 #[cfg(test)]
 mod tests {

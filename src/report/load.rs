@@ -229,9 +229,64 @@ const NEEDED: &[Needed] = &[
         documents: TEAM,
     },
     Needed {
-        name: "sla_compliance",
+        name: "sla_summary",
         from: QUERY,
         documents: TEAM,
+    },
+    Needed {
+        name: "escalations",
+        from: QUERY,
+        documents: ALL,
+    },
+    Needed {
+        name: "escalation_counts",
+        from: QUERY,
+        documents: ALL,
+    },
+    Needed {
+        name: "breach_attribution",
+        from: RUST,
+        documents: ALL,
+    },
+    Needed {
+        name: "themes",
+        from: QUERY,
+        documents: ALL,
+    },
+    Needed {
+        name: "recurring_problems",
+        from: QUERY,
+        documents: ALL,
+    },
+    Needed {
+        name: "resolution_mix",
+        from: QUERY,
+        documents: ALL,
+    },
+    Needed {
+        name: "major_incidents",
+        from: QUERY,
+        documents: ALL,
+    },
+    Needed {
+        name: "maintenance_review",
+        from: QUERY,
+        documents: ALL,
+    },
+    Needed {
+        name: "maintenance_summary",
+        from: QUERY,
+        documents: ALL,
+    },
+    Needed {
+        name: "waivers",
+        from: QUERY,
+        documents: ALL,
+    },
+    Needed {
+        name: "actions_review",
+        from: QUERY,
+        documents: ALL,
     },
 ];
 
@@ -903,6 +958,7 @@ pub struct SlaCounts {
     pub breached: i64,
     pub in_progress: i64,
     pub not_applicable: i64,
+    pub waived: i64,
 }
 
 impl SlaCounts {
@@ -912,18 +968,22 @@ impl SlaCounts {
     }
 }
 
-/// The team's SLA by priority and metric: `sla_compliance` of the period pooled over customers
-/// and contracts. The one sum left in the documents: it becomes a loader of `sla_summary`
-/// (dimension `priority`... `all`) once that table is written.
+/// The team's SLA by priority and metric: `sla_summary`'s `priority` rows of the period
+/// (`sla_compliance` pooled over customers and contracts by its query).
 pub fn sla_pooled(tables: &Path, period: &str) -> Result<BTreeMap<(Priority, Metric), SlaCounts>> {
-    let df = read(tables, "sla_compliance", Some(of_period(period)))?;
-    let priority = t::text(&df, "priority")?;
+    let df = read(
+        tables,
+        "sla_summary",
+        Some(of_period(period).and(col("dimension").eq(lit("priority")))),
+    )?;
+    let priority = t::text(&df, "key")?;
     let metric = t::text(&df, "metric")?;
     let tickets = t::counts(&df, "tickets")?;
     let met = t::counts(&df, "met")?;
     let breached = t::counts(&df, "breached")?;
     let in_progress = t::counts(&df, "in_progress")?;
     let na = t::counts(&df, "not_applicable")?;
+    let waived = t::counts(&df, "waived")?;
     let mut pooled: BTreeMap<(Priority, Metric), SlaCounts> = BTreeMap::new();
     for i in 0..df.height() {
         let (Some(p), Some(m)) = (Priority::parse(&priority[i]), Metric::parse(&metric[i])) else {
@@ -932,12 +992,17 @@ pub fn sla_pooled(tables: &Path, period: &str) -> Result<BTreeMap<(Priority, Met
         if !Metric::COMMITTED.contains(&m) {
             continue;
         }
-        let e = pooled.entry((p, m)).or_default();
-        e.tickets += tickets[i];
-        e.met += met[i];
-        e.breached += breached[i];
-        e.in_progress += in_progress[i];
-        e.not_applicable += na[i];
+        pooled.insert(
+            (p, m),
+            SlaCounts {
+                tickets: tickets[i],
+                met: met[i],
+                breached: breached[i],
+                in_progress: in_progress[i],
+                not_applicable: na[i],
+                waived: waived[i],
+            },
+        );
     }
     Ok(pooled)
 }

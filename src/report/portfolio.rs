@@ -19,7 +19,7 @@ pub fn build(
     for r in ranked {
         *credits.entry(r.contract.currency.clone()).or_default() += r.contract.credit_amount;
     }
-    let mut view = PortfolioView {
+    let view = PortfolioView {
         doc: doc_info(opts, run),
         rows: ranked
             .iter()
@@ -52,10 +52,5 @@ pub fn build(
         credits: credits.iter().map(|(c, a)| money(Some(*a), c)).collect(),
         story: None,
     };
-    add_story(&mut view);
     view
 }
-
-/// Hook for the review's story (shared/spec/review.md): the story module fills
-/// `view.story` here once its tables are written.
-fn add_story(_view: &mut PortfolioView) {}

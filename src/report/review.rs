@@ -18,8 +18,8 @@
 //! - `load`: one typed loader per table, and `load::check`, run first, which stops with the
 //!   name of a missing table before anything is written;
 //! - `view`: the structs the templates get;
-//! - `customer`, `team`, `portfolio`: one builder per document (each calls its `add_story`
-//!   hook for the review's story);
+//! - `customer`, `team`, `portfolio`: one builder per document; `story` lays out the review's
+//!   story (review.md) from its tables and writes `executive_summary` and `recommendations`;
 //! - this module: the order of work, rendering and writing.
 
 use std::collections::BTreeMap;
@@ -31,7 +31,7 @@ use super::contract::{self, ContractPeriod};
 use super::format::safe_name;
 use super::load::{self, RunInfo};
 use super::view::*;
-use super::{customer, portfolio, team};
+use super::{customer, portfolio, story, team};
 use crate::model::config::{Calendar, Goals};
 use crate::period::Quarter;
 
@@ -176,6 +176,16 @@ pub fn write_all(opts: &Options) -> Result<Written> {
     crate::clock::write_table(&tables, "portfolio", &mut portfolio_df)?;
 
     let names = load::engineer_names(&lake)?;
+    // The story's sentences (executive summary, recommendations) are tables too, written
+    // before any document so each sentence a document prints is a row a reader can find.
+    let story_tables = story::write_tables(&tables, opts.report, &names)?;
+    let story_inputs = story::load(&tables)?;
+    let story_options = |tz: chrono_tz::Tz| story::StoryOptions {
+        report: opts.report,
+        tz,
+        names: &names,
+        show_engineers: opts.show_engineers,
+    };
     let inputs = load::manifest(&lake)?;
     let customer_rows = load::customer_rows(&lake)?;
     let data = customer::CustomerData::load(&tables, &lake, &period, csat)?;
@@ -190,7 +200,10 @@ pub fn write_all(opts: &Options) -> Result<Written> {
         tables: vec![
             ("renewal_notes".into(), notes_df.height()),
             ("portfolio".into(), portfolio_df.height()),
-        ],
+        ]
+        .into_iter()
+        .chain(story_tables)
+        .collect(),
         ..Default::default()
     };
     let customers_dir = dir.join("customers");
@@ -212,7 +225,12 @@ pub fn write_all(opts: &Options) -> Result<Written> {
             .map(|c| c.tz)
             .unwrap_or(run.tz);
         let files = customer_files(&inputs, customer_rows.get(&cp.customer_id));
-        let view = customer::build(opts, &run, r, &history, &data, &files, &names, &name, tz)?;
+        let mut view = customer::build(opts, &run, r, &history, &data, &files, &names, &name, tz)?;
+        view.story = Some(story::customer_story(
+            &story_inputs,
+            &cp.contract_id,
+            &story_options(tz),
+        ));
         let html = env
             .get_template("customer_review.html.j2")?
             .render(minijinja::context! { r => minijinja::Value::from_serialize(&view) })?;
@@ -231,7 +249,8 @@ pub fn write_all(opts: &Options) -> Result<Written> {
     }
 
     let has_kb = load::lake_has(&lake, "kb_articles");
-    let team = team::build(opts, &run, &tables, &names, &data.solver, has_kb)?;
+    let mut team = team::build(opts, &run, &tables, &names, &data.solver, has_kb)?;
+    team.story = Some(story::team_story(&story_inputs, &story_options(run.tz)));
     let html = env
         .get_template("team_review.html.j2")?
         .render(minijinja::context! { r => minijinja::Value::from_serialize(&team) })?;
@@ -243,7 +262,11 @@ pub fn write_all(opts: &Options) -> Result<Written> {
     write(&dir.join("team_review.md"), &md)?;
     write_charts(&dir, &team.charts)?;
 
-    let portfolio = portfolio::build(opts, &run, &ranked, &links);
+    let mut portfolio = portfolio::build(opts, &run, &ranked, &links);
+    portfolio.story = Some(story::portfolio_story(
+        &story_inputs,
+        &story_options(run.tz),
+    ));
     let html = env
         .get_template("portfolio.html.j2")?
         .render(minijinja::context! { r => minijinja::Value::from_serialize(&portfolio) })?;

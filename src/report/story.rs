@@ -26,7 +26,7 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use super::contract::{self, metric_label, ContractPeriod};
-use super::format::{duration, money, number as num, pct};
+use super::format::{clock_duration, duration, money, number as num, pct};
 use super::tables as t;
 use crate::period::Quarter;
 
@@ -607,6 +607,8 @@ pub struct Waiver {
     pub target_seconds: Option<i64>,
     pub elapsed_seconds: Option<i64>,
     pub breached_at: Option<i64>,
+    /// The row's clock (`business` or `calendar`), null like `metric`.
+    pub clock: Option<String>,
 }
 
 pub fn load_waivers(dir: &Path) -> Result<Vec<Waiver>> {
@@ -628,8 +630,15 @@ pub fn load_waivers(dir: &Path) -> Result<Vec<Waiver>> {
         c.oi("elapsed_seconds")?,
         c.ts("breached_at")?,
     );
+    // A table written before the column existed has no clocks: durations print on the calendar.
+    let clock = if c.df.column("clock").is_ok() {
+        c.os("clock")?
+    } else {
+        vec![None; c.n()]
+    };
     Ok((0..c.n())
         .map(|i| Waiver {
+            clock: clock[i].clone(),
             period: period[i].clone(),
             ticket_id: ticket[i].clone(),
             customer_id: customer[i].clone(),
@@ -2967,8 +2976,8 @@ fn why_view(inp: &Inputs, o: &StoryOptions, contract: Option<&str>, names_ok: bo
                 priority: b.priority.clone(),
                 metric: metric_label(&b.metric).to_string(),
                 clock: b.clock.clone(),
-                target: duration(b.target_seconds),
-                elapsed: duration(b.elapsed_seconds),
+                target: clock_duration(b.target_seconds, b.clock == "business"),
+                elapsed: clock_duration(b.elapsed_seconds, b.clock == "business"),
                 breached_at: t::local(&o.tz, b.breached_at),
                 holder_team: if b.holder_engineer_id.is_empty() {
                     "unassigned".into()
@@ -2983,9 +2992,12 @@ fn why_view(inp: &Inputs, o: &StoryOptions, contract: Option<&str>, names_ok: bo
                     String::new()
                 },
                 reassignments: b.reassignments,
-                unassigned: duration(Some(b.unassigned_seconds)),
-                with_support: duration(Some(b.with_support_seconds)),
-                after_reassignment: duration(Some(b.after_reassignment_seconds)),
+                unassigned: clock_duration(Some(b.unassigned_seconds), b.clock == "business"),
+                with_support: clock_duration(Some(b.with_support_seconds), b.clock == "business"),
+                after_reassignment: clock_duration(
+                    Some(b.after_reassignment_seconds),
+                    b.clock == "business",
+                ),
                 waived: b.waived,
             })
             .collect(),
@@ -3015,8 +3027,8 @@ fn waiver_views(inp: &Inputs, o: &StoryOptions, contract: Option<&str>) -> Vec<W
                 .state
                 .clone()
                 .unwrap_or_else(|| "no matching clock".into()),
-            target: duration(w.target_seconds),
-            elapsed: duration(w.elapsed_seconds),
+            target: clock_duration(w.target_seconds, w.clock.as_deref() == Some("business")),
+            elapsed: clock_duration(w.elapsed_seconds, w.clock.as_deref() == Some("business")),
         })
         .collect()
 }

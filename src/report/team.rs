@@ -134,6 +134,7 @@ pub fn build(
             breached: e.breached,
             in_progress: e.in_progress,
             not_applicable: e.not_applicable,
+            waived: e.waived,
             compliance: pct(e.compliance_pct()),
         })
         .collect();
@@ -195,7 +196,7 @@ pub fn build(
             .collect();
     system_down.sort_by(|a, b| a.ticket_id.cmp(&b.ticket_id));
 
-    let mut review = TeamReview {
+    let review = TeamReview {
         doc: doc_info(opts, run),
         scorecard,
         aging,
@@ -209,13 +210,8 @@ pub fn build(
         definitions: DEFINITIONS.to_vec(),
         story: None,
     };
-    add_story(&mut review);
     Ok(review)
 }
-
-/// Hook for the review's story (shared/spec/review.md): the story module fills
-/// `review.story` here once its tables are written.
-fn add_story(_review: &mut TeamReview) {}
 
 fn status_class(met: Option<bool>) -> &'static str {
     match met {

@@ -8,9 +8,9 @@ use serde::Serialize;
 
 use super::contract::Note;
 
-/// Where the review's story (escalations, themes, incidents ...: shared/spec/review.md) will
-/// go: each document view carries one, `None` until the story's tables are laid out.
-pub type Story = Option<serde_json::Value>;
+/// The review's story (escalations, themes, incidents ...: shared/spec/review.md), laid out
+/// from its tables by `super::story`; `None` only while a view is being built.
+pub type Story = Option<super::story::Story>;
 
 /// The heading facts every document carries.
 #[derive(Debug, Clone, Serialize)]
@@ -46,6 +46,7 @@ pub struct CommitmentView {
     pub breached: i64,
     pub in_progress: i64,
     pub not_applicable: i64,
+    pub waived: i64,
     pub compliance: String,
     pub outcome: String,
 }
@@ -310,6 +311,7 @@ pub struct SlaRow {
     pub breached: i64,
     pub in_progress: i64,
     pub not_applicable: i64,
+    pub waived: i64,
     pub compliance: String,
 }
 
