@@ -517,12 +517,13 @@ pub fn build(
         });
     }
 
-    // Breaches, for the audit appendix.
+    // Breaches, for the audit appendix: the ones that count (a waived breach is listed under
+    // "Waived tickets", as it counts in neither met nor breached).
     let no_sla = Vec::new();
     let sla = data.sla.get(cid).unwrap_or(&no_sla);
     let mut breached: Vec<&SlaTicket> = sla
         .iter()
-        .filter(|s| s.state == Some(State::Breached))
+        .filter(|s| s.state == Some(State::Breached) && !s.waived)
         .collect();
     breached
         .sort_by(|a, b| (a.ticket_id.as_str(), a.metric).cmp(&(b.ticket_id.as_str(), b.metric)));

@@ -484,6 +484,8 @@ pub struct SlaTicket {
     pub calendar: String,
     pub state: Option<State>,
     pub breached_at: Option<i64>,
+    /// An approved waiver takes the row out of compliance (review.md).
+    pub waived: bool,
 }
 
 /// `ticket_sla` rows of `period`, in the table's order; `metric` keeps one metric only.
@@ -504,9 +506,14 @@ pub fn ticket_sla(tables: &Path, period: &str, metric: Option<Metric>) -> Result
     let calendar = t::text(&df, "calendar_id")?;
     let state = t::text(&df, "state")?;
     let breached = t::instants(&df, "breached_at")?;
+    let waived: Vec<bool> = match df.column("waived") {
+        Ok(c) => c.bool()?.iter().map(|v| v.unwrap_or(false)).collect(),
+        Err(_) => vec![false; df.height()],
+    };
     Ok((0..df.height())
         .filter_map(|i| {
             Some(SlaTicket {
+                waived: waived[i],
                 ticket_id: ticket[i].clone(),
                 customer_id: customer[i].clone(),
                 contract_id: contract[i].clone(),

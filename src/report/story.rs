@@ -887,6 +887,44 @@ pub struct Inputs {
     pub actions_review: Vec<ActionRow>,
     pub recommendations: Vec<Recommendation>,
     pub executive_summary: Vec<SummarySentence>,
+    /// `renewal_notes` of kind `renewed`: (period, contract_id) -> (note_order, note). A
+    /// renewed contract is not "due for renewal" (its successor is in place).
+    pub renewed: BTreeMap<(String, String), (i64, String)>,
+    /// The reporting zone (`run_info`): which quarter an instant falls in.
+    pub tz: Tz,
+}
+
+/// The reporting zone of `run_info`, UTC without it.
+fn reporting_tz(dir: &Path) -> Tz {
+    super::load::run_info(dir)
+        .map(|r| r.tz)
+        .unwrap_or(chrono_tz::UTC)
+}
+
+/// The `renewed` notes of `renewal_notes`, when the table is there (it is written just before
+/// the story's tables).
+fn load_renewed(dir: &Path) -> Result<BTreeMap<(String, String), (i64, String)>> {
+    let mut out = BTreeMap::new();
+    if !dir.join("renewal_notes.parquet").exists() {
+        return Ok(out);
+    }
+    let c = table(dir, "renewal_notes")?;
+    let (period, contract, order, kind, note) = (
+        c.s("period")?,
+        c.s("contract_id")?,
+        c.i("note_order")?,
+        c.s("kind")?,
+        c.s("note")?,
+    );
+    for i in 0..c.n() {
+        if kind[i] == "renewed" {
+            out.insert(
+                (period[i].clone(), contract[i].clone()),
+                (order[i], note[i].clone()),
+            );
+        }
+    }
+    Ok(out)
 }
 
 /// The tables `write_tables` derives from (everything but its own two).
@@ -913,6 +951,8 @@ pub fn load_inputs(dir: &Path) -> Result<Inputs> {
         actions_review: load_actions_review(dir)?,
         recommendations: Vec::new(),
         executive_summary: Vec::new(),
+        renewed: load_renewed(dir)?,
+        tz: reporting_tz(dir),
     })
 }
 
@@ -951,11 +991,12 @@ pub const SENTENCES: &[(&str, &str)] = &[
     ("incidents", "Major incidents (P1 or system down) in {period}: {count}; the longest lasted {longest}, {open} still open at as_of."),
     ("incidents_none", "No major incident (P1 or system down) in {period}."),
     // Escalations.
-    ("escalations", "Escalations in {period}: {escalations}, tickets escalated: {tickets} ({change} from {previous_escalations} in {previous})."),
+    ("escalations", "Escalations in {period}: {escalations} on {tickets} tickets ({change} escalations from {previous_escalations} in {previous})."),
     ("escalations_none", "No escalation in {period}."),
     ("escalations_no_data", "Escalations: no data (no escalation is recorded in any period)."),
     // Renewal.
     ("renewal_due", "Renewal is due on {renewal_date}, in the next quarter ({next})."),
+    ("renewal_renewed", "{note}"),
     ("renewal_later", "The contract runs to {end_date}; renewal date {renewal_date}."),
     ("renewal_no_data", "Renewal date: no data."),
     ("renewals", "Contracts renewing in {next}: {count} ({contracts})."),
@@ -976,9 +1017,9 @@ pub const SENTENCES: &[(&str, &str)] = &[
     ("ll_inspections", "Inspections: {done} done of {promised} promised."),
     ("ll_escalations_up", "Escalations rose from {previous_escalations} to {escalations}."),
     ("ll_theme_breach", "Theme {theme} breached on {breach_rate} of its {tickets} tickets."),
-    ("ll_engineer_escalations", "Most escalations on tickets held by {engineer}: {escalations}."),
+    ("ll_engineer_escalations", "Most escalations on tickets held by one engineer: {escalations}, {engineer}."),
     ("ll_customer_escalations", "Most escalations: {customer}, {escalations}."),
-    ("ll_largest_credit", "Largest service credit: {contract} ({customer}), {credit}."),
+    ("ll_largest_credit", "Largest service credit for its fee: {contract} ({customer}), {credit}, {share} of the period's fee."),
     // Recommendations.
     ("rec_commitment_missed_twice", "{priority} {metric} was missed in {missed} of the last four quarters ({periods}): review how these tickets are staffed and handled."),
     ("rec_recurring_problem", "Problem {problem_id} came back in {tickets} tickets in the last four quarters ({ticket_ids}): plan a permanent fix."),
@@ -986,7 +1027,7 @@ pub const SENTENCES: &[(&str, &str)] = &[
     ("rec_overdue_action", "Action {action_id} ({owner_side}: {action}) is {days} days overdue (due {due_on}): agree a new date or close it."),
     ("rec_patch_missed", "Security patches in {period}: {missed} missed and {late} late of {patches}: agree a patch window that holds."),
     ("rec_inspections_missed", "Inspections in {period}: {done} done of {promised} promised: schedule the missing visits."),
-    ("rec_engineer_escalations", "{engineer} held the tickets of {escalations} escalations in {period} ({change} from the previous quarter): review those cases together."),
+    ("rec_engineer_escalations", "Most escalations in {period} were on tickets held by {engineer} ({escalations} each; {change} from the previous quarter for {first}): review those cases together."),
     ("rec_theme_breach", "Theme {theme} has the highest breach rate ({breach_rate} of {tickets} tickets): review its routing and knowledge articles."),
     ("rec_overdue_actions", "Overdue vendor actions: {count} ({contracts}): close them before the next reviews."),
 ];
@@ -1094,10 +1135,14 @@ fn row(pairs: &[(&str, &str)]) -> String {
 }
 
 fn signed(v: f64) -> String {
+    // Rounded first, so a change under 0.05 reads 0.0, never -0.0.
+    let v = (v * 10.0).round() / 10.0;
     if v > 0.0 {
         format!("+{v:.1}")
-    } else {
+    } else if v < 0.0 {
         format!("{v:.1}")
+    } else {
+        "0.0".to_string()
     }
 }
 
@@ -1344,6 +1389,19 @@ fn escalation_count<'a>(
 }
 
 fn escalations(inp: &Inputs, period: &str, previous: &str, dimension: &str, key: &str) -> Line {
+    escalations_against(inp, period, previous, dimension, key, key)
+}
+
+/// As `escalations`, with the previous quarter's count taken from `previous_key` (a renewed
+/// contract is compared with the contract it follows, as its compliance is).
+fn escalations_against(
+    inp: &Inputs,
+    period: &str,
+    previous: &str,
+    dimension: &str,
+    key: &str,
+    previous_key: &str,
+) -> Line {
     let k = row(&[("period", period), ("dimension", dimension), ("key", key)]);
     if inp.escalation_counts.is_empty() && inp.escalations.is_empty() {
         return Line::new(
@@ -1355,20 +1413,29 @@ fn escalations(inp: &Inputs, period: &str, previous: &str, dimension: &str, key:
         );
     }
     match escalation_count(inp, period, dimension, key) {
-        Some(e) if e.escalations > 0 => Line::new(
-            "escalations",
-            "escalations",
-            "escalation_counts",
-            k,
-            vec![
-                p("period", period),
-                p("escalations", e.escalations),
-                p("tickets", e.tickets),
-                p("change", signed_int(e.change)),
-                p("previous_escalations", e.previous_escalations),
-                p("previous", previous),
-            ],
-        ),
+        Some(e) if e.escalations > 0 => {
+            let before = if previous_key == key {
+                e.previous_escalations
+            } else {
+                escalation_count(inp, previous, dimension, previous_key)
+                    .map(|b| b.escalations)
+                    .unwrap_or(0)
+            };
+            Line::new(
+                "escalations",
+                "escalations",
+                "escalation_counts",
+                k,
+                vec![
+                    p("period", period),
+                    p("escalations", e.escalations),
+                    p("tickets", e.tickets),
+                    p("change", signed_int(e.escalations - before)),
+                    p("previous_escalations", before),
+                    p("previous", previous),
+                ],
+            )
+        }
         _ => Line::new(
             "escalations",
             "escalations_none",
@@ -1387,12 +1454,16 @@ fn renewal_in_next(cp: &ContractPeriod, report: Quarter) -> bool {
     }
 }
 
-fn renewals(now: &[&ContractPeriod], report: Quarter) -> Line {
+fn renewals(inp: &Inputs, now: &[&ContractPeriod], report: Quarter) -> Line {
     let period = report.label();
     let next = report.next().label();
     let due: Vec<&str> = now
         .iter()
         .filter(|cp| renewal_in_next(cp, report))
+        .filter(|cp| {
+            !inp.renewed
+                .contains_key(&(period.clone(), cp.contract_id.clone()))
+        })
         .map(|cp| cp.contract_id.as_str())
         .collect();
     if due.is_empty() {
@@ -1436,6 +1507,26 @@ fn recurring_of<'a>(
             .then(a.problem_id.cmp(&b.problem_id))
     });
     rows
+}
+
+/// Recurring problems that came back in the period itself (a ticket created in it): the ones
+/// a lowlight or a recommendation is about. A problem whose last ticket is older, often already
+/// fixed for good, stays in the themes section's list but asks for nothing.
+fn recurring_now<'a>(
+    inp: &'a Inputs,
+    period: &str,
+    dimension: &str,
+    key: &str,
+) -> Vec<&'a RecurringProblem> {
+    recurring_of(inp, period, dimension, key)
+        .into_iter()
+        .filter(|r| {
+            r.last_created_at.is_some_and(|t| {
+                crate::period::Quarter::containing(crate::period::local_date(&inp.tz, t)).label()
+                    == period
+            })
+        })
+        .collect()
 }
 
 fn recurring_line(kind: &'static str, template: &'static str, r: &RecurringProblem) -> Line {
@@ -1540,12 +1631,30 @@ pub fn contract_lines(
     // 3. Top theme; 4. major incidents; 5. escalations.
     s.push(top_theme(inp, &period, "contract", c));
     s.push(incidents(inp, &period, Some(c)));
-    let esc = escalations(inp, &period, &previous, "contract", c);
+    let previous_contract = before
+        .first()
+        .map(|b| b.contract_id.clone())
+        .unwrap_or_else(|| c.to_string());
+    let esc = escalations_against(inp, &period, &previous, "contract", c, &previous_contract);
     s.push(esc);
 
-    // 6. Renewal.
+    // 6. Renewal (a renewed contract says so, as its renewal note does).
     let next = report.next().label();
-    s.push(if cp.renewal_date.is_empty() {
+    let renewed = inp.renewed.get(&(period.clone(), cp.contract_id.clone()));
+    s.push(if let Some((order, note)) = renewed {
+        let order = order.to_string();
+        Line::new(
+            "renewal",
+            "renewal_renewed",
+            "renewal_notes",
+            row(&[
+                ("period", period.as_str()),
+                ("contract_id", c),
+                ("note_order", order.as_str()),
+            ]),
+            vec![p("note", note)],
+        )
+    } else if cp.renewal_date.is_empty() {
         Line::new(
             "renewal",
             "renewal_no_data",
@@ -1748,7 +1857,7 @@ pub fn contract_lines(
             ],
         ));
     }
-    let recurring = recurring_of(inp, &period, "contract", c);
+    let recurring = recurring_now(inp, &period, "contract", c);
     if let Some(r) = recurring.first() {
         ll.push(recurring_line("lowlight", "ll_recurring", r));
     }
@@ -1975,7 +2084,7 @@ pub fn pooled_lines(
     s.push(top_theme(inp, &period, "all", "all"));
     s.push(incidents(inp, &period, None));
     s.push(escalations(inp, &period, &previous, "all", "all"));
-    s.push(renewals(&now, report));
+    s.push(renewals(inp, &now, report));
 
     let mut hl: Vec<Line> = Vec::new();
     let mut ll: Vec<Line> = Vec::new();
@@ -2013,6 +2122,7 @@ pub fn pooled_lines(
                     p("contract", &c.contract_id),
                     p("customer", &c.customer_name),
                     p("credit", money(Some(c.credit_amount), &c.currency)),
+                    p("share", pct(Some(100.0 * share(c)))),
                 ],
             ));
         }
@@ -2059,7 +2169,7 @@ pub fn pooled_lines(
                     ("key", &e.key),
                 ]),
                 vec![
-                    p("engineer", engineer_label(names, &e.key)),
+                    p("engineer", tied_labels(inp, &period, e, names)),
                     p("escalations", e.escalations),
                 ],
             ));
@@ -2107,7 +2217,7 @@ pub fn pooled_lines(
             ],
         ));
     }
-    if let Some(r) = recurring_of(inp, &period, "all", "all").first() {
+    if let Some(r) = recurring_now(inp, &period, "all", "all").first() {
         ll.push(recurring_line("lowlight", "ll_recurring", r));
     }
     hl.truncate(3);
@@ -2129,10 +2239,11 @@ pub fn pooled_lines(
                         ("key", &e.key),
                     ]),
                     vec![
-                        p("engineer", engineer_label(names, &e.key)),
+                        p("engineer", tied_labels(inp, &period, e, names)),
                         p("escalations", e.escalations),
                         p("period", &period),
                         p("change", signed_int(e.change)),
+                        p("first", engineer_label(names, &e.key)),
                     ],
                 )
                 .figure(format!("{} escalations", e.escalations)),
@@ -2141,7 +2252,7 @@ pub fn pooled_lines(
         if let Some(th) = worst_theme(inp, &period) {
             rec.push(theme_line("theme_breach", "rec_theme_breach", th));
         }
-        if let Some(r) = recurring_of(inp, &period, "all", "all").first() {
+        if let Some(r) = recurring_now(inp, &period, "all", "all").first() {
             rec.push(recurring_line(
                 "recurring_problem",
                 "rec_recurring_problem",
@@ -2192,6 +2303,27 @@ fn top_count<'a>(inp: &'a Inputs, period: &str, dimension: &str) -> Option<&'a E
             e.period == period && e.dimension == dimension && e.escalations > 0 && !e.key.is_empty()
         })
         .min_by(|a, b| b.escalations.cmp(&a.escalations).then(a.key.cmp(&b.key)))
+}
+
+/// Everyone tied with the top count of `top_count` (a lowlight names them all, not the first
+/// in id order).
+fn tied_labels(
+    inp: &Inputs,
+    period: &str,
+    top: &EscalationCount,
+    names: &BTreeMap<String, String>,
+) -> String {
+    inp.escalation_counts
+        .iter()
+        .filter(|e| {
+            e.period == period
+                && e.dimension == top.dimension
+                && e.escalations == top.escalations
+                && !e.key.is_empty()
+        })
+        .map(|e| engineer_label(names, &e.key))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The team's theme with the highest breach rate among those with `MIN_THEME_TICKETS`
@@ -2966,6 +3098,10 @@ fn why_view(inp: &Inputs, o: &StoryOptions, contract: Option<&str>, names_ok: bo
             .filter(|b| {
                 b.period == period && contract.is_none_or(|c| b.contract_id.as_deref() == Some(c))
             })
+            // A customer review explains the breaches its appendix lists: the contract's
+            // commitments (system_down is the team's goal, not a commitment), waived rows apart
+            // (they are listed under "Waived tickets").
+            .filter(|b| contract.is_none() || (b.metric != "system_down" && !b.waived))
             .map(|b| WhyRow {
                 ticket_id: b.ticket_id.clone(),
                 customer_id: if contract.is_none() {
@@ -3006,6 +3142,15 @@ fn why_view(inp: &Inputs, o: &StoryOptions, contract: Option<&str>, names_ok: bo
 
 fn waiver_views(inp: &Inputs, o: &StoryOptions, contract: Option<&str>) -> Vec<WaiverRow> {
     let period = o.report.label();
+    // `approved_by` is free text that usually names a person of the vendor: a customer review
+    // says who approved only with --show-engineers (the `waivers` table always has it).
+    let approver = |w: &Waiver| {
+        if contract.is_none() || o.show_engineers {
+            w.approved_by.clone()
+        } else {
+            "approved (see the waivers table)".to_string()
+        }
+    };
     inp.waivers
         .iter()
         .filter(|w| {
@@ -3021,7 +3166,7 @@ fn waiver_views(inp: &Inputs, o: &StoryOptions, contract: Option<&str>) -> Vec<W
                 .unwrap_or(w.waiver_metric.as_str())
                 .to_string(),
             reason: w.reason.replace('_', " "),
-            approved_by: w.approved_by.clone(),
+            approved_by: approver(w),
             note: w.note.clone().unwrap_or_default(),
             state: w
                 .state
