@@ -365,7 +365,8 @@ pub fn lake_has(lake: &Path, name: &str) -> bool {
 }
 
 /// Accepted rows of each customer in the lake tables that belong to a customer: `tickets`,
-/// `ticket_events` and `surveys` (through their ticket), `contracts`. customer -> table ->
+/// `ticket_events`, `surveys` and `waivers` (through their ticket), `contracts`, `maintenance` and
+/// `actions` (through their contract). customer -> table ->
 /// rows.
 pub fn customer_rows(lake: &Path) -> Result<BTreeMap<String, BTreeMap<&'static str, i64>>> {
     let mut out: BTreeMap<String, BTreeMap<&'static str, i64>> = BTreeMap::new();
@@ -397,9 +398,46 @@ pub fn customer_rows(lake: &Path) -> Result<BTreeMap<String, BTreeMap<&'static s
             }
         }
     }
+    // review.md's files: waivers through their ticket, maintenance and actions through their
+    // contract.
+    if lake_has(lake, "waivers") {
+        let df = read(lake, "waivers", None)?;
+        for id in t::text(&df, "ticket_id")? {
+            if let Some(c) = owner.get(id.as_str()) {
+                *out.entry(c.to_string())
+                    .or_default()
+                    .entry("waivers")
+                    .or_default() += 1;
+            }
+        }
+    }
     let contracts = read(lake, "contracts", None)?;
-    for c in t::text(&contracts, "customer_id")? {
-        *out.entry(c).or_default().entry("contracts").or_default() += 1;
+    let contract_ids = t::text(&contracts, "contract_id")?;
+    let contract_customers = t::text(&contracts, "customer_id")?;
+    let contract_owner: BTreeMap<&str, &str> = contract_ids
+        .iter()
+        .map(String::as_str)
+        .zip(contract_customers.iter().map(String::as_str))
+        .collect();
+    for table in ["maintenance", "actions"] {
+        if !lake_has(lake, table) {
+            continue;
+        }
+        let df = read(lake, table, None)?;
+        for id in t::text(&df, "contract_id")? {
+            if let Some(c) = contract_owner.get(id.as_str()) {
+                *out.entry(c.to_string())
+                    .or_default()
+                    .entry(table)
+                    .or_default() += 1;
+            }
+        }
+    }
+    for c in &contract_customers {
+        *out.entry(c.clone())
+            .or_default()
+            .entry("contracts")
+            .or_default() += 1;
     }
     Ok(out)
 }

@@ -116,7 +116,8 @@ fn customer_files(
                 .unwrap_or_else(|| f.file.clone()),
             table: f.table.clone(),
             rows: match f.table.as_str() {
-                "tickets" | "ticket_events" | "surveys" | "contracts" => super::thousands(
+                "tickets" | "ticket_events" | "surveys" | "contracts" | "maintenance"
+                | "waivers" | "actions" => super::thousands(
                     rows.and_then(|r| r.get(f.table.as_str()))
                         .copied()
                         .unwrap_or(0),
