@@ -7,7 +7,8 @@ use sha2::{Digest, Sha256};
 /// `59.4%`; no figure is `–`.
 pub fn pct(v: Option<f64>) -> String {
     match v {
-        Some(v) if v.is_finite() => format!("{v:.1}%"),
+        // `+ 0.0` turns -0.0 (an empty sum, a rounding) into 0.0: never "-0.0%".
+        Some(v) if v.is_finite() => format!("{:.1}%", v + 0.0),
         _ => "–".to_string(),
     }
 }

@@ -3802,7 +3802,7 @@ mod tests {
         );
         assert_eq!(
             text_of(&inp, "contract", "C-001", "escalations"),
-            ["Escalations in 2026Q3: 3, tickets escalated: 2 (+2 from 1 in 2026Q2)."]
+            ["Escalations in 2026Q3: 3 on 2 tickets (+2 escalations from 1 in 2026Q2)."]
         );
         assert_eq!(
             text_of(&inp, "contract", "C-001", "renewal"),
@@ -4014,7 +4014,7 @@ mod tests {
             ["Contracts renewing in 2026Q4: 1 (C-002)."]
         );
         assert!(text_of(&inp, "team", "team", "lowlight")
-            .contains(&"Most escalations on tickets held by Kim Minjun (E7): 3."));
+            .contains(&"Most escalations on tickets held by one engineer: 3, Kim Minjun (E7)."));
         // The portfolio names customers, never engineers.
         for s in sentences(&inp, "portfolio", "portfolio") {
             assert!(
