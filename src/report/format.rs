@@ -7,8 +7,11 @@ use sha2::{Digest, Sha256};
 /// `59.4%`; no figure is `–`.
 pub fn pct(v: Option<f64>) -> String {
     match v {
-        // `+ 0.0` turns -0.0 (an empty sum, a rounding) into 0.0: never "-0.0%".
-        Some(v) if v.is_finite() => format!("{:.1}%", v + 0.0),
+        // Never "-0.0%" (an empty sum is -0.0; -0.04 rounds to it).
+        Some(v) if v.is_finite() => match format!("{v:.1}") {
+            z if z == "-0.0" => "0.0%".to_string(),
+            s => format!("{s}%"),
+        },
         _ => "–".to_string(),
     }
 }

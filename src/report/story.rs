@@ -3989,9 +3989,9 @@ mod tests {
             .filter(|r| r.scope == "team")
             .collect();
         assert_eq!(team[0].kind, "engineer_escalations");
-        assert!(team[0]
-            .text
-            .starts_with("Kim Minjun (E7) held the tickets of 3 escalations in 2026Q3 (+2"));
+        assert!(team[0].text.starts_with(
+            "Most escalations in 2026Q3 were on tickets held by Kim Minjun (E7) (3 each; +2"
+        ));
         assert_eq!(team[1].kind, "theme_breach");
         assert_eq!(team[1].figure, "33.3%");
     }
@@ -4024,7 +4024,7 @@ mod tests {
             );
         }
         assert!(text_of(&inp, "portfolio", "portfolio", "lowlight")
-            .contains(&"Largest service credit: C-001 (Acme), USD 1,500.00."));
+            .contains(&"Largest service credit for its fee: C-001 (Acme), USD 1,500.00, 5.0% of the period's fee."));
     }
 
     /// A customer's sentences and document never name an engineer (nor the action owner as
