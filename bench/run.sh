@@ -4,10 +4,12 @@
 # resident memory, best of RUNS (default 3).
 #
 #   bash bench/run.sh [TICKETS]                 # default 1,000,000 tickets
-#   BASE_BIN=/path/to/old/slareview bash bench/run.sh
+#   BASE_BIN=/path/to/old/slareview BASE_ARGS="--queries /path/to/old/queries" bash bench/run.sh
 #
 # With BASE_BIN, the same data is run by that binary too, alternating run by run so both see the
 # same machine, and the ratio is printed (issue 13's target: within 10% of the time before it).
+# An older binary reads the queries of the folder it runs in unless told otherwise: give it its
+# own with BASE_ARGS="--queries <its checkout>/queries".
 # Data is generated once by this build's generator into $BENCH_DIR/review-data-$TICKETS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,10 +29,12 @@ nproc | sed 's/^/cores: /'
 # One timed run: prints "<seconds> <peak KiB>".
 one() {
   local bin=$1 out=$2 log
+  shift 2
   log=$(mktemp)
   rm -rf "$out"
-  /usr/bin/time -f "%e %M" -o "$log" "$bin" -q run --data "$DATA" --out "$out" >/dev/null 2>&1 \
-    || { echo "run failed: $bin" >&2; cat "$log" >&2; exit 1; }
+  /usr/bin/time -f "%e %M" -o "$log" "$bin" -q run --data "$DATA" --out "$out" "$@" >/dev/null 2>"$log.err" \
+    || { echo "run failed: $bin" >&2; cat "$log" "$log.err" >&2; exit 1; }
+  rm -f "$log.err"
   tail -1 "$log"
   rm -f "$log"
 }
@@ -40,7 +44,8 @@ declare -a NEW=() OLD=()
 for i in $(seq "$RUNS"); do
   NEW+=("$(one "$BIN" "$BENCH_DIR/run-out-new")")
   if [ -n "${BASE_BIN:-}" ]; then
-    OLD+=("$(one "$BASE_BIN" "$BENCH_DIR/run-out-base")")
+    # shellcheck disable=SC2086 # BASE_ARGS is a list of arguments
+    OLD+=("$(one "$BASE_BIN" "$BENCH_DIR/run-out-base" ${BASE_ARGS:-})")
   fi
 done
 report() {

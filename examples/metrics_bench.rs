@@ -38,7 +38,8 @@ fn main() -> anyhow::Result<()> {
     let inputs = ClockInputs::read_lake(&lake)?;
     let prepared = clock::prepare(inputs, &calendars, &goals, as_of)?;
     let outs = clock::compute(&prepared);
-    let tables = clock::tables(&prepared, &outs)?;
+    let mut tables = clock::tables(&prepared, &outs)?;
+    clock::apply_waivers(&mut tables, &lake)?;
     drop(outs);
     let clocks = t.elapsed().as_secs_f64();
 

@@ -33,23 +33,29 @@ typed as (
     join resolution_text t on f.ticket_id = t.ticket_id
 ),
 
+base as (
+    select period, customer_id, contract_id, resolution_type, count(*) as n
+    from typed
+    group by period, customer_id, contract_id, resolution_type
+),
+
 keyed as (
-    select 'all' as dimension, 'all' as key, period, resolution_type from typed
+    select 'all' as dimension, 'all' as key, period, resolution_type, n from base
     union all
-    select 'customer' as dimension, customer_id as key, period, resolution_type from typed
+    select 'customer' as dimension, customer_id as key, period, resolution_type, n from base
     union all
-    select 'contract' as dimension, contract_id as key, period, resolution_type from typed
+    select 'contract' as dimension, contract_id as key, period, resolution_type, n from base
     where coalesce(contract_id, '') <> ''
 ),
 
 type_counts as (
-    select period, dimension, key, resolution_type, count(*) as tickets
+    select period, dimension, key, resolution_type, sum(n) as tickets
     from keyed
     group by period, dimension, key, resolution_type
 ),
 
 key_totals as (
-    select period, dimension, key, count(*) as tickets
+    select period, dimension, key, sum(n) as tickets
     from keyed
     group by period, dimension, key
 ),

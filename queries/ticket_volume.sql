@@ -19,34 +19,40 @@ with tickets_in as (
     join tickets t on f.ticket_id = t.ticket_id
 ),
 
+base as (
+    select period, customer_id, contract_id, priority_filed, channel, product, count(*) as n
+    from tickets_in
+    group by period, customer_id, contract_id, priority_filed, channel, product
+),
+
 keyed as (
-    select period, 'all' as dimension, 'all' as key, priority_filed, channel, product
-    from tickets_in
+    select period, 'all' as dimension, 'all' as key, priority_filed, channel, product, n
+    from base
     union all
-    select period, 'customer' as dimension, customer_id as key, priority_filed, channel, product
-    from tickets_in
+    select period, 'customer' as dimension, customer_id as key, priority_filed, channel, product, n
+    from base
     union all
-    select period, 'contract' as dimension, contract_id as key, priority_filed, channel, product
-    from tickets_in
+    select period, 'contract' as dimension, contract_id as key, priority_filed, channel, product, n
+    from base
     where contract_id is not null
 ),
 
 valued as (
-    select period, dimension, key, 'priority' as by, priority_filed as value from keyed
+    select period, dimension, key, 'priority' as by, priority_filed as value, n from keyed
     union all
-    select period, dimension, key, 'channel' as by, channel as value from keyed
+    select period, dimension, key, 'channel' as by, channel as value, n from keyed
     union all
-    select period, dimension, key, 'product' as by, product as value from keyed
+    select period, dimension, key, 'product' as by, product as value, n from keyed
 ),
 
 counted as (
-    select period, dimension, key, by, value, count(*) as tickets
+    select period, dimension, key, by, value, sum(n) as tickets
     from valued
     group by period, dimension, key, by, value
 ),
 
 key_totals as (
-    select period, dimension, key, count(*) as key_tickets
+    select period, dimension, key, sum(n) as key_tickets
     from keyed
     group by period, dimension, key
 ),

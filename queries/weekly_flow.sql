@@ -63,12 +63,19 @@ flow as (
     from solved_days
 ),
 
+base as (
+    select period, customer_id, contract_id, week_n, sum(created) as created,
+        sum(solved) as solved
+    from flow
+    group by period, customer_id, contract_id, week_n
+),
+
 keyed_flow as (
-    select period, 'all' as dimension, 'all' as key, week_n, created, solved from flow
+    select period, 'all' as dimension, 'all' as key, week_n, created, solved from base
     union all
-    select period, 'customer' as dimension, customer_id as key, week_n, created, solved from flow
+    select period, 'customer' as dimension, customer_id as key, week_n, created, solved from base
     union all
-    select period, 'contract' as dimension, contract_id as key, week_n, created, solved from flow
+    select period, 'contract' as dimension, contract_id as key, week_n, created, solved from base
     where contract_id is not null
 ),
 
