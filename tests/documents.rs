@@ -943,10 +943,14 @@ fn the_documents_read_as_their_readers_expect() {
     );
     assert!(hanbit.contains(&shown), "{shown}");
     assert!(!hanbit.contains("| 10000 |") && !hanbit.contains("10,000"));
+    // The exact command (reports.md), with its folders cut to their names: no local path.
+    assert!(hanbit.contains("slareview run"), "the command is shown");
+    let temp = out.parent().unwrap().to_string_lossy().into_owned();
     assert!(
-        !hanbit.contains("slareview run"),
-        "no command line (it can hold local paths)"
+        temp.contains('/') && !hanbit.contains(&temp),
+        "no path: {temp}"
     );
+    assert!(!hanbit.contains("/tmp/"), "no path");
 
     // The four-quarter trend: per priority and metric against the commitment, and the four
     // quarters' credits summed (KRW, no minor units).

@@ -740,6 +740,9 @@ pub fn build(
     );
 
     let mut doc = doc_info(opts, run);
+    // reports.md asks for the exact command; a local path is nobody else's business, so each
+    // path in it is cut to its last name (`--data /home/kim/exports` -> `--data exports`).
+    doc.command = without_folders(&doc.command);
     doc.as_of = t::local(&tz, Some(run.as_of_secs));
     doc.times_in = tz.name().to_string();
     let comments = data
@@ -809,9 +812,64 @@ pub fn build(
     Ok(review)
 }
 
+/// The command with every word that holds a `/` cut to what follows its last `/` (a trailing
+/// `/` dropped first): `slareview run --data /home/kim/exports/ --out out` ->
+/// `slareview run --data exports --out out`. Quoted words are cut the same way.
+pub(crate) fn without_folders(command: &str) -> String {
+    // Words as `command_line` quotes them: a quoted word may hold spaces.
+    let mut words: Vec<String> = Vec::new();
+    let mut open = false;
+    for w in command.split(' ') {
+        if open {
+            let last = words.last_mut().expect("an open quote has a word");
+            last.push(' ');
+            last.push_str(w);
+            open = !w.ends_with('\'');
+        } else {
+            words.push(w.to_string());
+            open = w.starts_with('\'') && (w.len() < 2 || !w.ends_with('\''));
+        }
+    }
+    words
+        .iter()
+        .map(|w| {
+            let quoted = w.len() >= 2 && w.starts_with('\'') && w.ends_with('\'');
+            let inner = if quoted { &w[1..w.len() - 1] } else { w };
+            let (flag, value) = match inner.split_once('=') {
+                Some((f, v)) if f.starts_with("--") => (format!("{f}="), v),
+                _ => (String::new(), inner),
+            };
+            if !value.contains('/') {
+                return w.to_string();
+            }
+            let trimmed = value.trim_end_matches('/');
+            let last = trimmed.rsplit('/').next().unwrap_or(trimmed);
+            let cut = format!("{flag}{last}");
+            if quoted {
+                format!("'{cut}'")
+            } else {
+                cut
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_command_keeps_no_folder() {
+        assert_eq!(
+            without_folders("slareview run --data /home/kim/exports/ --out out --pdf"),
+            "slareview run --data exports --out out --pdf"
+        );
+        assert_eq!(
+            without_folders("slareview run --queries=/srv/q 'C:/my data/x'"),
+            "slareview run --queries=q 'x'"
+        );
+    }
 
     #[test]
     fn long_count_lists_end_in_one_other_row() {
