@@ -384,7 +384,8 @@ pub fn customer_rows(lake: &Path) -> Result<BTreeMap<String, BTreeMap<&'static s
             .entry("tickets")
             .or_default() += 1;
     }
-    for table in ["ticket_events", "surveys"] {
+    // Rows that belong to a customer through their ticket (review.md's waivers too).
+    for table in ["ticket_events", "surveys", "waivers"] {
         if !lake_has(lake, table) {
             continue;
         }
@@ -398,19 +399,7 @@ pub fn customer_rows(lake: &Path) -> Result<BTreeMap<String, BTreeMap<&'static s
             }
         }
     }
-    // review.md's files: waivers through their ticket, maintenance and actions through their
-    // contract.
-    if lake_has(lake, "waivers") {
-        let df = read(lake, "waivers", None)?;
-        for id in t::text(&df, "ticket_id")? {
-            if let Some(c) = owner.get(id.as_str()) {
-                *out.entry(c.to_string())
-                    .or_default()
-                    .entry("waivers")
-                    .or_default() += 1;
-            }
-        }
-    }
+    // review.md's maintenance and actions belong to a customer through their contract.
     let contracts = read(lake, "contracts", None)?;
     let contract_ids = t::text(&contracts, "contract_id")?;
     let contract_customers = t::text(&contracts, "customer_id")?;
