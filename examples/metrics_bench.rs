@@ -53,7 +53,9 @@ fn main() -> anyhow::Result<()> {
             calendars: &calendars,
             goals: &goals,
             report,
-            queries: &slareview::cli::bundled_queries(),
+            queries: &std::env::var_os("SLAREVIEW_QUERIES")
+                .map(PathBuf::from)
+                .unwrap_or_else(slareview::cli::bundled_queries),
         },
         &out,
     )?;

@@ -41,14 +41,21 @@ responses as (
     select period, 'priority', priority, rating from surveys_in
 ),
 
+-- Counted once at the finest grain, then summed per dimension.
+solved_finest as (
+    select period, customer_id, engineer_id, priority, count(*) as n
+    from solved_tickets
+    group by period, customer_id, engineer_id, priority
+),
+
 solved as (
-    select period, 'all' as dimension, 'all' as key, ticket_id from solved_tickets
+    select period, 'all' as dimension, 'all' as key, n from solved_finest
     union all
-    select period, 'customer', customer_id, ticket_id from solved_tickets
+    select period, 'customer', customer_id, n from solved_finest
     union all
-    select period, 'engineer', coalesce(engineer_id, ''), ticket_id from solved_tickets
+    select period, 'engineer', coalesce(engineer_id, ''), n from solved_finest
     union all
-    select period, 'priority', priority, ticket_id from solved_tickets
+    select period, 'priority', priority, n from solved_finest
 ),
 
 counted as (
@@ -65,7 +72,7 @@ counted as (
 
 solved_counts as (
     -- solved_tickets holds each ticket once per period, so a count is a distinct count.
-    select period, dimension, key, count(*) as solved_tickets
+    select period, dimension, key, sum(n) as solved_tickets
     from solved
     group by period, dimension, key
 ),

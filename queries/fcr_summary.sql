@@ -27,23 +27,39 @@ flags as (
     from tickets_in
 ),
 
+-- Counted once at the finest grain, then summed per dimension.
+finest as (
+    select
+        period,
+        customer_id,
+        contract_id,
+        priority,
+        count(*) as tickets,
+        sum(is_fcr_ticket) as fcr_tickets,
+        sum(is_one_touch) as one_touch,
+        sum(is_solved) as solved,
+        sum(is_reopened) as reopened
+    from flags
+    group by period, customer_id, contract_id, priority
+),
+
 keyed as (
     select period, 'all' as dimension, 'all' as key,
-        is_fcr_ticket, is_one_touch, is_solved, is_reopened
-    from flags
+        tickets, fcr_tickets, one_touch, solved, reopened
+    from finest
     union all
     select period, 'customer' as dimension, customer_id as key,
-        is_fcr_ticket, is_one_touch, is_solved, is_reopened
-    from flags
+        tickets, fcr_tickets, one_touch, solved, reopened
+    from finest
     union all
     select period, 'contract' as dimension, contract_id as key,
-        is_fcr_ticket, is_one_touch, is_solved, is_reopened
-    from flags
+        tickets, fcr_tickets, one_touch, solved, reopened
+    from finest
     where contract_id is not null
     union all
     select period, 'priority' as dimension, priority as key,
-        is_fcr_ticket, is_one_touch, is_solved, is_reopened
-    from flags
+        tickets, fcr_tickets, one_touch, solved, reopened
+    from finest
 ),
 
 pooled as (
@@ -51,11 +67,11 @@ pooled as (
         period,
         dimension,
         key,
-        count(*) as tickets,
-        sum(is_fcr_ticket) as fcr_tickets,
-        sum(is_one_touch) as one_touch,
-        sum(is_solved) as solved,
-        sum(is_reopened) as reopened
+        sum(tickets) as tickets,
+        sum(fcr_tickets) as fcr_tickets,
+        sum(one_touch) as one_touch,
+        sum(solved) as solved,
+        sum(reopened) as reopened
     from keyed
     group by period, dimension, key
 ),

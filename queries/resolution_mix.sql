@@ -7,44 +7,15 @@
 -- the key's done tickets of the period (%). Tickets still open at as_of are not counted: they
 -- have no resolution yet. Tickets outside any contract count for the team and their customer,
 -- not under a contract.
-with facts as (
-    select ticket_id, customer_id, contract_id, period
-    from ticket_facts
-    where status_at_as_of in ('solved', 'closed')
-),
-
-resolution_text as (
-    select ticket_id, resolution_type
-    from tickets
-),
-
-typed as (
-    select
-        f.ticket_id,
-        f.customer_id,
-        f.contract_id,
-        f.period,
-        case
-            when coalesce(t.resolution_type, '') = '' then '(none)'
-            else t.resolution_type
-        end as resolution_type
-    from facts f
-    join periods p on f.period = p.period
-    join resolution_text t on f.ticket_id = t.ticket_id
-),
-
-base as (
-    select period, customer_id, contract_id, resolution_type, count(*) as n
-    from typed
-    group by period, customer_id, contract_id, resolution_type
-),
-
-keyed as (
-    select 'all' as dimension, 'all' as key, period, resolution_type, n from base
+with keyed as (
+    select 'all' as dimension, 'all' as key, period, resolution_type, n
+    from _resolution_counts
     union all
-    select 'customer' as dimension, customer_id as key, period, resolution_type, n from base
+    select 'customer' as dimension, customer_id as key, period, resolution_type, n
+    from _resolution_counts
     union all
-    select 'contract' as dimension, contract_id as key, period, resolution_type, n from base
+    select 'contract' as dimension, contract_id as key, period, resolution_type, n
+    from _resolution_counts
     where coalesce(contract_id, '') <> ''
 ),
 

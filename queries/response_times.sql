@@ -34,15 +34,18 @@ keyed as (
     where contract_id is not null
 ),
 
-ranked as (
+-- Each key's times in ascending order (a list), then the values at the two ranks (1-based).
+sorted_times as (
     select
-        *,
-        row_number() over (
-            partition by period, dimension, key, priority, metric
-            order by elapsed_seconds
-        ) as time_rank,
-        count(*) over (partition by period, dimension, key, priority, metric) as n
+        period,
+        dimension,
+        key,
+        priority,
+        metric,
+        array_agg(elapsed_seconds order by elapsed_seconds) as times,
+        count(*) as n
     from keyed
+    group by period, dimension, key, priority, metric
 ),
 
 final as (
@@ -52,11 +55,10 @@ final as (
         key,
         priority,
         metric,
-        max(n) as tickets,
-        max(case when time_rank = ceil(0.5 * n) then elapsed_seconds end) as median_seconds,
-        max(case when time_rank = ceil(0.9 * n) then elapsed_seconds end) as p90_seconds
-    from ranked
-    group by period, dimension, key, priority, metric
+        n as tickets,
+        array_get(times, cast(greatest(ceil(0.5 * n), 1) as bigint)) as median_seconds,
+        array_get(times, cast(greatest(ceil(0.9 * n), 1) as bigint)) as p90_seconds
+    from sorted_times
 )
 
 select * from final

@@ -11,98 +11,110 @@
 -- The example is the theme's earliest ticket of the period. Tickets outside any contract count
 -- for the team and their customer, not under a contract. When one theme name comes both from
 -- categories and from products, `theme_from` reads `category`.
-with facts as (
-    select ticket_id, customer_id, contract_id, period, created_at
-    from ticket_facts
-),
-
-ticket_text as (
-    select ticket_id, category, product, subject
-    from tickets
-),
-
-sla_rows as (
-    select ticket_id, metric, state, waived, elapsed_seconds, stopped_at
-    from ticket_sla
-),
-
-themed as (
+-- Counts and examples are taken at the finest grain (period, customer, contract, theme) and
+-- rolled up: the earliest ticket of a key is the earliest of its parts' earliest. The median
+-- needs every ticket of the key.
+with finest as (
     select
-        f.ticket_id,
-        f.customer_id,
-        f.contract_id,
-        f.period,
-        f.created_at,
-        t.subject,
-        case
-            when coalesce(t.category, '') <> '' then t.category
-            when coalesce(t.product, '') <> '' then t.product
-            else '(none)'
-        end as theme,
-        case
-            when coalesce(t.category, '') <> '' then 'category'
-            when coalesce(t.product, '') <> '' then 'product'
-            else 'none'
-        end as theme_from
-    from facts f
-    join ticket_text t on f.ticket_id = t.ticket_id
+        period,
+        customer_id,
+        contract_id,
+        theme,
+        min(theme_from) as theme_from,
+        count(*) as tickets,
+        sum(breached) as breached_tickets
+    from _ticket_themes
+    group by period, customer_id, contract_id, theme
 ),
 
-keyed as (
-    select 'all' as dimension, 'all' as key, ticket_id, period, created_at, subject, theme,
-        theme_from
-    from themed
+finest_examples as (
+    select period, customer_id, contract_id, theme, created_at, ticket_id, subject
+    from (
+        select
+            period,
+            customer_id,
+            contract_id,
+            theme,
+            created_at,
+            ticket_id,
+            subject,
+            row_number() over (
+                partition by period, customer_id, contract_id, theme
+                order by created_at, ticket_id
+            ) as example_rank
+        from _ticket_themes
+    ) ranked
+    where example_rank = 1
+),
+
+keyed_counts as (
+    select 'all' as dimension, 'all' as key, period, theme, theme_from, tickets,
+        breached_tickets
+    from finest
     union all
-    select 'customer' as dimension, customer_id as key, ticket_id, period, created_at, subject,
-        theme, theme_from
-    from themed
+    select 'customer' as dimension, customer_id as key, period, theme, theme_from, tickets,
+        breached_tickets
+    from finest
     union all
-    select 'contract' as dimension, contract_id as key, ticket_id, period, created_at, subject,
-        theme, theme_from
-    from themed
+    select 'contract' as dimension, contract_id as key, period, theme, theme_from, tickets,
+        breached_tickets
+    from finest
     where coalesce(contract_id, '') <> ''
-),
-
-breached_tickets as (
-    select ticket_id, 1 as breached
-    from sla_rows
-    where state = 'breached' and not waived
-    group by ticket_id
-),
-
-resolutions as (
-    select ticket_id, elapsed_seconds
-    from sla_rows
-    where metric = 'resolution' and stopped_at is not null
 ),
 
 -- Every period's counts, not only the four reported: the first one's change needs the
 -- quarter before it.
 theme_counts as (
     select
-        k.period,
-        k.dimension,
-        k.key,
-        k.theme,
-        min(k.theme_from) as theme_from,
-        count(*) as tickets,
-        sum(coalesce(b.breached, 0)) as breached_tickets
-    from keyed k
-    left join breached_tickets b on k.ticket_id = b.ticket_id
-    group by k.period, k.dimension, k.key, k.theme
+        period,
+        dimension,
+        key,
+        theme,
+        min(theme_from) as theme_from,
+        sum(tickets) as tickets,
+        sum(breached_tickets) as breached_tickets
+    from keyed_counts
+    group by period, dimension, key, theme
 ),
 
 key_totals as (
-    select period, dimension, key, count(*) as tickets
-    from keyed
+    select period, dimension, key, sum(tickets) as tickets
+    from theme_counts
     group by period, dimension, key
 ),
 
+resolved as (
+    select 'all' as dimension, 'all' as key, period, theme, resolution_seconds
+    from _ticket_themes
+    where resolution_seconds is not null
+    union all
+    select 'customer' as dimension, customer_id as key, period, theme, resolution_seconds
+    from _ticket_themes
+    where resolution_seconds is not null
+    union all
+    select 'contract' as dimension, contract_id as key, period, theme, resolution_seconds
+    from _ticket_themes
+    where resolution_seconds is not null and coalesce(contract_id, '') <> ''
+),
+
 median_resolution as (
-    select k.period, k.dimension, k.key, k.theme, median(r.elapsed_seconds) as seconds
-    from keyed k
-    join resolutions r on k.ticket_id = r.ticket_id
-    group by k.period, k.dimension, k.key, k.theme
+    select period, dimension, key, theme, median(resolution_seconds) as seconds
+    from resolved
+    group by period, dimension, key, theme
+),
+
+keyed_examples as (
+    select 'all' as dimension, 'all' as key, period, theme, created_at, ticket_id, subject
+    from finest_examples
+    union all
+    select 'customer' as dimension, customer_id as key, period, theme, created_at, ticket_id,
+        subject
+    from finest_examples
+    union all
+    select 'contract' as dimension, contract_id as key, period, theme, created_at, ticket_id,
+        subject
+    from finest_examples
+    where coalesce(contract_id, '') <> ''
 ),
 
 ranked_examples as (
@@ -116,7 +128,7 @@ ranked_examples as (
         row_number() over (
             partition by period, dimension, key, theme order by created_at, ticket_id
         ) as example_rank
-    from keyed
+    from keyed_examples
 ),
 
 examples as (

@@ -6,34 +6,15 @@
 -- and `product`; an empty channel or product is `(none)`. share_pct = the value's tickets / the
 -- key's tickets in the period. Tickets outside any contract count for the team and their
 -- customer only.
-with tickets_in as (
-    select
-        f.period,
-        f.customer_id,
-        f.contract_id,
-        f.priority_filed,
-        coalesce(nullif(t.channel, ''), '(none)') as channel,
-        coalesce(nullif(t.product, ''), '(none)') as product
-    from ticket_facts f
-    join periods p on f.period = p.period
-    join tickets t on f.ticket_id = t.ticket_id
-),
-
-base as (
-    select period, customer_id, contract_id, priority_filed, channel, product, count(*) as n
-    from tickets_in
-    group by period, customer_id, contract_id, priority_filed, channel, product
-),
-
-keyed as (
+with keyed as (
     select period, 'all' as dimension, 'all' as key, priority_filed, channel, product, n
-    from base
+    from _ticket_counts
     union all
     select period, 'customer' as dimension, customer_id as key, priority_filed, channel, product, n
-    from base
+    from _ticket_counts
     union all
     select period, 'contract' as dimension, contract_id as key, priority_filed, channel, product, n
-    from base
+    from _ticket_counts
     where contract_id is not null
 ),
 

@@ -29,53 +29,15 @@ weeks as (
     where d.first_n - (d.first_n + 3) % 7 + 7 * o.week_index <= d.last_n
 ),
 
-created_days as (
-    select
-        p.period,
-        f.customer_id,
-        f.contract_id,
-        cast(t.created_at_date as integer) as day_n
-    from tickets t
-    join ticket_facts f on t.ticket_id = f.ticket_id
-    join periods p on t.created_at_period = p.period
-    where t.created_at_date <= p.last_day and not t.created_at_after_as_of
-),
-
-solved_days as (
-    select
-        p.period,
-        m.customer_id,
-        f.contract_id,
-        cast(m.date as integer) as day_n
-    from ticket_moments m
-    join ticket_facts f on m.ticket_id = f.ticket_id
-    join periods p on m.period = p.period
-    where m.kind = 'solve' and m.date <= p.last_day
-),
-
-flow as (
-    select period, customer_id, contract_id, day_n - (day_n + 3) % 7 as week_n,
-        1 as created, 0 as solved
-    from created_days
-    union all
-    select period, customer_id, contract_id, day_n - (day_n + 3) % 7 as week_n,
-        0 as created, 1 as solved
-    from solved_days
-),
-
-base as (
-    select period, customer_id, contract_id, week_n, sum(created) as created,
-        sum(solved) as solved
-    from flow
-    group by period, customer_id, contract_id, week_n
-),
-
 keyed_flow as (
-    select period, 'all' as dimension, 'all' as key, week_n, created, solved from base
+    select period, 'all' as dimension, 'all' as key, week_n, created, solved
+    from _weekly_counts
     union all
-    select period, 'customer' as dimension, customer_id as key, week_n, created, solved from base
+    select period, 'customer' as dimension, customer_id as key, week_n, created, solved
+    from _weekly_counts
     union all
-    select period, 'contract' as dimension, contract_id as key, week_n, created, solved from base
+    select period, 'contract' as dimension, contract_id as key, week_n, created, solved
+    from _weekly_counts
     where contract_id is not null
 ),
 

@@ -3,6 +3,11 @@
 //! files run in dependency order (a name of another query appearing in the text, outside
 //! comments and string literals, is a dependency), ties in name order, so a user can drop a new
 //! file into `--queries DIR` and get a new table without a rebuild.
+//!
+//! A file whose name starts with `_` (`_ticket_themes.sql`) is an intermediate: computed once,
+//! held in memory for the queries that read it, and not written. polars' SQL inlines a CTE, or a
+//! registered plan, wherever it is named, so a per-ticket base shared by several CTEs or queries
+//! is cheaper as an intermediate than as a CTE.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -38,14 +43,15 @@ pub fn read_folder(dir: &Path) -> Result<Vec<Query>> {
             .and_then(|s| s.to_str())
             .unwrap_or_default()
             .to_string();
-        if name.is_empty()
-            || !name
+        let stem = name.strip_prefix('_').unwrap_or(&name);
+        if stem.is_empty()
+            || !stem
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-            || name.starts_with(|c: char| c.is_ascii_digit())
+            || !stem.starts_with(|c: char| c.is_ascii_lowercase())
         {
             bail!(
-                "`{}`: a query file's name becomes its table's name\nhint: use lower-case letters, digits and `_`, starting with a letter (e.g. `my_table.sql`)",
+                "`{}`: a query file's name becomes its table's name\nhint: use lower-case letters, digits and `_`, starting with a letter (e.g. `my_table.sql`), or with `_` and a letter for an intermediate that is not written (`_my_base.sql`)",
                 path.display()
             );
         }
@@ -144,8 +150,14 @@ pub fn order(queries: &[Query]) -> Result<Vec<usize>> {
     Ok(out)
 }
 
-/// Runs every query; each result is registered under its name for the queries after it and
-/// handed to `sink` (which writes it). Returns (name, rows) in run order.
+/// Is this query an intermediate (registered for the others, not written)?
+pub fn is_intermediate(name: &str) -> bool {
+    name.starts_with('_')
+}
+
+/// Runs every query; each result is registered under its name for the queries after it and,
+/// unless it is an intermediate, handed to `sink` (which writes it). Returns (name, rows) of the
+/// tables handed to `sink`, in run order.
 pub fn run_all(
     ctx: &mut SQLContext,
     queries: &[Query],
@@ -175,14 +187,22 @@ pub fn run_all(
             )
         })?;
         let ran = started.elapsed();
-        sink(&q.name, &mut df)?;
-        tracing::info!(
-            "query `{}`: {} rows, ran {ran:.2?}, written {:.2?}",
-            q.name,
-            df.height(),
-            started.elapsed() - ran
-        );
-        out.push((q.name.clone(), df.height()));
+        if is_intermediate(&q.name) {
+            tracing::info!(
+                "query `{}`: {} rows, ran {ran:.2?}, held for the queries (not written)",
+                q.name,
+                df.height()
+            );
+        } else {
+            sink(&q.name, &mut df)?;
+            tracing::info!(
+                "query `{}`: {} rows, ran {ran:.2?}, written {:.2?}",
+                q.name,
+                df.height(),
+                started.elapsed() - ran
+            );
+            out.push((q.name.clone(), df.height()));
+        }
         ctx.register(&q.name, df.lazy());
     }
     Ok(out)
@@ -213,6 +233,48 @@ mod tests {
             .map(|i| qs[i].name.as_str())
             .collect();
         assert_eq!(order, ["csat_rows", "a_summary", "z"]);
+    }
+
+    #[test]
+    fn an_intermediate_is_read_by_the_others_and_not_handed_to_the_sink() {
+        let ctx = SQLContext::new();
+        ctx.register("numbers", df!("n" => [1i64, 2, 3, 4]).unwrap().lazy());
+        let mut ctx = ctx;
+        let qs = vec![
+            q("_evens", "select n from numbers where n % 2 = 0"),
+            q("even_total", "select sum(n) as total from _evens"),
+        ];
+        let mut sunk = Vec::new();
+        let written = run_all(&mut ctx, &qs, &mut |name, df| {
+            sunk.push((name.to_string(), df.clone()));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(written, vec![("even_total".to_string(), 1)]);
+        assert_eq!(sunk.len(), 1);
+        // 2 + 4, read through the intermediate.
+        assert_eq!(
+            sunk[0].1.column("total").unwrap().i64().unwrap().get(0),
+            Some(6)
+        );
+    }
+
+    #[test]
+    fn file_names_must_start_with_a_letter_or_an_underscore_and_a_letter() {
+        let dir = std::env::temp_dir().join(format!("slareview-sql-names-{}", std::process::id()));
+        for (file, ok) in [
+            ("_base.sql", true),
+            ("base_2.sql", true),
+            ("__x.sql", false),
+            ("_1.sql", false),
+            ("2x.sql", false),
+        ] {
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join(file), "select 1 as x").unwrap();
+            assert_eq!(read_folder(&dir).is_ok(), ok, "{file}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
