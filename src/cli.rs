@@ -407,24 +407,39 @@ fn run(
             let outs = crate::clock::compute(&prepared);
             let mut tables = crate::clock::tables(&prepared, &outs)?;
             crate::clock::apply_waivers(&mut tables, &lake)?;
-            crate::clock::write_tables(&tables_dir, &mut tables)?;
             let mut written = vec![
                 ("ticket_sla".to_string(), tables.ticket_sla.height()),
                 ("update_windows".to_string(), tables.update_windows.height()),
                 ("ticket_facts".to_string(), tables.ticket_facts.height()),
             ];
-            let m = crate::metrics::run(
-                &crate::metrics::Inputs {
-                    lake: &lake,
-                    prepared: &prepared,
-                    clock: &tables,
-                    calendars: &ing.calendars,
-                    goals: &ing.goals,
-                    report: quarter,
-                    queries,
-                },
-                &tables_dir,
-            )?;
+            // The clock tables are written on a thread of their own while the metrics run
+            // from the same frames in memory (a clone shares the columns); both are done
+            // before any document reads a table back.
+            let mut to_write = crate::clock::ClockTables {
+                ticket_sla: tables.ticket_sla.clone(),
+                update_windows: tables.update_windows.clone(),
+                ticket_facts: tables.ticket_facts.clone(),
+            };
+            std::fs::create_dir_all(&tables_dir)
+                .with_context(|| format!("cannot create `{}`", tables_dir.display()))?;
+            let (m, clock_written) = std::thread::scope(|scope| {
+                let writer = scope.spawn(|| crate::clock::write_tables(&tables_dir, &mut to_write));
+                let m = crate::metrics::run(
+                    &crate::metrics::Inputs {
+                        lake: &lake,
+                        prepared: &prepared,
+                        clock: &tables,
+                        calendars: &ing.calendars,
+                        goals: &ing.goals,
+                        report: quarter,
+                        queries,
+                    },
+                    &tables_dir,
+                );
+                (m, writer.join())
+            });
+            clock_written.map_err(|_| anyhow::anyhow!("the clock table writer panicked"))??;
+            let m = m?;
             written.extend(m.tables);
             written
         }
