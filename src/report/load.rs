@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 use polars::prelude::*;
 
-use super::tables::{self as t, of_period, read};
+use super::tables::{self as t, of_period, read, read_cols};
 
 /// A ticket priority.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -370,64 +370,53 @@ pub fn lake_has(lake: &Path, name: &str) -> bool {
 /// rows.
 pub fn customer_rows(lake: &Path) -> Result<BTreeMap<String, BTreeMap<&'static str, i64>>> {
     let mut out: BTreeMap<String, BTreeMap<&'static str, i64>> = BTreeMap::new();
-    let tickets = read(lake, "tickets", None)?;
-    let ids = t::text(&tickets, "ticket_id")?;
-    let customers = t::text(&tickets, "customer_id")?;
-    let owner: BTreeMap<&str, &str> = ids
-        .iter()
-        .map(String::as_str)
-        .zip(customers.iter().map(String::as_str))
-        .collect();
-    for c in &customers {
-        *out.entry(c.clone())
-            .or_default()
-            .entry("tickets")
-            .or_default() += 1;
-    }
+    let mut add = |table: &'static str, counts: DataFrame| -> Result<()> {
+        let customers = t::text(&counts, "customer_id")?;
+        let rows = t::counts(&counts, "rows")?;
+        for (c, n) in customers.into_iter().zip(rows) {
+            *out.entry(c).or_default().entry(table).or_default() += n;
+        }
+        Ok(())
+    };
+    // Counted by polars over the key column alone: the events table is millions of rows.
+    let count = |lf: LazyFrame| -> Result<DataFrame> {
+        Ok(lf
+            .group_by([col("customer_id")])
+            .agg([len().cast(DataType::Int64).alias("rows")])
+            .collect()?)
+    };
+    let owners = read_cols(lake, "tickets", &["ticket_id", "customer_id"], None)?;
+    add("tickets", count(owners.clone().lazy())?)?;
     // Rows that belong to a customer through their ticket (review.md's waivers too).
     for table in ["ticket_events", "surveys", "waivers"] {
         if !lake_has(lake, table) {
             continue;
         }
-        let df = read(lake, table, None)?;
-        for id in t::text(&df, "ticket_id")? {
-            if let Some(c) = owner.get(id.as_str()) {
-                *out.entry(c.to_string())
-                    .or_default()
-                    .entry(table)
-                    .or_default() += 1;
-            }
-        }
+        let ids = read_cols(lake, table, &["ticket_id"], None)?;
+        let owned = ids.lazy().join(
+            owners.clone().lazy(),
+            [col("ticket_id")],
+            [col("ticket_id")],
+            JoinArgs::new(JoinType::Inner),
+        );
+        add(table, count(owned)?)?;
     }
     // review.md's maintenance and actions belong to a customer through their contract.
-    let contracts = read(lake, "contracts", None)?;
-    let contract_ids = t::text(&contracts, "contract_id")?;
-    let contract_customers = t::text(&contracts, "customer_id")?;
-    let contract_owner: BTreeMap<&str, &str> = contract_ids
-        .iter()
-        .map(String::as_str)
-        .zip(contract_customers.iter().map(String::as_str))
-        .collect();
+    let contract_owners = read_cols(lake, "contracts", &["contract_id", "customer_id"], None)?;
     for table in ["maintenance", "actions"] {
         if !lake_has(lake, table) {
             continue;
         }
-        let df = read(lake, table, None)?;
-        for id in t::text(&df, "contract_id")? {
-            if let Some(c) = contract_owner.get(id.as_str()) {
-                *out.entry(c.to_string())
-                    .or_default()
-                    .entry(table)
-                    .or_default() += 1;
-            }
-        }
+        let ids = read_cols(lake, table, &["contract_id"], None)?;
+        let owned = ids.lazy().join(
+            contract_owners.clone().lazy(),
+            [col("contract_id")],
+            [col("contract_id")],
+            JoinArgs::new(JoinType::Inner),
+        );
+        add(table, count(owned)?)?;
     }
-    for c in &contract_customers {
-        *out.entry(c.clone())
-            .or_default()
-            .entry("contracts")
-            .or_default() += 1;
-    }
+    add("contracts", count(contract_owners.lazy())?)?;
     Ok(out)
 }
 
@@ -450,7 +439,17 @@ pub struct TicketFact {
 }
 
 pub fn ticket_facts(tables: &Path) -> Result<Vec<TicketFact>> {
-    let df = read(tables, "ticket_facts", None)?;
+    let df = read_cols(
+        tables,
+        "ticket_facts",
+        &[
+            "ticket_id",
+            "contract_id",
+            "period",
+            "assignee_at_first_solve",
+        ],
+        None,
+    )?;
     let ids = t::text(&df, "ticket_id")?;
     let contracts = t::texts(&df, "contract_id")?;
     let periods = t::text(&df, "period")?;

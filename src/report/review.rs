@@ -26,6 +26,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use rayon::prelude::*;
 
 use super::contract::{self, ContractPeriod};
 use super::format::safe_name;
@@ -155,6 +156,13 @@ pub fn write_all(opts: &Options) -> Result<Written> {
     // Every table a document reads is there, or nothing is written.
     load::check(&tables, &lake)?;
     let run = load::run_info(&tables)?;
+    // Each customer's rows in the lake (the appendix's input list) reads the whole events
+    // table: counted on a thread of its own while the other tables are read.
+    let rows_counted = {
+        let lake = lake.clone();
+        std::thread::spawn(move || load::customer_rows(&lake))
+    };
+    tracing::debug!("documents: checked: {:.2?}", started.elapsed());
     let env = super::environment();
 
     let mut all = contract::load(&tables)?;
@@ -173,14 +181,24 @@ pub fn write_all(opts: &Options) -> Result<Written> {
         &contracts,
     );
     let (mut notes_df, mut portfolio_df) = contract::tables(&ranked)?;
+    tracing::debug!("documents: contracts ranked: {:.2?}", started.elapsed());
     crate::clock::write_table(&tables, "renewal_notes", &mut notes_df)?;
     crate::clock::write_table(&tables, "portfolio", &mut portfolio_df)?;
 
     let names = load::engineer_names(&lake)?;
+    tracing::debug!(
+        "documents: renewal notes written: {:.2?}",
+        started.elapsed()
+    );
     // The story's sentences (executive summary, recommendations) are tables too, written
     // before any document so each sentence a document prints is a row a reader can find.
     let story_tables = story::write_tables(&tables, opts.report, &names)?;
+    tracing::debug!("documents: story tables written: {:.2?}", started.elapsed());
     let story_inputs = story::load(&tables)?;
+    tracing::debug!(
+        "documents: story tables written and read: {:.2?}",
+        started.elapsed()
+    );
     let story_options = |tz: chrono_tz::Tz| story::StoryOptions {
         report: opts.report,
         tz,
@@ -188,8 +206,14 @@ pub fn write_all(opts: &Options) -> Result<Written> {
         show_engineers: opts.show_engineers,
     };
     let inputs = load::manifest(&lake)?;
-    let customer_rows = load::customer_rows(&lake)?;
     let data = customer::CustomerData::load(&tables, &lake, &period, csat)?;
+    let customer_rows = rows_counted
+        .join()
+        .map_err(|_| anyhow::anyhow!("counting each customer's lake rows panicked"))??;
+    tracing::debug!(
+        "documents: customer data and rows: {:.2?}",
+        started.elapsed()
+    );
     tracing::info!("documents: tables read: {:.2?}", started.elapsed());
 
     // A fresh folder each run: no document of an earlier run is left to be mistaken for this
@@ -208,8 +232,9 @@ pub fn write_all(opts: &Options) -> Result<Written> {
         ..Default::default()
     };
     let customers_dir = dir.join("customers");
-    let mut links = BTreeMap::new();
-    for r in &ranked {
+    // One contract's review needs only shared, read-only inputs: the reviews are built,
+    // rendered and written on every core, and listed in the ranked order.
+    let one = |r: &contract::Ranked| -> Result<(String, String, PathBuf)> {
         let cp = &r.contract;
         let name = safe_name(&cp.contract_id);
         let history: Vec<&ContractPeriod> = all
@@ -245,23 +270,38 @@ pub fn write_all(opts: &Options) -> Result<Written> {
         for c in &view.trend_charts {
             write(&customers_dir.join(&c.file), &c.svg)?;
         }
-        links.insert(cp.contract_id.clone(), format!("customers/{name}.html"));
+        Ok((
+            cp.contract_id.clone(),
+            format!("customers/{name}.html"),
+            html_path,
+        ))
+    };
+    // The team review does not depend on the customer reviews: built beside them.
+    let has_kb = load::lake_has(&lake, "kb_articles");
+    let team_review = || -> Result<PathBuf> {
+        let mut team = team::build(opts, &run, &tables, &names, &data.solver, has_kb)?;
+        team.story = Some(story::team_story(&story_inputs, &story_options(run.tz)));
+        let html = env
+            .get_template("team_review.html.j2")?
+            .render(minijinja::context! { r => minijinja::Value::from_serialize(&team) })?;
+        let md = env
+            .get_template("team_review.md.j2")?
+            .render(minijinja::context! { r => minijinja::Value::from_serialize(&team) })?;
+        let path = dir.join("team_review.html");
+        write(&path, &html)?;
+        write(&dir.join("team_review.md"), &md)?;
+        write_charts(&dir, &team.charts)?;
+        Ok(path)
+    };
+    let (reviews, team_path): (Vec<Result<(String, String, PathBuf)>>, _) =
+        rayon::join(|| ranked.par_iter().map(one).collect(), team_review);
+    let mut links = BTreeMap::new();
+    for review in reviews {
+        let (contract_id, link, html_path) = review?;
+        links.insert(contract_id, link);
         written.customer_reviews.push(html_path);
     }
-
-    let has_kb = load::lake_has(&lake, "kb_articles");
-    let mut team = team::build(opts, &run, &tables, &names, &data.solver, has_kb)?;
-    team.story = Some(story::team_story(&story_inputs, &story_options(run.tz)));
-    let html = env
-        .get_template("team_review.html.j2")?
-        .render(minijinja::context! { r => minijinja::Value::from_serialize(&team) })?;
-    let md = env
-        .get_template("team_review.md.j2")?
-        .render(minijinja::context! { r => minijinja::Value::from_serialize(&team) })?;
-    written.team_review = dir.join("team_review.html");
-    write(&written.team_review, &html)?;
-    write(&dir.join("team_review.md"), &md)?;
-    write_charts(&dir, &team.charts)?;
+    written.team_review = team_path?;
 
     let mut portfolio = portfolio::build(opts, &run, &ranked, &links);
     portfolio.story = Some(story::portfolio_story(

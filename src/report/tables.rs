@@ -21,6 +21,20 @@ pub fn read(dir: &Path, name: &str, filter: Option<Expr>) -> Result<DataFrame> {
         .map_err(|e| anyhow::anyhow!("cannot read table `{}`: {e}", path.display()))
 }
 
+/// The columns `cols` of a table of `<dir>`, whole or filtered: only those columns are read.
+pub fn read_cols(dir: &Path, name: &str, cols: &[&str], filter: Option<Expr>) -> Result<DataFrame> {
+    let path = dir.join(format!("{name}.parquet"));
+    let pl = PlRefPath::try_from_path(&path)?;
+    let mut lf = LazyFrame::scan_parquet(pl, ScanArgsParquet::default())
+        .map_err(|e| anyhow::anyhow!("cannot read table `{}`: {e}", path.display()))?;
+    if let Some(f) = filter {
+        lf = lf.filter(f);
+    }
+    lf.select(cols.iter().map(|c| col(*c)).collect::<Vec<_>>())
+        .collect()
+        .map_err(|e| anyhow::anyhow!("cannot read table `{}`: {e}", path.display()))
+}
+
 /// Rows of `period`.
 pub fn of_period(period: &str) -> Expr {
     col("period").eq(lit(period.to_string()))
