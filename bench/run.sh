@@ -63,4 +63,11 @@ if [ -n "${BASE_BIN:-}" ]; then
   t_new=$(printf '%s\n' "${NEW[@]}" | awk '{print $1}' | best)
   t_old=$(printf '%s\n' "${OLD[@]}" | awk '{print $1}' | best)
   awk -v a="$t_new" -v b="$t_old" 'BEGIN { printf "ratio (time, best of each) %.2fx   target <= 1.10x\n", a / b }'
+  # Each run of this binary against the base run right after it (the machine drifts between
+  # pairs more than within one): the median of those ratios.
+  for i in "${!NEW[@]}"; do
+    awk -v a="${NEW[$i]%% *}" -v b="${OLD[$i]%% *}" 'BEGIN { printf "%.4f\n", a / b }'
+  done | sort -n | awk '{ r[NR] = $1 } END {
+    m = (NR % 2) ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2
+    printf "ratio (time, median of %d pairs) %.2fx\n", NR, m }'
 fi

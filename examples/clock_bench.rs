@@ -20,6 +20,7 @@ use slareview::model::parse_timestamp;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> anyhow::Result<()> {
+    slareview::allocator::keep_freed_memory();
     let args: Vec<String> = std::env::args().collect();
     let lake = PathBuf::from(&args[1]);
     let data = PathBuf::from(&args[2]);

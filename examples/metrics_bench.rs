@@ -18,6 +18,7 @@ use slareview::model::parse_timestamp;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> anyhow::Result<()> {
+    slareview::allocator::keep_freed_memory();
     tracing_subscriber::fmt()
         .with_env_filter(
             std::env::var("RUST_LOG").unwrap_or_else(|_| "slareview::metrics=info".into()),

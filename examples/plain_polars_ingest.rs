@@ -15,6 +15,7 @@ use polars::prelude::*;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> PolarsResult<()> {
+    slareview::allocator::keep_freed_memory();
     let args: Vec<String> = std::env::args().collect();
     let data = PathBuf::from(&args[1]);
     let out = PathBuf::from(&args[2]);

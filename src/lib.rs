@@ -2,6 +2,7 @@
 //! quarterly service reviews. See README.md for the commands and `shared/spec/` for the
 //! definitions this crate implements.
 
+pub mod allocator;
 pub mod cli;
 pub mod clock;
 pub mod generate;

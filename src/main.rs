@@ -14,6 +14,7 @@ use slareview::cli::{execute, Cli};
 use slareview::ingest::IngestError;
 
 fn main() -> ExitCode {
+    slareview::allocator::keep_freed_memory();
     let cli = Cli::parse();
     let default_level = match (cli.quiet, cli.verbose) {
         (true, _) => "error",

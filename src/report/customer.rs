@@ -2,7 +2,7 @@
 //! (read once for all contracts into `CustomerData`). Only layout here: which rows, in which
 //! order, formatted how; the figures are the tables'.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use anyhow::Result;
@@ -19,9 +19,10 @@ use super::view::*;
 
 /// Everything the customer reviews read, loaded once for all contracts.
 pub struct CustomerData {
-    /// ticket_id -> subject.
+    /// ticket_id -> subject, for the tickets a document lists (the period's SLA rows, open
+    /// tickets).
     pub subjects: BTreeMap<String, String>,
-    /// ticket_id -> engineer at first solve.
+    /// ticket_id -> engineer at first solve, for the same tickets.
     pub solver: BTreeMap<String, String>,
     /// ticket_sla rows of the period per contract (system down left out).
     pub sla: BTreeMap<String, Vec<SlaTicket>>,
@@ -52,14 +53,12 @@ impl CustomerData {
         // The customers' CSAT, read once by `write_all` for the renewal notes too.
         csat: BTreeMap<String, CustomerCsat>,
     ) -> Result<CustomerData> {
-        // Every ticket's engineer at its first solve (breaches of the period may be solved
-        // later, and the team review's system-down list needs them too).
-        let solver = load::ticket_facts(tables)?
-            .into_iter()
-            .map(|f| (f.ticket_id, f.solver))
-            .collect();
+        // The tickets whose subject or solver a document prints: the period's SLA rows (the
+        // team review's system-down list too) and the tickets open at its end.
+        let mut wanted: HashSet<String> = HashSet::new();
         let mut sla: BTreeMap<String, Vec<SlaTicket>> = BTreeMap::new();
         for s in load::ticket_sla(tables, period, None)? {
+            wanted.insert(s.ticket_id.clone());
             if s.metric == Metric::SystemDown {
                 continue;
             }
@@ -99,6 +98,7 @@ impl CustomerData {
         }
         let mut open: BTreeMap<String, Vec<load::OpenTicket>> = BTreeMap::new();
         for o in load::open_at_period_end(tables, period)? {
+            wanted.insert(o.ticket_id.clone());
             open.entry(o.customer_id.clone()).or_default().push(o);
         }
         for v in open.values_mut() {
@@ -109,8 +109,15 @@ impl CustomerData {
             });
         }
         Ok(CustomerData {
-            subjects: load::subjects(lake)?,
-            solver,
+            subjects: load::ticket_column(lake, "tickets", "subject", &wanted)?,
+            // The engineer at each ticket's first solve (a breach of the period may be solved
+            // later).
+            solver: load::ticket_column(
+                tables,
+                "ticket_facts",
+                "assignee_at_first_solve",
+                &wanted,
+            )?,
             sla,
             volume,
             weeks,

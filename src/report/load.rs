@@ -8,7 +8,7 @@
 //! `check` runs before anything is written: a missing table stops the documents with its name
 //! and what to do, instead of a polars error halfway through.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -429,55 +429,43 @@ pub fn period_days(tables: &Path) -> Result<BTreeMap<String, i64>> {
         .collect())
 }
 
-/// A row of `ticket_facts`, the columns the documents use.
-pub struct TicketFact {
-    pub ticket_id: String,
-    pub contract_id: Option<String>,
-    pub period: String,
-    /// The engineer at the ticket's first solve (empty if never solved).
-    pub solver: String,
-}
-
-pub fn ticket_facts(tables: &Path) -> Result<Vec<TicketFact>> {
-    let df = read_cols(
-        tables,
-        "ticket_facts",
-        &[
-            "ticket_id",
-            "contract_id",
-            "period",
-            "assignee_at_first_solve",
-        ],
-        None,
-    )?;
-    let ids = t::text(&df, "ticket_id")?;
-    let contracts = t::texts(&df, "contract_id")?;
-    let periods = t::text(&df, "period")?;
-    let solvers = t::text(&df, "assignee_at_first_solve")?;
+/// `column` of `table` in `dir` for the tickets in `wanted`: ticket_id -> value (empty when the
+/// table has no such column). Only the two columns are read, and only the wanted tickets are
+/// kept: a document needs the subjects and solvers of a quarter's breaches, not of every ticket.
+pub fn ticket_column(
+    dir: &Path,
+    table: &str,
+    column: &str,
+    wanted: &HashSet<String>,
+) -> Result<BTreeMap<String, String>> {
+    let path = dir.join(format!("{table}.parquet"));
+    let pl = PlRefPath::try_from_path(&path)?;
+    let schema = LazyFrame::scan_parquet(pl, ScanArgsParquet::default())
+        .and_then(|mut lf| lf.collect_schema())
+        .map_err(|e| anyhow::anyhow!("cannot read table `{}`: {e}", path.display()))?;
+    if !schema.contains(column) {
+        return Ok(BTreeMap::new());
+    }
+    let df = read_cols(dir, table, &["ticket_id", column], None)?;
+    let ids = df
+        .column("ticket_id")?
+        .as_materialized_series()
+        .cast(&DataType::String)?;
+    let values = df
+        .column(column)?
+        .as_materialized_series()
+        .cast(&DataType::String)?;
     Ok(ids
-        .into_iter()
-        .zip(contracts)
-        .zip(periods)
-        .zip(solvers)
-        .map(|(((ticket_id, contract_id), period), solver)| TicketFact {
-            ticket_id,
-            contract_id,
-            period,
-            solver,
+        .str()?
+        .iter()
+        .zip(values.str()?.iter())
+        .filter_map(|(id, v)| {
+            let id = id?;
+            wanted
+                .contains(id)
+                .then(|| (id.to_string(), v.unwrap_or_default().to_string()))
         })
         .collect())
-}
-
-/// The lake's tickets: ticket_id -> subject.
-pub fn subjects(lake: &Path) -> Result<BTreeMap<String, String>> {
-    let df = read(lake, "tickets", None)?;
-    let ids = t::text(&df, "ticket_id")?;
-    let subject = if has(&df, "subject") {
-        t::text(&df, "subject")?
-    } else {
-        vec![String::new(); df.height()]
-    };
-    Ok(ids.into_iter().zip(subject).collect())
 }
 
 /// The lake's engineers: engineer_id -> name (empty when the file is absent).
