@@ -34,20 +34,8 @@ keyed as (
     where contract_id is not null
 ),
 
--- Each key's times in ascending order (a list), then the values at the two ranks (1-based).
-sorted_times as (
-    select
-        period,
-        dimension,
-        key,
-        priority,
-        metric,
-        array_agg(elapsed_seconds order by elapsed_seconds) as times,
-        count(*) as n
-    from keyed
-    group by period, dimension, key, priority, metric
-),
-
+-- quantile_disc is polars' nearest rank: the value at rank ceil(p x n), at least 1 (its
+-- "equiprobable" method), found without sorting each key's times.
 final as (
     select
         period,
@@ -55,10 +43,11 @@ final as (
         key,
         priority,
         metric,
-        n as tickets,
-        array_get(times, cast(greatest(ceil(0.5 * n), 1) as bigint)) as median_seconds,
-        array_get(times, cast(greatest(ceil(0.9 * n), 1) as bigint)) as p90_seconds
-    from sorted_times
+        count(*) as tickets,
+        cast(quantile_disc(elapsed_seconds, 0.5) as bigint) as median_seconds,
+        cast(quantile_disc(elapsed_seconds, 0.9) as bigint) as p90_seconds
+    from keyed
+    group by period, dimension, key, priority, metric
 )
 
 select * from final
