@@ -385,37 +385,34 @@ pub fn customer_rows(lake: &Path) -> Result<BTreeMap<String, BTreeMap<&'static s
             .agg([len().cast(DataType::Int64).alias("rows")])
             .collect()?)
     };
+    // Rows of `tables` counted for the customer that owns their `key` in `owners`.
+    let mut owned_by = |owners: &DataFrame, key: &str, tables: &[&'static str]| -> Result<()> {
+        for &table in tables {
+            if !lake_has(lake, table) {
+                continue;
+            }
+            let ids = read_cols(lake, table, &[key], None)?;
+            let owned = ids.lazy().join(
+                owners.clone().lazy(),
+                [col(key)],
+                [col(key)],
+                JoinArgs::new(JoinType::Inner),
+            );
+            add(table, count(owned)?)?;
+        }
+        Ok(())
+    };
     let owners = read_cols(lake, "tickets", &["ticket_id", "customer_id"], None)?;
-    add("tickets", count(owners.clone().lazy())?)?;
-    // Rows that belong to a customer through their ticket (review.md's waivers too).
-    for table in ["ticket_events", "surveys", "waivers"] {
-        if !lake_has(lake, table) {
-            continue;
-        }
-        let ids = read_cols(lake, table, &["ticket_id"], None)?;
-        let owned = ids.lazy().join(
-            owners.clone().lazy(),
-            [col("ticket_id")],
-            [col("ticket_id")],
-            JoinArgs::new(JoinType::Inner),
-        );
-        add(table, count(owned)?)?;
-    }
-    // review.md's maintenance and actions belong to a customer through their contract.
     let contract_owners = read_cols(lake, "contracts", &["contract_id", "customer_id"], None)?;
-    for table in ["maintenance", "actions"] {
-        if !lake_has(lake, table) {
-            continue;
-        }
-        let ids = read_cols(lake, table, &["contract_id"], None)?;
-        let owned = ids.lazy().join(
-            contract_owners.clone().lazy(),
-            [col("contract_id")],
-            [col("contract_id")],
-            JoinArgs::new(JoinType::Inner),
-        );
-        add(table, count(owned)?)?;
-    }
+    // Rows that belong to a customer through their ticket (review.md's waivers too), and
+    // review.md's maintenance and actions, through their contract.
+    owned_by(
+        &owners,
+        "ticket_id",
+        &["ticket_events", "surveys", "waivers"],
+    )?;
+    owned_by(&contract_owners, "contract_id", &["maintenance", "actions"])?;
+    add("tickets", count(owners.lazy())?)?;
     add("contracts", count(contract_owners.lazy())?)?;
     Ok(out)
 }

@@ -130,6 +130,18 @@ fn customer_files(
         .collect()
 }
 
+/// A view rendered by its two templates, `<name>.html.j2` and `<name>.md.j2`.
+fn render_both(
+    env: &minijinja::Environment,
+    name: &str,
+    view: &impl serde::Serialize,
+) -> Result<(String, String)> {
+    let ctx = minijinja::context! { r => minijinja::Value::from_serialize(view) };
+    let html = env.get_template(&format!("{name}.html.j2"))?.render(&ctx)?;
+    let md = env.get_template(&format!("{name}.md.j2"))?.render(&ctx)?;
+    Ok((html, md))
+}
+
 fn write(path: &Path, text: &str) -> Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)
@@ -257,12 +269,7 @@ pub fn write_all(opts: &Options) -> Result<Written> {
             &cp.contract_id,
             &story_options(tz),
         ));
-        let html = env
-            .get_template("customer_review.html.j2")?
-            .render(minijinja::context! { r => minijinja::Value::from_serialize(&view) })?;
-        let md = env
-            .get_template("customer_review.md.j2")?
-            .render(minijinja::context! { r => minijinja::Value::from_serialize(&view) })?;
+        let (html, md) = render_both(&env, "customer_review", &view)?;
         let html_path = customers_dir.join(format!("{name}.html"));
         write(&html_path, &html)?;
         write(&customers_dir.join(format!("{name}.md")), &md)?;
@@ -281,12 +288,7 @@ pub fn write_all(opts: &Options) -> Result<Written> {
     let team_review = || -> Result<PathBuf> {
         let mut team = team::build(opts, &run, &tables, &names, &data.solver, has_kb)?;
         team.story = Some(story::team_story(&story_inputs, &story_options(run.tz)));
-        let html = env
-            .get_template("team_review.html.j2")?
-            .render(minijinja::context! { r => minijinja::Value::from_serialize(&team) })?;
-        let md = env
-            .get_template("team_review.md.j2")?
-            .render(minijinja::context! { r => minijinja::Value::from_serialize(&team) })?;
+        let (html, md) = render_both(&env, "team_review", &team)?;
         let path = dir.join("team_review.html");
         write(&path, &html)?;
         write(&dir.join("team_review.md"), &md)?;
@@ -308,12 +310,7 @@ pub fn write_all(opts: &Options) -> Result<Written> {
         &story_inputs,
         &story_options(run.tz),
     ));
-    let html = env
-        .get_template("portfolio.html.j2")?
-        .render(minijinja::context! { r => minijinja::Value::from_serialize(&portfolio) })?;
-    let md = env
-        .get_template("portfolio.md.j2")?
-        .render(minijinja::context! { r => minijinja::Value::from_serialize(&portfolio) })?;
+    let (html, md) = render_both(&env, "portfolio", &portfolio)?;
     written.portfolio = dir.join("portfolio.html");
     write(&written.portfolio, &html)?;
     write(&dir.join("portfolio.md"), &md)?;

@@ -10,29 +10,31 @@ use polars::prelude::*;
 
 /// A table of `<dir>`, whole or filtered.
 pub fn read(dir: &Path, name: &str, filter: Option<Expr>) -> Result<DataFrame> {
-    let path = dir.join(format!("{name}.parquet"));
-    let pl = PlRefPath::try_from_path(&path)?;
-    let mut lf = LazyFrame::scan_parquet(pl, ScanArgsParquet::default())
-        .map_err(|e| anyhow::anyhow!("cannot read table `{}`: {e}", path.display()))?;
-    if let Some(f) = filter {
-        lf = lf.filter(f);
-    }
-    lf.collect()
-        .map_err(|e| anyhow::anyhow!("cannot read table `{}`: {e}", path.display()))
+    read_some(dir, name, None, filter)
 }
 
 /// The columns `cols` of a table of `<dir>`, whole or filtered: only those columns are read.
 pub fn read_cols(dir: &Path, name: &str, cols: &[&str], filter: Option<Expr>) -> Result<DataFrame> {
+    read_some(dir, name, Some(cols), filter)
+}
+
+fn read_some(
+    dir: &Path,
+    name: &str,
+    cols: Option<&[&str]>,
+    filter: Option<Expr>,
+) -> Result<DataFrame> {
     let path = dir.join(format!("{name}.parquet"));
+    let failed = |e: PolarsError| anyhow::anyhow!("cannot read table `{}`: {e}", path.display());
     let pl = PlRefPath::try_from_path(&path)?;
-    let mut lf = LazyFrame::scan_parquet(pl, ScanArgsParquet::default())
-        .map_err(|e| anyhow::anyhow!("cannot read table `{}`: {e}", path.display()))?;
+    let mut lf = LazyFrame::scan_parquet(pl, ScanArgsParquet::default()).map_err(failed)?;
     if let Some(f) = filter {
         lf = lf.filter(f);
     }
-    lf.select(cols.iter().map(|c| col(*c)).collect::<Vec<_>>())
-        .collect()
-        .map_err(|e| anyhow::anyhow!("cannot read table `{}`: {e}", path.display()))
+    if let Some(cols) = cols {
+        lf = lf.select(cols.iter().map(|c| col(*c)).collect::<Vec<_>>());
+    }
+    lf.collect().map_err(failed)
 }
 
 /// Rows of `period`.
