@@ -419,18 +419,6 @@ fn hostile_text_stays_text_and_files_stay_inside() {
     }
 }
 
-/// One run of the sample data per test binary, shared by the checks below.
-fn sample_run() -> &'static Path {
-    static OUT: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
-    let (_, out) = OUT.get_or_init(|| {
-        let t = tmp();
-        let out = t.path().join("out");
-        run_ok(sample_data(), &out, &[]);
-        (t, out)
-    });
-    out
-}
-
 fn sample_csv(name: &str) -> Vec<Row> {
     read_csv(&sample_data().join(name))
 }

@@ -6,20 +6,8 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
 
 use common::*;
-
-fn sample_out() -> &'static Path {
-    static OUT: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
-    let (_, out) = OUT.get_or_init(|| {
-        let t = tmp();
-        let out = t.path().join("out");
-        run_ok(sample_data(), &out, &[]);
-        (t, out)
-    });
-    out
-}
 
 /// `period=2026Q3; contract_id=K-1` -> [("period", "2026Q3"), ("contract_id", "K-1")].
 fn pairs(source_row: &str) -> Vec<(String, String)> {
@@ -47,7 +35,7 @@ fn unescape(html: &str) -> String {
 
 #[test]
 fn every_sentence_names_a_row_that_exists() {
-    let out = sample_out();
+    let out = sample_run();
     let mut tables: BTreeMap<String, Vec<Row>> = BTreeMap::new();
     let mut checked = 0;
     let mut sources = BTreeSet::new();
@@ -97,7 +85,7 @@ fn every_sentence_names_a_row_that_exists() {
 
 #[test]
 fn the_commitments_sentence_states_its_contract_review_counts() {
-    let out = sample_out();
+    let out = sample_run();
     let review = table(out, "contract_review");
     let summary = table(out, "executive_summary");
     let mut checked = 0;
@@ -132,7 +120,7 @@ fn the_commitments_sentence_states_its_contract_review_counts() {
 
 #[test]
 fn each_customer_review_prints_its_own_sentences() {
-    let out = sample_out();
+    let out = sample_run();
     let summary = table(out, "executive_summary");
     let dir = out.join("reports/2026Q3/customers");
     let contracts: BTreeSet<&str> = summary

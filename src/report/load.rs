@@ -435,12 +435,7 @@ pub fn ticket_column(
     column: &str,
     wanted: &HashSet<String>,
 ) -> Result<BTreeMap<String, String>> {
-    let path = dir.join(format!("{table}.parquet"));
-    let pl = PlRefPath::try_from_path(&path)?;
-    let schema = LazyFrame::scan_parquet(pl, ScanArgsParquet::default())
-        .and_then(|mut lf| lf.collect_schema())
-        .map_err(|e| anyhow::anyhow!("cannot read table `{}`: {e}", path.display()))?;
-    if !schema.contains(column) {
+    if !t::has_column(dir, table, column)? {
         return Ok(BTreeMap::new());
     }
     let df = read_cols(dir, table, &["ticket_id", column], None)?;

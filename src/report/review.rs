@@ -222,10 +222,6 @@ pub fn write_all(opts: &Options) -> Result<Written> {
     let customer_rows = rows_counted
         .join()
         .map_err(|_| anyhow::anyhow!("counting each customer's lake rows panicked"))??;
-    tracing::debug!(
-        "documents: customer data and rows: {:.2?}",
-        started.elapsed()
-    );
     tracing::info!("documents: tables read: {:.2?}", started.elapsed());
 
     // A fresh folder each run: no document of an earlier run is left to be mistaken for this

@@ -26,8 +26,7 @@ fn read_some(
 ) -> Result<DataFrame> {
     let path = dir.join(format!("{name}.parquet"));
     let failed = |e: PolarsError| anyhow::anyhow!("cannot read table `{}`: {e}", path.display());
-    let pl = PlRefPath::try_from_path(&path)?;
-    let mut lf = LazyFrame::scan_parquet(pl, ScanArgsParquet::default()).map_err(failed)?;
+    let mut lf = scan(&path).map_err(failed)?;
     if let Some(f) = filter {
         lf = lf.filter(f);
     }
@@ -35,6 +34,19 @@ fn read_some(
         lf = lf.select(cols.iter().map(|c| col(*c)).collect::<Vec<_>>());
     }
     lf.collect().map_err(failed)
+}
+
+fn scan(path: &Path) -> PolarsResult<LazyFrame> {
+    LazyFrame::scan_parquet(PlRefPath::try_from_path(path)?, ScanArgsParquet::default())
+}
+
+/// Does the table `name` of `<dir>` have the column `column`? (Its schema only is read.)
+pub fn has_column(dir: &Path, name: &str, column: &str) -> Result<bool> {
+    let path = dir.join(format!("{name}.parquet"));
+    let schema = scan(&path)
+        .and_then(|mut lf| lf.collect_schema())
+        .map_err(|e| anyhow::anyhow!("cannot read table `{}`: {e}", path.display()))?;
+    Ok(schema.contains(column))
 }
 
 /// Rows of `period`.

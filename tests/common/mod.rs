@@ -336,3 +336,15 @@ pub fn raw_invisible(text: &str) -> Vec<(usize, char)> {
         })
         .collect()
 }
+
+/// One run of the sample data per test binary, shared by the checks that only read its outputs.
+pub fn sample_run() -> &'static Path {
+    static OUT: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
+    let (_, out) = OUT.get_or_init(|| {
+        let t = tmp();
+        let out = t.path().join("out");
+        run_ok(sample_data(), &out, &[]);
+        (t, out)
+    });
+    out
+}
