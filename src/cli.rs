@@ -71,6 +71,10 @@ pub enum Command {
         /// Also print every HTML document to PDF with headless Chromium (when installed).
         #[arg(long)]
         pdf: bool,
+        /// Language of every document: ko, en or zh. Default: each customer review in its
+        /// contract's `language`, the other documents in goals.toml's `language`, else en.
+        #[arg(long, value_name = "LANG", value_parser = parse_lang)]
+        lang: Option<&'static str>,
         #[command(flatten)]
         read: ReadArgs,
     },
@@ -171,6 +175,7 @@ pub fn execute(cli: Cli) -> Result<u8> {
             queries,
             show_engineers,
             pdf,
+            lang,
             read,
         } => {
             let queries = queries.unwrap_or_else(bundled_queries);
@@ -183,6 +188,7 @@ pub fn execute(cli: Cli) -> Result<u8> {
                 Documents {
                     show_engineers,
                     pdf,
+                    lang,
                 },
                 &print_counts,
                 cli.quiet,
@@ -456,6 +462,7 @@ fn run(
                 calendars: &ing.calendars,
                 show_engineers: docs.show_engineers,
                 pdf: docs.pdf,
+                lang: docs.lang,
                 command: command_line(),
             },
         )?)
@@ -464,8 +471,9 @@ fn run(
     if let Some(r) = &reports {
         written.extend(r.tables.iter().cloned());
     }
-    let view = crate::report::summary::build(&ing, &manifest, quarter)?;
-    let html = crate::report::summary::render_html(&view)?;
+    let lang = crate::report::i18n::choose(docs.lang, None, ing.goals.language.as_deref());
+    let view = crate::report::summary::build(&ing, &manifest, quarter, lang)?;
+    let html = crate::report::summary::render_html(&view, lang)?;
     let staged_summary = stage.join(&summary_item);
     std::fs::write(&staged_summary, html)
         .with_context(|| format!("cannot write `{}`", staged_summary.display()))?;
@@ -547,6 +555,13 @@ fn run(
 pub struct Documents {
     pub show_engineers: bool,
     pub pdf: bool,
+    /// `--lang`: every document in this language.
+    pub lang: Option<&'static str>,
+}
+
+/// `--lang`: a language documents can be written in (a catalog of `locales/`).
+fn parse_lang(s: &str) -> Result<&'static str, String> {
+    crate::report::i18n::check_language(s)
 }
 
 /// The command as typed, for the documents' audit appendix: the program as `slareview` (not

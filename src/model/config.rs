@@ -338,6 +338,9 @@ pub fn parse_calendars(text: &str, file: &str) -> Result<BTreeMap<String, Calend
 pub struct Goals {
     pub reporting_timezone: String,
     pub team_calendar: Option<String>,
+    /// The documents' language (`ko`, `en`, `zh`: review.md): the team review, the portfolio
+    /// and the summary, and each customer review whose contract names none. Default `en`.
+    pub language: Option<String>,
     pub csat: CsatGoals,
     pub sla: SlaGoals,
     pub engineer: EngineerGoals,
@@ -418,6 +421,7 @@ impl Default for Goals {
         Goals {
             reporting_timezone: "Asia/Seoul".into(),
             team_calendar: None,
+            language: None,
             csat: CsatGoals::default(),
             sla: SlaGoals::default(),
             engineer: EngineerGoals::default(),
@@ -527,6 +531,15 @@ pub fn parse_goals(
         ));
     }
     goals.check_ranges(file)?;
+    if let Some(lang) = &goals.language {
+        if crate::model::parse_doc_language(lang).is_none() {
+            return Err(config_err(
+                file,
+                format!("unknown language `{lang}`"),
+                "write language = \"ko\", \"en\" or \"zh\", or remove the key (default en)",
+            ));
+        }
+    }
     if let Some(cal) = &goals.team_calendar {
         if !calendars.contains_key(cal) {
             return Err(config_err(

@@ -253,6 +253,8 @@ pub struct ContractDates {
     pub customer_id: String,
     pub start_date: String,
     pub calendar_id: String,
+    /// The language of the customer's documents, when the contract names one.
+    pub language: Option<String>,
 }
 
 pub fn load_contract_dates(lake: &Path) -> Result<Vec<ContractDates>> {
@@ -261,12 +263,19 @@ pub fn load_contract_dates(lake: &Path) -> Result<Vec<ContractDates>> {
     let customer = text(&df, "customer_id")?;
     let start = text(&df, "start_date")?;
     let calendar = text(&df, "calendar_id")?;
+    // Optional (review.md): a lake without the column names no language.
+    let language = if super::load::has(&df, "language") {
+        super::tables::texts(&df, "language")?
+    } else {
+        vec![None; df.height()]
+    };
     Ok((0..df.height())
         .map(|i| ContractDates {
             contract_id: id[i].clone(),
             customer_id: customer[i].clone(),
             start_date: start[i].clone(),
             calendar_id: calendar[i].clone(),
+            language: language[i].clone().filter(|l| !l.is_empty()),
         })
         .collect())
 }

@@ -9,6 +9,7 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 
+use super::i18n::Catalog;
 use super::chart::{self, Series};
 use super::contract::{metric_label, Commitment, ContractPeriod, CustomerCsat, Ranked};
 use super::format::{clock_duration, duration, money, number as trim, pct};
@@ -419,6 +420,7 @@ pub fn build(
     names: &BTreeMap<String, String>,
     chart_dir: &str,
     tz: Tz,
+    l: &'static Catalog,
 ) -> Result<CustomerReview> {
     let cp = &r.contract;
     let cid = &cp.contract_id;
@@ -746,7 +748,7 @@ pub fn build(
         ),
     );
 
-    let mut doc = doc_info(opts, run);
+    let mut doc = doc_info(opts, run, l);
     // reports.md asks for the exact command; a local path is nobody else's business, so each
     // path in it is cut to its last name (`--data /home/kim/exports` -> `--data exports`).
     doc.command = without_folders(&doc.command);

@@ -5,6 +5,7 @@ pub mod chart;
 pub mod contract;
 pub mod customer;
 pub mod format;
+pub mod i18n;
 pub mod load;
 pub mod pdf;
 pub mod portfolio;
@@ -69,8 +70,35 @@ const TEMPLATES: [(&str, &str); 10] = [
 /// bidirectional overrides, zero-width characters) as `⟨U+202E⟩` (`format::visible`): this is
 /// the one place data text enters an HTML or Markdown document; charts do the same to their
 /// SVG (`chart`).
-pub fn environment() -> Environment<'static> {
+///
+/// The environment writes in `lang`'s language: templates call `t("section.key", name=value)`
+/// for every word of their own (`i18n`), and `lang` is `<html lang>`.
+pub fn environment(lang: &'static i18n::Catalog) -> Environment<'static> {
     let mut env = Environment::new();
+    env.add_global("lang", lang.lang);
+    env.add_function(
+        "t",
+        move |key: &str, kwargs: minijinja::value::Kwargs| -> Result<String, Error> {
+            let mut params: Vec<(String, String)> = Vec::new();
+            for name in kwargs.args() {
+                let v: minijinja::Value = kwargs.get(name)?;
+                params.push((name.to_string(), v.to_string()));
+            }
+            if !lang.has(key) && !i18n::english().has(key) {
+                return Err(Error::new(
+                    ErrorKind::UndefinedError,
+                    format!("no message `{key}` in locales/en.toml"),
+                ));
+            }
+            let refs: Vec<(&str, &str)> =
+                params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            Ok(lang.f(key, &refs))
+        },
+    );
+    // A table's code word in the language: {{ x.status|word("status") }}.
+    env.add_filter("word", move |code: &str, section: &str| lang.word(section, code));
+    env.add_filter("quarter", move |label: &str| lang.quarter(label));
+    env.add_filter("date", move |iso: &str| lang.date(iso));
     env.set_auto_escape_callback(|name| {
         if name.contains(".html") {
             AutoEscape::Html

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use super::i18n::Catalog;
 use super::contract::Ranked;
 use super::format::{money, one_decimal, pct};
 use super::load::RunInfo;
@@ -14,13 +15,14 @@ pub fn build(
     run: &RunInfo,
     ranked: &[Ranked],
     links: &BTreeMap<String, String>,
+    l: &'static Catalog,
 ) -> PortfolioView {
     let mut credits: BTreeMap<String, f64> = BTreeMap::new();
     for r in ranked {
         *credits.entry(r.contract.currency.clone()).or_default() += r.contract.credit_amount;
     }
     let view = PortfolioView {
-        doc: doc_info(opts, run),
+        doc: doc_info(opts, run, l),
         rows: ranked
             .iter()
             .map(|r| {

@@ -32,6 +32,7 @@ use super::contract::{self, ContractPeriod};
 use super::format::safe_name;
 use super::load::{self, RunInfo};
 use super::view::*;
+use super::i18n::{self, Catalog};
 use super::{customer, portfolio, story, team};
 use crate::model::config::{Calendar, Goals};
 use crate::period::Quarter;
@@ -49,6 +50,9 @@ pub struct Options<'a> {
     pub calendars: &'a BTreeMap<String, Calendar>,
     pub show_engineers: bool,
     pub pdf: bool,
+    /// `--lang`: every document in this language; else a customer review in its contract's
+    /// `language` and the others in goals.toml's (`i18n::choose`).
+    pub lang: Option<&'static str>,
     /// The command line as run, for the audit appendix.
     pub command: String,
 }
@@ -65,12 +69,12 @@ pub struct Written {
     pub tables: Vec<(String, usize)>,
 }
 
-pub(crate) fn doc_info(opts: &Options, run: &RunInfo) -> DocInfo {
+pub(crate) fn doc_info(opts: &Options, run: &RunInfo, l: &Catalog) -> DocInfo {
     let q = opts.report;
     DocInfo {
-        period: q.label(),
-        period_from: q.first_day().to_string(),
-        period_to: q.end_day().pred_opt().unwrap().to_string(),
+        period: l.quarter(&q.label()),
+        period_from: l.date(&q.first_day().to_string()),
+        period_to: l.date(&q.end_day().pred_opt().unwrap().to_string()),
         as_of: run.as_of.clone(),
         reporting_timezone: run.timezone.clone(),
         times_in: run.timezone.clone(),
@@ -132,10 +136,12 @@ fn customer_files(
 
 /// A view rendered by its two templates, `<name>.html.j2` and `<name>.md.j2`.
 fn render_both(
-    env: &minijinja::Environment,
+    envs: &BTreeMap<&'static str, minijinja::Environment<'static>>,
+    l: &Catalog,
     name: &str,
     view: &impl serde::Serialize,
 ) -> Result<(String, String)> {
+    let env = &envs[l.lang];
     let ctx = minijinja::context! { r => minijinja::Value::from_serialize(view) };
     let html = env.get_template(&format!("{name}.html.j2"))?.render(&ctx)?;
     let md = env.get_template(&format!("{name}.md.j2"))?.render(&ctx)?;
@@ -175,7 +181,12 @@ pub fn write_all(opts: &Options) -> Result<Written> {
         std::thread::spawn(move || load::customer_rows(&lake))
     };
     tracing::debug!("documents: checked: {:.2?}", started.elapsed());
-    let env = super::environment();
+    // One template environment per language (`i18n`).
+    let envs: BTreeMap<&'static str, minijinja::Environment<'static>> = i18n::languages()
+        .into_iter()
+        .filter_map(|l| Some((l, super::environment(i18n::catalog(l)?))))
+        .collect();
+    let team_lang = i18n::choose(opts.lang, None, opts.goals.language.as_deref());
 
     let mut all = contract::load(&tables)?;
     let period_days = load::period_days(&tables)?;
@@ -211,9 +222,10 @@ pub fn write_all(opts: &Options) -> Result<Written> {
         "documents: story tables written and read: {:.2?}",
         started.elapsed()
     );
-    let story_options = |tz: chrono_tz::Tz| story::StoryOptions {
+    let story_options = |tz: chrono_tz::Tz, l: &'static Catalog| story::StoryOptions {
         report: opts.report,
         tz,
+        l,
         names: &names,
         show_engineers: opts.show_engineers,
     };
@@ -259,13 +271,19 @@ pub fn write_all(opts: &Options) -> Result<Written> {
             .map(|c| c.tz)
             .unwrap_or(run.tz);
         let files = customer_files(&inputs, customer_rows.get(&cp.customer_id));
-        let mut view = customer::build(opts, &run, r, &history, &data, &files, &names, &name, tz)?;
+        let language = contracts
+            .iter()
+            .find(|c| c.contract_id == cp.contract_id)
+            .and_then(|c| c.language.as_deref());
+        let l = i18n::choose(opts.lang, language, opts.goals.language.as_deref());
+        let mut view =
+            customer::build(opts, &run, r, &history, &data, &files, &names, &name, tz, l)?;
         view.story = Some(story::customer_story(
             &story_inputs,
             &cp.contract_id,
-            &story_options(tz),
+            &story_options(tz, l),
         ));
-        let (html, md) = render_both(&env, "customer_review", &view)?;
+        let (html, md) = render_both(&envs, l, "customer_review", &view)?;
         let html_path = customers_dir.join(format!("{name}.html"));
         write(&html_path, &html)?;
         write(&customers_dir.join(format!("{name}.md")), &md)?;
@@ -282,9 +300,10 @@ pub fn write_all(opts: &Options) -> Result<Written> {
     // The team review does not depend on the customer reviews: built beside them.
     let has_kb = load::lake_has(&lake, "kb_articles");
     let team_review = || -> Result<PathBuf> {
-        let mut team = team::build(opts, &run, &tables, &names, &data.solver, has_kb)?;
-        team.story = Some(story::team_story(&story_inputs, &story_options(run.tz)));
-        let (html, md) = render_both(&env, "team_review", &team)?;
+        let l = team_lang;
+        let mut team = team::build(opts, &run, &tables, &names, &data.solver, has_kb, l)?;
+        team.story = Some(story::team_story(&story_inputs, &story_options(run.tz, l)));
+        let (html, md) = render_both(&envs, l, "team_review", &team)?;
         let path = dir.join("team_review.html");
         write(&path, &html)?;
         write(&dir.join("team_review.md"), &md)?;
@@ -301,12 +320,12 @@ pub fn write_all(opts: &Options) -> Result<Written> {
     }
     written.team_review = team_path?;
 
-    let mut portfolio = portfolio::build(opts, &run, &ranked, &links);
+    let mut portfolio = portfolio::build(opts, &run, &ranked, &links, team_lang);
     portfolio.story = Some(story::portfolio_story(
         &story_inputs,
-        &story_options(run.tz),
+        &story_options(run.tz, team_lang),
     ));
-    let (html, md) = render_both(&env, "portfolio", &portfolio)?;
+    let (html, md) = render_both(&envs, team_lang, "portfolio", &portfolio)?;
     written.portfolio = dir.join("portfolio.html");
     write(&written.portfolio, &html)?;
     write(&dir.join("portfolio.md"), &md)?;

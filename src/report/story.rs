@@ -10,8 +10,8 @@
 //! - `load(tables)` reads every story table, the two above included;
 //! - `customer_story`, `team_story`, `portfolio_story` build a document's sections from them.
 //!
-//! Every sentence is written from `SENTENCES` (kind -> English template with `{named}`
-//! parameters, the one place to translate) and carries the table and the row its figure comes
+//! Every sentence is written from a template of the catalogs' `[sentence]` (`locales/`, English
+//! in the tables, the document's language in the documents) and carries the table and the row its figure comes
 //! from (`source_table`, `source_row` = `col=value; col=value`, the key of the row, or of the
 //! set of rows, it reads). Sentences of a contract never name an engineer, the owner of an
 //! action as filed (it may hold a person's name) or anything of another customer; team
@@ -27,6 +27,7 @@ use serde::Serialize;
 
 use super::contract::{self, metric_label, ContractPeriod};
 use super::format::{clock_duration, duration, money, number as num, pct};
+use super::i18n;
 use super::tables as t;
 use crate::period::Quarter;
 
@@ -967,110 +968,24 @@ pub fn load(dir: &Path) -> Result<Inputs> {
 // ---------------------------------------------------------------------------------------------
 // Sentences
 
-/// Every sentence the story writes: template id -> English text with `{named}` parameters. The
-/// one place to translate (the next issue adds ko and zh beside it). Ids starting `rec_` are
-/// recommendations, `hl_` highlights, `ll_` lowlights; the others are the summary's sentences.
-/// A template ending `_no_data` is used when the figure's input is absent.
-pub const SENTENCES: &[(&str, &str)] = &[
-    // Commitments.
-    ("commitments", "{period}: {kept} of {commitments} commitments kept, {missed} missed; service credit {credit}."),
-    ("commitments_idle", "{period}: {kept} of {commitments} commitments kept, {missed} missed, {no_tickets} with no ticket to judge them; service credit {credit}."),
-    ("commitments_no_data", "{period}: no commitment had a met or breached ticket to judge it by (no data)."),
-    ("commitments_team", "{period}, across {contracts} contracts: {kept} of {commitments} commitments kept, {missed} missed; service credits {credits}."),
-    ("commitments_portfolio", "{period}: {contracts_missed} of {contracts} contracts missed at least one commitment; service credits due {credits}."),
-    ("commitments_none_active", "{period}: no contract was active (no data)."),
-    // Largest change from the previous quarter.
-    ("change_compliance", "Largest change from {previous}: {priority} {metric} compliance went from {before} to {after} ({change} points)."),
-    ("change_volume", "Largest change from {previous}: tickets created went from {before} to {after} ({change})."),
-    ("change_none", "No change from {previous} in commitment compliance or ticket volume."),
-    ("change_no_data", "No figures for {previous} to compare with (no data)."),
-    // Themes.
-    ("top_theme", "Top theme: {theme}, {share} of the period's tickets ({tickets}), breach rate {breach_rate}."),
-    ("top_theme_no_data", "Top theme: no data (no ticket created in {period})."),
-    // Major incidents.
-    ("incidents", "Major incidents (P1 or system down) in {period}: {count}; the longest lasted {longest}, {open} still open at as_of."),
-    ("incidents_none", "No major incident (P1 or system down) in {period}."),
-    // Escalations.
-    ("escalations", "Escalations in {period}: {escalations} on {tickets} tickets ({change} escalations from {previous_escalations} in {previous})."),
-    ("escalations_none", "No escalation in {period}."),
-    ("escalations_no_data", "Escalations: no data (no escalation is recorded in any period)."),
-    // Renewal.
-    ("renewal_due", "Renewal is due on {renewal_date}, in the next quarter ({next})."),
-    ("renewal_renewed", "{note}"),
-    ("renewal_later", "The contract runs to {end_date}; renewal date {renewal_date}."),
-    ("renewal_no_data", "Renewal date: no data."),
-    ("renewals", "Contracts renewing in {next}: {count} ({contracts})."),
-    ("renewals_none", "No contract renews in {next}."),
-    // Highlights.
-    ("hl_all_kept", "Every judged commitment was kept ({kept})."),
-    ("hl_improved", "{priority} {metric} compliance rose from {before} to {after}."),
-    ("hl_escalations_down", "Escalations fell from {previous_escalations} to {escalations}."),
-    ("hl_patches_kept", "Every security patch was applied in time ({patches})."),
-    ("hl_inspections_kept", "Inspections: {done} done of {promised} promised."),
-    ("hl_actions_done", "Every action of the {previous} review is done ({count})."),
-    ("hl_contracts_all_kept", "{count} of {contracts} contracts kept every judged commitment."),
-    // Lowlights.
-    ("ll_missed", "{priority} {metric} missed: {compliance} against a commitment of {commitment}."),
-    ("ll_overdue_actions", "Actions overdue: {count}; the oldest is {days} days past its due date."),
-    ("ll_recurring", "Problem {problem_id} recurred: {tickets} tickets in the last four quarters."),
-    ("ll_patches", "Security patches: {missed} missed and {late} late of {patches}."),
-    ("ll_inspections", "Inspections: {done} done of {promised} promised."),
-    ("ll_escalations_up", "Escalations rose from {previous_escalations} to {escalations}."),
-    ("ll_theme_breach", "Theme {theme} breached on {breach_rate} of its {tickets} tickets."),
-    ("ll_engineer_escalations", "Most escalations on tickets held by one engineer: {escalations}, {engineer}."),
-    ("ll_customer_escalations", "Most escalations: {customer}, {escalations}."),
-    ("ll_largest_credit", "Largest service credit for its fee: {contract} ({customer}), {credit}, {share} of the period's fee."),
-    // Recommendations.
-    ("rec_commitment_missed_twice", "{priority} {metric} was missed in {missed} of the last four quarters ({periods}): review how these tickets are staffed and handled."),
-    ("rec_recurring_problem", "Problem {problem_id} came back in {tickets} tickets in the last four quarters ({ticket_ids}): plan a permanent fix."),
-    ("rec_above_entitlement", "{created} tickets against {included} included cases: volume is above the entitlement; discuss a larger plan."),
-    ("rec_overdue_action", "Action {action_id} ({owner_side}: {action}) is {days} days overdue (due {due_on}): agree a new date or close it."),
-    ("rec_patch_missed", "Security patches in {period}: {missed} missed and {late} late of {patches}: agree a patch window that holds."),
-    ("rec_inspections_missed", "Inspections in {period}: {done} done of {promised} promised: schedule the missing visits."),
-    ("rec_engineer_escalations", "Most escalations in {period} were on tickets held by {engineer} ({escalations} each; {change} from the previous quarter for {first}): review those cases together."),
-    ("rec_theme_breach", "Theme {theme} has the highest breach rate ({breach_rate} of {tickets} tickets): review its routing and knowledge articles."),
-    ("rec_overdue_actions", "Overdue vendor actions: {count} ({contracts}): close them before the next reviews."),
-];
 
 /// A theme needs this many tickets before its breach rate is called the highest (two tickets
 /// with one breach are not a trend).
 pub const MIN_THEME_TICKETS: i64 = 5;
 
-/// The English template of `id`.
+/// The English template of `id` (`[sentence]` of locales/en.toml; the tables' sentences are
+/// English, the documents' in their language: `localize`).
 pub fn template(id: &str) -> Option<&'static str> {
-    SENTENCES.iter().find(|(k, _)| *k == id).map(|(_, t)| *t)
+    let key = format!("sentence.{id}");
+    let en = i18n::english();
+    en.has(&key).then(|| en.t_static(&key))
 }
 
 /// `template` with each `{name}` replaced by its parameter.
 pub fn render(id: &str, params: &[(&str, String)]) -> String {
     let template = template(id).unwrap_or_else(|| panic!("no sentence template `{id}`"));
-    // One pass over the template: a parameter's own text (free text from the inputs) is never
-    // read for `{names}` again.
-    let mut out = String::with_capacity(template.len() + 32);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        match after.find('}') {
-            Some(close) => {
-                let name = &after[..close];
-                match params.iter().find(|(k, _)| *k == name) {
-                    Some((_, v)) => out.push_str(v),
-                    None => {
-                        debug_assert!(false, "`{id}`: no parameter `{name}`");
-                        out.push_str(&rest[open..open + close + 2]);
-                    }
-                }
-                rest = &after[close + 1..];
-            }
-            None => {
-                out.push_str(&rest[open..]);
-                rest = "";
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    let refs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    i18n::fill(template, &refs)
 }
 
 /// One sentence written: a summary sentence or a recommendation.
@@ -2475,6 +2390,8 @@ pub struct StoryOptions<'a> {
     pub names: &'a BTreeMap<String, String>,
     /// Customer documents name engineers only with `--show-engineers`.
     pub show_engineers: bool,
+    /// The document's language.
+    pub l: &'static i18n::Catalog,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -3881,6 +3798,7 @@ mod tests {
             tz: chrono_tz::UTC,
             names: &names(),
             show_engineers: false,
+            l: i18n::english(),
         };
         let story = customer_story(&inp, "C-002", &o);
         assert!(!story.escalations.has_data);
@@ -4071,6 +3989,7 @@ mod tests {
             tz: chrono_tz::UTC,
             names: &names,
             show_engineers: false,
+            l: i18n::english(),
         };
         let team = team_story(&inp, &o);
         assert_eq!(team.escalations.by_engineer[0].label, "Kim Minjun (E7)");
@@ -4089,6 +4008,7 @@ mod tests {
             tz: chrono_tz::UTC,
             names: &names,
             show_engineers: false,
+            l: i18n::english(),
         };
         let story = team_story(&inp, &o);
         let html = render_doc("_story.html.j2", ALL, &story);
@@ -4192,12 +4112,11 @@ mod tests {
     #[test]
     fn story_templates_are_one_table() {
         // Ids are unique and every `{name}` is a word.
-        let mut ids: Vec<&str> = SENTENCES.iter().map(|(k, _)| *k).collect();
-        ids.sort();
-        let n = ids.len();
-        ids.dedup();
-        assert_eq!(ids.len(), n);
-        for (id, text) in SENTENCES {
+        let en = i18n::english();
+        let ids: Vec<&str> = en.keys().filter_map(|k| k.strip_prefix("sentence.")).collect();
+        assert!(ids.len() > 40, "{ids:?}");
+        for id in ids {
+            let text = template(id).unwrap();
             for part in text.split('{').skip(1) {
                 let name = part.split('}').next().unwrap();
                 assert!(

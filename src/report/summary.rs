@@ -95,7 +95,12 @@ pub fn volume(ing: &Ingested, q: Quarter) -> PolarsResult<BTreeMap<String, [u64;
     Ok(out)
 }
 
-pub fn build(ing: &Ingested, manifest: &Manifest, q: Quarter) -> PolarsResult<SummaryView> {
+pub fn build(
+    ing: &Ingested,
+    manifest: &Manifest,
+    q: Quarter,
+    _l: &super::i18n::Catalog,
+) -> PolarsResult<SummaryView> {
     let vol = volume(ing, q)?;
     // Customer names from the contracts (the latest contract's name wins if they differ).
     let contracts = ing.table("contracts");
@@ -187,8 +192,11 @@ pub fn build(ing: &Ingested, manifest: &Manifest, q: Quarter) -> PolarsResult<Su
     })
 }
 
-pub fn render_html(view: &SummaryView) -> Result<String, minijinja::Error> {
-    let env = super::environment();
+pub fn render_html(
+    view: &SummaryView,
+    lang: &'static super::i18n::Catalog,
+) -> Result<String, minijinja::Error> {
+    let env = super::environment(lang);
     env.get_template("summary.html.j2")?
         .render(minijinja::context! { s => view })
 }

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
+use super::i18n::Catalog;
 use super::chart::{self, Goal, Series};
 use super::customer::aging_rows;
 use super::format::{duration, number as trim, one_decimal, pct};
@@ -22,6 +23,7 @@ pub fn build(
     solver: &BTreeMap<String, String>,
     // The lake has a kb_articles table (the knowledge-base goal has input).
     has_kb: bool,
+    l: &'static Catalog,
 ) -> Result<TeamReview> {
     let period = opts.report.label();
     let scorecard = load::goal_scorecard(tables, &period)?
@@ -197,7 +199,7 @@ pub fn build(
     system_down.sort_by(|a, b| a.ticket_id.cmp(&b.ticket_id));
 
     let review = TeamReview {
-        doc: doc_info(opts, run),
+        doc: doc_info(opts, run, l),
         scorecard,
         aging,
         engineers,
