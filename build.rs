@@ -4,7 +4,9 @@
 use std::path::Path;
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+    // The manifest folder of this build (read when the script runs, not when it was compiled).
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest).join("locales");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut langs: Vec<(String, String)> = std::fs::read_dir(&dir)
         .expect("locales/ is readable")
@@ -18,7 +20,8 @@ fn main() {
         })
         .collect();
     langs.sort();
-    let mut out = String::from("/// Every catalog of `locales/`: (language, TOML text), by language.\n");
+    let mut out =
+        String::from("/// Every catalog of `locales/`: (language, TOML text), by language.\n");
     out.push_str("pub const LOCALES: &[(&str, &str)] = &[\n");
     for (lang, path) in &langs {
         out.push_str(&format!("    ({lang:?}, include_str!({path:?})),\n"));

@@ -55,6 +55,8 @@ pub struct Goal {
 pub struct Bars {
     pub title: String,
     pub y_label: String,
+    /// Written across an empty chart, in the document's language.
+    pub no_data: String,
     pub categories: Vec<String>,
     pub series: Vec<Series>,
     /// A tick drawn across each bar (e.g. the commitment of that priority and metric), same
@@ -72,6 +74,8 @@ pub struct Bars {
 pub struct Lines {
     pub title: String,
     pub y_label: String,
+    /// Written across an empty chart, in the document's language.
+    pub no_data: String,
     pub points: Vec<String>,
     pub series: Vec<Series>,
     pub goal: Option<Goal>,
@@ -85,6 +89,8 @@ pub struct Lines {
 pub struct HBars {
     pub title: String,
     pub x_label: String,
+    /// Written across an empty chart, in the document's language.
+    pub no_data: String,
     pub labels: Vec<String>,
     pub values: Vec<f64>,
     pub goal: Option<Goal>,
@@ -197,9 +203,9 @@ fn legend_entries(series: &[Series], lines: bool) -> Vec<(String, RGBColor, bool
         .collect()
 }
 
-fn no_data(root: &DrawingArea<SVGBackend, Shift>, w: u32, h: u32) -> Result<()> {
+fn no_data(root: &DrawingArea<SVGBackend, Shift>, w: u32, h: u32, text: &str) -> Result<()> {
     root.draw(&Text::new(
-        "no data in this period".to_string(),
+        text.to_string(),
         (w as i32 / 2, h as i32 / 2),
         (FONT, 17)
             .into_font()
@@ -283,7 +289,7 @@ fn draw_bars(c: &Bars) -> Result<String> {
             20,
         )?;
         if !has_data {
-            no_data(&root, w, h)?;
+            no_data(&root, w, h, &c.no_data)?;
             root.present().map_err(err)?;
             drop(chart);
             drop(root);
@@ -399,7 +405,7 @@ fn draw_lines(c: &Lines) -> Result<String> {
             30,
         )?;
         if !has_data {
-            no_data(&root, w, h)?;
+            no_data(&root, w, h, &c.no_data)?;
             root.present().map_err(err)?;
             drop(chart);
             drop(root);
@@ -513,7 +519,7 @@ fn draw_hbars(c: &HBars) -> Result<String> {
             .draw()
             .map_err(err)?;
         if n == 0 {
-            no_data(&root, w, h)?;
+            no_data(&root, w, h, &c.no_data)?;
             root.present().map_err(err)?;
             drop(chart);
             drop(root);
@@ -573,6 +579,7 @@ mod tests {
         Bars {
             title: "SLA compliance <by> priority".into(),
             y_label: "% met".into(),
+            no_data: "no data in this period".into(),
             categories: vec!["P1".into(), "P2".into()],
             series: vec![
                 Series::new("first response", vec![Some(50.0), Some(97.5)]),
@@ -609,6 +616,7 @@ mod tests {
         let l = Lines {
             title: hostile.into(),
             y_label: "%".into(),
+            no_data: "no data".into(),
             points: vec![hostile.into(), "2026Q3".into()],
             series: vec![Series::new(hostile, vec![Some(1.0), Some(2.0)])],
             goal: Some(Goal {
@@ -621,6 +629,7 @@ mod tests {
         let h = HBars {
             title: "t".into(),
             x_label: "x".into(),
+            no_data: "no data".into(),
             labels: vec![hostile.into()],
             values: vec![3.0],
             goal: None,

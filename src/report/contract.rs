@@ -36,6 +36,7 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use super::format::{money, number as num, one_decimal, pct};
+use super::i18n::{plural, Arg, Catalog, Msg};
 use super::tables::{counts, floats, ints, read, text};
 use crate::period::Quarter;
 
@@ -227,20 +228,24 @@ impl ContractPeriod {
     /// The entitlement as printed: `300`, `unlimited`, `300 per quarter, prorated to 31 of 92
     /// days: 101.1`, or, without a prorated figure in the table, `300 (the contract covers 31
     /// of 92 days; not prorated)`.
-    pub fn entitlement_text(&self) -> String {
+    pub fn entitlement_text(&self, l: &Catalog) -> String {
         let Some(inc) = self.included_cases else {
-            return "unlimited".into();
+            return l.t("customer.unlimited").into();
         };
         match (self.partial_period(), self.included_cases_prorated) {
-            (Some((c, d)), Some(Some(p))) => {
-                format!(
-                    "{inc} per quarter, prorated to {c} of {d} days: {}",
-                    one_decimal(p)
-                )
-            }
-            (Some((c, d)), None) => {
-                format!("{inc} (the contract covers {c} of {d} days; not prorated)")
-            }
+            (Some((c, d)), Some(Some(p))) => l.fa(
+                "customer.entitlement_prorated",
+                &[
+                    ("included", &inc),
+                    ("days", &c),
+                    ("period_days", &d),
+                    ("prorated", &one_decimal(p)),
+                ],
+            ),
+            (Some((c, d)), None) => l.fa(
+                "customer.entitlement_not_prorated",
+                &[("included", &inc), ("days", &c), ("period_days", &d)],
+            ),
             _ => inc.to_string(),
         }
     }
@@ -342,9 +347,30 @@ pub fn load_csat(
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Note {
     pub kind: &'static str,
+    /// In English (the `renewal_notes` table); `in_language` gives a document's.
     pub text: String,
     /// Its weight in the renewal-risk score.
     pub risk: i64,
+    #[serde(skip)]
+    pub msg: Msg,
+}
+
+impl Note {
+    fn new(kind: &'static str, msg: Msg, risk: i64) -> Note {
+        Note {
+            kind,
+            text: msg.en(),
+            risk,
+            msg,
+        }
+    }
+    /// The note with its text in `l`'s language.
+    pub fn in_language(&self, l: &Catalog) -> Note {
+        Note {
+            text: self.msg.render(l),
+            ..self.clone()
+        }
+    }
 }
 
 pub fn metric_label(m: &str) -> &str {
@@ -387,117 +413,97 @@ pub fn renewal_notes(
         missed_in.sort();
         missed_in.dedup();
         if missed_in.len() >= 2 {
-            notes.push(Note {
-                kind: "missed_repeatedly",
-                text: format!(
-                    "{} {} was missed in {} of the last {} quarters ({}).",
-                    c.priority,
-                    metric_label(&c.metric),
-                    missed_in.len(),
-                    quarters,
-                    missed_in.join(", ")
-                ),
-                risk: 2,
-            });
+            let msg = Msg::new("note.missed_repeatedly")
+                .text("priority", &c.priority)
+                .arg("metric", Arg::Metric(c.metric.clone()))
+                .text("missed", missed_in.len())
+                .text("quarters", quarters)
+                .arg(
+                    "periods",
+                    Arg::Quarters(missed_in.iter().map(|p| p.to_string()).collect()),
+                );
+            notes.push(Note::new("missed_repeatedly", msg, 2));
         }
     }
     if cp.credit_amount > 0.0 {
         let raw = cp.missed as f64 * cp.credit_pct_per_missed_target;
         let capped = if raw > cp.credit_cap_pct {
-            format!(", capped at {}%", num(cp.credit_cap_pct))
+            Msg::new("note.credit_capped").text("cap", num(cp.credit_cap_pct))
         } else {
-            String::new()
+            Msg::new("note.nothing")
         };
-        notes.push(Note {
-            kind: "credit_due",
-            text: format!(
-                "A service credit of {} is due for {}: {} missed commitment{} × {}% = {}%{} of the period's fee of {}.",
-                money(Some(cp.credit_amount), &cp.currency),
-                cp.period,
-                cp.missed,
-                if cp.missed == 1 { "" } else { "s" },
-                num(cp.credit_pct_per_missed_target),
-                num(raw),
-                capped,
-                money(Some(cp.period_fee), &cp.currency),
-            ),
-            risk: 2 + cp.missed,
-        });
+        let msg = Msg::new(plural(
+            cp.missed,
+            "note.credit_due_one",
+            "note.credit_due_other",
+        ))
+        .text("credit", money(Some(cp.credit_amount), &cp.currency))
+        .arg("period", Arg::Quarter(cp.period.clone()))
+        .text("missed", cp.missed)
+        .text("per", num(cp.credit_pct_per_missed_target))
+        .text("raw", num(raw))
+        .arg("capped", Arg::Msg(Box::new(capped)))
+        .text("fee", money(Some(cp.period_fee), &cp.currency));
+        notes.push(Note::new("credit_due", msg, 2 + cp.missed));
     } else if cp.missed > 0 {
-        notes.push(Note {
-            kind: "missed_no_credit",
-            text: format!(
-                "{} commitment{} missed in {}; the contract provides no service credit for it.",
-                cp.missed,
-                if cp.missed == 1 { " was" } else { "s were" },
-                cp.period
-            ),
-            risk: cp.missed,
-        });
+        let msg = Msg::new(plural(
+            cp.missed,
+            "note.missed_no_credit_one",
+            "note.missed_no_credit_other",
+        ))
+        .text("missed", cp.missed)
+        .arg("period", Arg::Quarter(cp.period.clone()));
+        notes.push(Note::new("missed_no_credit", msg, cp.missed));
     } else if cp.kept > 0 {
-        notes.push(Note {
-            kind: "all_kept",
-            text: format!(
-                "All {} commitment{} with tickets {} kept in {}.",
-                cp.kept,
-                if cp.kept == 1 { "" } else { "s" },
-                if cp.kept == 1 { "was" } else { "were" },
-                cp.period
-            ),
-            risk: 0,
-        });
+        let msg = Msg::new(plural(cp.kept, "note.all_kept_one", "note.all_kept_other"))
+            .text("kept", cp.kept)
+            .arg("period", Arg::Quarter(cp.period.clone()));
+        notes.push(Note::new("all_kept", msg, 0));
     }
     if let Some(c) = csat {
         if let Some(s) = c.satisfied_pct.filter(|s| *s < csat_goal) {
-            notes.push(Note {
-                kind: "csat_below_goal",
-                text: format!(
-                    "CSAT {} satisfied or better is under the goal of {}% ({} response{}{}).",
-                    pct(Some(s)),
-                    num(csat_goal),
-                    c.responses,
-                    if c.responses == 1 { "" } else { "s" },
-                    if c.too_few {
-                        "; too few to be firm"
-                    } else {
-                        ""
-                    }
-                ),
-                risk: 2,
+            let too_few = Msg::new(if c.too_few {
+                "note.too_few_to_be_firm"
+            } else {
+                "note.nothing"
             });
+            let msg = Msg::new(plural(
+                c.responses,
+                "note.csat_below_goal_one",
+                "note.csat_below_goal_other",
+            ))
+            .text("csat", pct(Some(s)))
+            .text("goal", num(csat_goal))
+            .text("responses", c.responses)
+            .arg("too_few", Arg::Msg(Box::new(too_few)));
+            notes.push(Note::new("csat_below_goal", msg, 2));
         }
     }
     if let (Some(inc), Some(used)) = (cp.entitlement(), cp.entitlement_used_pct) {
         let against = match (cp.partial_period(), cp.included_cases_prorated) {
-            (Some((c, d)), Some(Some(_))) => format!(
-                "{} included cases ({} a quarter, prorated to {c} of {d} days)",
-                one_decimal(inc),
-                cp.included_cases.map(|q| q.to_string()).unwrap_or_default()
-            ),
-            _ => format!("{} included cases", one_decimal(inc)),
+            (Some((c, d)), Some(Some(_))) => Msg::new("note.against_prorated")
+                .text("included", one_decimal(inc))
+                .text(
+                    "quarterly",
+                    cp.included_cases.map(|q| q.to_string()).unwrap_or_default(),
+                )
+                .text("days", c)
+                .text("period_days", d),
+            _ => Msg::new("note.against").text("included", one_decimal(inc)),
+        };
+        let n = cp.tickets_created;
+        let volume = |one, other| {
+            Msg::new(plural(n, one, other))
+                .text("tickets", n)
+                .arg("against", Arg::Msg(Box::new(against.clone())))
+                .text("used", pct(Some(used)))
         };
         if cp.tickets_created as f64 > inc {
-            notes.push(Note {
-                kind: "volume_above_entitlement",
-                text: format!(
-                    "{} ticket{} against {against}, {} used: volume is above the entitlement; a larger plan fits this use.",
-                    cp.tickets_created,
-                    if cp.tickets_created == 1 { "" } else { "s" },
-                    pct(Some(used))
-                ),
-                risk: 1,
-            });
+            let msg = volume("note.volume_above_one", "note.volume_above_other");
+            notes.push(Note::new("volume_above_entitlement", msg, 1));
         } else if used < 50.0 {
-            notes.push(Note {
-                kind: "volume_far_below_entitlement",
-                text: format!(
-                    "{} ticket{} against {against}, {} used: under half of the entitlement is used; a smaller plan would cover it.",
-                    cp.tickets_created,
-                    if cp.tickets_created == 1 { "" } else { "s" },
-                    pct(Some(used))
-                ),
-                risk: 1,
-            });
+            let msg = volume("note.volume_below_one", "note.volume_below_other");
+            notes.push(Note::new("volume_far_below_entitlement", msg, 1));
         }
     }
     let next = report.next();
@@ -522,40 +528,30 @@ pub fn renewal_notes(
             for n in &mut notes {
                 n.risk = 0;
             }
-            notes.push(Note {
-                kind: "renewed",
-                text: format!(
-                    "Renewed: the renewal date {} has passed and contract {} starts on {}; this contract is no renewal risk.",
-                    cp.renewal_date, l.contract_id, l.start_date
-                ),
-                risk: 0,
-            });
+            let msg = Msg::new("note.renewed")
+                .arg("renewal_date", Arg::Date(cp.renewal_date.clone()))
+                .text("contract", &l.contract_id)
+                .arg("start", Arg::Date(l.start_date.clone()));
+            notes.push(Note::new("renewed", msg, 0));
             return notes;
         }
     }
     if let Some(renewal) = renewal {
         if renewal >= first && renewal <= last {
+            let due = |key| {
+                Msg::new(key)
+                    .arg("renewal_date", Arg::Date(cp.renewal_date.clone()))
+                    .arg("next", Arg::Quarter(next.label()))
+            };
             notes.push(match later {
-                Some(l) => Note {
-                    kind: "renewal_due",
-                    text: format!(
-                        "Renewal is due on {} ({}); contract {} already starts on {}.",
-                        cp.renewal_date,
-                        next.label(),
-                        l.contract_id,
-                        l.start_date
-                    ),
-                    risk: 0,
-                },
-                None => Note {
-                    kind: "renewal_due",
-                    text: format!(
-                        "Renewal is due on {}, within the next quarter ({}).",
-                        cp.renewal_date,
-                        next.label()
-                    ),
-                    risk: 3,
-                },
+                Some(l) => Note::new(
+                    "renewal_due",
+                    due("note.renewal_due_signed")
+                        .text("contract", &l.contract_id)
+                        .arg("start", Arg::Date(l.start_date.clone())),
+                    0,
+                ),
+                None => Note::new("renewal_due", due("note.renewal_due"), 3),
             });
         }
     }

@@ -9,10 +9,10 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 
-use super::i18n::Catalog;
 use super::chart::{self, Series};
-use super::contract::{metric_label, Commitment, ContractPeriod, CustomerCsat, Ranked};
-use super::format::{clock_duration, duration, money, number as trim, pct};
+use super::contract::{Commitment, ContractPeriod, CustomerCsat, Ranked};
+use super::format::{money, number as trim, pct};
+use super::i18n::Catalog;
 use super::load::{self, Fcr, Metric, Priority, ResponseTime, SlaTicket, State, Volume};
 use super::review::{chart_view, doc_info, engineer_label, Options, METRICS, PRIORITIES};
 use super::tables as t;
@@ -137,7 +137,7 @@ impl CustomerData {
 /// Most tickets first; past `most` rows, the rest are one row `other (N values)`, so a
 /// product list of fifty categories stays readable. `rows`: (value, tickets, share) in the
 /// table's order (tickets descending, then value).
-pub fn counts_view(rows: Vec<(String, i64, Option<f64>)>, most: usize) -> Vec<Count> {
+pub fn counts_view(rows: Vec<(String, i64, Option<f64>)>, most: usize, l: &Catalog) -> Vec<Count> {
     let total: i64 = rows.iter().map(|r| r.1).sum();
     let mut v = rows;
     v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -157,7 +157,7 @@ pub fn counts_view(rows: Vec<(String, i64, Option<f64>)>, most: usize) -> Vec<Co
     if !rest.is_empty() {
         let n = rest.iter().map(|r| r.1).sum();
         out.push(Count {
-            label: format!("other ({} values)", rest.len()),
+            label: l.fa("customer.other_values", &[("n", &rest.len())]),
             tickets: n,
             share: pct((total > 0).then(|| 100.0 * n as f64 / total as f64)),
         });
@@ -165,29 +165,33 @@ pub fn counts_view(rows: Vec<(String, i64, Option<f64>)>, most: usize) -> Vec<Co
     out
 }
 
-pub fn contract_view(cp: &ContractPeriod) -> ContractView {
+pub fn contract_view(cp: &ContractPeriod, l: &Catalog) -> ContractView {
     let cur = &cp.currency;
     ContractView {
         contract_id: cp.contract_id.clone(),
         customer_id: cp.customer_id.clone(),
         customer_name: cp.customer_name.clone(),
         plan: cp.plan.clone(),
-        start_date: cp.start_date.clone(),
-        end_date: cp.end_date.clone(),
-        renewal_date: cp.renewal_date.clone(),
-        active_from: cp.active_from.clone(),
-        active_to: cp.active_to.clone(),
+        start_date: l.date(&cp.start_date),
+        end_date: l.date(&cp.end_date),
+        renewal_date: l.date(&cp.renewal_date),
+        active_from: l.date(&cp.active_from),
+        active_to: l.date(&cp.active_to),
         annual_fee: money(Some(cp.annual_fee), cur),
         period_fee: money(Some(cp.period_fee), cur),
-        fee_basis: format!(
-            "{} x ({}) days of the contract year",
-            money(Some(cp.annual_fee), cur),
-            cp.fee_days
+        fee_basis: l.f(
+            "customer.fee_basis",
+            &[
+                ("fee", &money(Some(cp.annual_fee), cur)),
+                ("days", &cp.fee_days),
+            ],
         ),
-        credit_rule: format!(
-            "{}% per missed commitment, at most {}%",
-            trim(cp.credit_pct_per_missed_target),
-            trim(cp.credit_cap_pct)
+        credit_rule: l.f(
+            "customer.credit_rule",
+            &[
+                ("pct", &trim(cp.credit_pct_per_missed_target)),
+                ("cap", &trim(cp.credit_cap_pct)),
+            ],
         ),
         credit_pct: format!("{}%", trim(cp.credit_pct)),
         credit_amount: money(Some(cp.credit_amount), cur),
@@ -196,7 +200,7 @@ pub fn contract_view(cp: &ContractPeriod) -> ContractView {
         missed: cp.missed,
         no_tickets: cp.no_tickets,
         tickets_created: cp.tickets_created,
-        included_cases: cp.entitlement_text(),
+        included_cases: cp.entitlement_text(l),
         entitlement_used: pct(cp.entitlement_used_pct),
         cost_per_case: money(cp.cost_per_case, cur),
         commitments: cp
@@ -204,12 +208,12 @@ pub fn contract_view(cp: &ContractPeriod) -> ContractView {
             .iter()
             .map(|c| CommitmentView {
                 priority: c.priority.clone(),
-                metric: metric_label(&c.metric).to_string(),
-                target: clock_duration(
+                metric: l.metric(&c.metric),
+                target: l.clock_duration(
                     Some(crate::clock::arith::seconds(c.target_minutes, 60)),
                     c.clock == "business",
                 ),
-                clock: c.clock.clone(),
+                clock: l.word("clock", &c.clock),
                 commitment: format!("{}%", trim(c.commitment_pct)),
                 tickets: c.tickets,
                 met: c.met,
@@ -218,7 +222,7 @@ pub fn contract_view(cp: &ContractPeriod) -> ContractView {
                 not_applicable: c.not_applicable,
                 waived: c.waived,
                 compliance: pct(c.compliance_pct),
-                outcome: c.outcome.replace('_', " "),
+                outcome: c.outcome.clone(),
             })
             .collect(),
     }
@@ -269,12 +273,13 @@ fn trend_commitments(
     cp: &ContractPeriod,
     history: &[&ContractPeriod],
     periods: &[String],
+    l: &Catalog,
 ) -> Vec<TrendCommitment> {
     cp.commitments
         .iter()
         .map(|c| TrendCommitment {
             priority: c.priority.clone(),
-            metric: metric_label(&c.metric).to_string(),
+            metric: l.metric(&c.metric),
             commitment: format!("{}%", trim(c.commitment_pct)),
             cells: periods
                 .iter()
@@ -282,7 +287,7 @@ fn trend_commitments(
                     |p| match commitment_in(history, &cp.contract_id, p, &c.priority, &c.metric) {
                         Some(x) => TrendCell {
                             compliance: pct(x.compliance_pct),
-                            outcome: x.outcome.replace('_', " "),
+                            outcome: x.outcome.clone(),
                         },
                         None => TrendCell {
                             compliance: "–".into(),
@@ -302,6 +307,7 @@ fn trend_charts(
     history: &[&ContractPeriod],
     periods: &[String],
     chart_dir: &str,
+    l: &Catalog,
 ) -> Vec<ChartView> {
     METRICS
         .iter()
@@ -319,16 +325,17 @@ fn trend_charts(
                 return None;
             }
             let of = |p: &str, q: &str| commitment_in(history, &cp.contract_id, q, p, m);
-            let title = format!(
-                "{} compliance over the last four quarters, against the commitment",
-                capitalised(metric_label(m))
+            let title = l.f(
+                "customer.chart_trend_title",
+                &[("metric", l.word("metric_cap", m).as_str())],
             );
             Some(chart_view(
                 &title,
                 chart::bars(&chart::Bars {
                     title: title.clone(),
-                    y_label: "% of decided tickets met".into(),
-                    categories: periods.to_vec(),
+                    y_label: l.t("customer.chart_pct_met").into(),
+                    no_data: l.t("customer.chart_no_data").into(),
+                    categories: periods.iter().map(|q| l.quarter(q)).collect(),
                     series: priorities
                         .iter()
                         .map(|p| {
@@ -342,7 +349,7 @@ fn trend_charts(
                         })
                         .collect(),
                     markers: Some((
-                        "commitment".into(),
+                        l.t("customer.chart_commitment").into(),
                         priorities
                             .iter()
                             .map(|p| {
@@ -364,14 +371,6 @@ fn trend_charts(
         .collect()
 }
 
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
-}
-
 /// The age buckets of `backlog_aging` (queries/backlog_aging.sql), by `bucket_order`.
 pub const AGE_BUCKETS: [(i64, &str); 5] = [
     (1, "0-2"),
@@ -384,7 +383,7 @@ pub const AGE_BUCKETS: [(i64, &str); 5] = [
 /// The aging table of the tickets open at the period's end: always the five buckets, empty
 /// ones as zeros (a missing `31-90` row read as if the table skipped it), then any bucket the
 /// table has beyond them.
-pub fn aging_rows(rows: &[load::AgingCount]) -> Vec<AgingRow> {
+pub fn aging_rows(rows: &[load::AgingCount], l: &Catalog) -> Vec<AgingRow> {
     let mut buckets: BTreeMap<(i64, String), [i64; 4]> = AGE_BUCKETS
         .iter()
         .map(|(o, b)| ((*o, b.to_string()), [0; 4]))
@@ -400,7 +399,11 @@ pub fn aging_rows(rows: &[load::AgingCount]) -> Vec<AgingRow> {
     buckets
         .into_iter()
         .map(|((_, bucket), counts)| AgingRow {
-            bucket,
+            bucket: if bucket == "over 90" {
+                l.t("customer.age_over_90").to_string()
+            } else {
+                bucket
+            },
             by_priority: counts.to_vec(),
             total: counts.iter().sum(),
         })
@@ -438,7 +441,7 @@ pub fn build(
     let trend: Vec<TrendRow> = history
         .iter()
         .map(|h| TrendRow {
-            period: h.period.clone(),
+            period: l.quarter(&h.period),
             contract_id: h.contract_id.clone(),
             kept: h.kept,
             missed: h.missed,
@@ -452,8 +455,8 @@ pub fn build(
         .iter()
         .map(|q| q.label())
         .collect();
-    let trend_commitments = trend_commitments(cp, history, &period_list);
-    let trend_charts = trend_charts(cp, history, &period_list, chart_dir);
+    let trend_commitments = trend_commitments(cp, history, &period_list, l);
+    let trend_charts = trend_charts(cp, history, &period_list, chart_dir, l);
 
     // Volume: `ticket_volume` of the contract.
     let no_volume = Vec::new();
@@ -465,7 +468,7 @@ pub fn build(
             .map(|v| (v.value.clone(), v.tickets, v.share_pct))
             .collect()
     };
-    let mut by_priority = counts_view(of("priority"), usize::MAX);
+    let mut by_priority = counts_view(of("priority"), usize::MAX, l);
     by_priority.sort_by(|a, b| a.label.cmp(&b.label));
 
     // Weekly inflow / outflow (`weekly_flow`) and daily backlog of the customer.
@@ -518,11 +521,11 @@ pub fn build(
         times.push(TimesRow {
             priority: p.as_str().to_string(),
             first_response_n: fr.map(|r| r.tickets).unwrap_or(0) as usize,
-            first_response_median: duration(fr.and_then(|r| r.median_seconds)),
-            first_response_p90: duration(fr.and_then(|r| r.p90_seconds)),
+            first_response_median: l.duration(fr.and_then(|r| r.median_seconds)),
+            first_response_p90: l.duration(fr.and_then(|r| r.p90_seconds)),
             resolution_n: rs.map(|r| r.tickets).unwrap_or(0) as usize,
-            resolution_median: duration(rs.and_then(|r| r.median_seconds)),
-            resolution_p90: duration(rs.and_then(|r| r.p90_seconds)),
+            resolution_median: l.duration(rs.and_then(|r| r.median_seconds)),
+            resolution_p90: l.duration(rs.and_then(|r| r.p90_seconds)),
         });
     }
 
@@ -541,17 +544,17 @@ pub fn build(
         .map(|s| BreachRow {
             ticket_id: s.ticket_id.clone(),
             priority: s.priority.clone(),
-            metric: s.metric.label().to_string(),
-            target: clock_duration(s.target, s.clock == "business"),
-            elapsed: clock_duration(s.elapsed, s.clock == "business"),
-            over_by: clock_duration(
+            metric: l.metric(s.metric.as_str()),
+            target: l.clock_duration(s.target, s.clock == "business"),
+            elapsed: l.clock_duration(s.elapsed, s.clock == "business"),
+            over_by: l.clock_duration(
                 s.elapsed.zip(s.target).map(|(e, t)| e - t),
                 s.clock == "business",
             ),
             clock: if s.clock == "business" {
-                format!("business ({})", s.calendar)
+                l.f("customer.clock_business_of", &[("calendar", &s.calendar)])
             } else {
-                s.clock.clone()
+                l.word("clock", &s.clock)
             },
             breached_at: t::local(&tz, s.breached_at),
             subject: data.subjects.get(&s.ticket_id).cloned().unwrap_or_default(),
@@ -584,9 +587,15 @@ pub fn build(
     });
     let fcr = data.fcr.get(customer).map(|f| FcrView {
         fcr: pct(f.fcr_pct),
-        fcr_basis: format!("{} of {} tickets", f.one_touch, f.fcr_tickets),
+        fcr_basis: l.fa(
+            "customer.n_of_tickets",
+            &[("n", &f.one_touch), ("total", &f.fcr_tickets)],
+        ),
         reopen: pct(f.reopen_pct),
-        reopen_basis: format!("{} of {} tickets", f.reopened, f.solved),
+        reopen_basis: l.fa(
+            "customer.n_of_tickets",
+            &[("n", &f.reopened), ("total", &f.solved)],
+        ),
     });
     let no_ratings = BTreeMap::new();
     let rating_counts = data.ratings.get(customer).unwrap_or(&no_ratings);
@@ -613,7 +622,7 @@ pub fn build(
         .iter()
         .map(|m| {
             Series::new(
-                metric_label(m),
+                l.metric(m),
                 PRIORITIES
                     .iter()
                     .map(|p| commitment(p, m).and_then(|c| c.compliance_pct))
@@ -630,17 +639,19 @@ pub fn build(
                 .collect()
         })
         .collect();
-    let title = format!("SLA compliance by priority, {period}");
+    let qlabel = l.quarter(&period);
+    let title = l.f("customer.chart_sla_title", &[("period", &qlabel)]);
     charts.insert(
         "sla".to_string(),
         chart_view(
             &title,
             chart::bars(&chart::Bars {
                 title: title.clone(),
-                y_label: "% of decided tickets met".into(),
+                y_label: l.t("customer.chart_pct_met").into(),
+                no_data: l.t("customer.chart_no_data").into(),
                 categories: PRIORITIES.iter().map(|s| s.to_string()).collect(),
                 series: sla_series,
-                markers: Some(("commitment".into(), marks)),
+                markers: Some((l.t("customer.chart_commitment").into(), marks)),
                 goal: None,
                 y_max: Some(100.0),
                 value_labels: Some(1),
@@ -649,22 +660,23 @@ pub fn build(
             "sla_compliance",
         ),
     );
-    let title = format!("Tickets in and out per week (week from Monday), {period}");
+    let title = l.f("customer.chart_weekly_title", &[("period", &qlabel)]);
     charts.insert(
         "weekly".to_string(),
         chart_view(
             &title,
             chart::bars(&chart::Bars {
                 title: title.clone(),
-                y_label: "tickets".into(),
+                y_label: l.t("customer.chart_tickets").into(),
+                no_data: l.t("customer.chart_no_data").into(),
                 categories: weeks.iter().map(|w| w.week.clone()).collect(),
                 series: vec![
                     Series::new(
-                        "created",
+                        l.t("customer.chart_created"),
                         weeks.iter().map(|w| Some(w.inflow as f64)).collect(),
                     ),
                     Series::new(
-                        "solved",
+                        l.t("customer.chart_solved"),
                         weeks.iter().map(|w| Some(w.outflow as f64)).collect(),
                     ),
                 ],
@@ -677,16 +689,17 @@ pub fn build(
             "weekly_flow",
         ),
     );
-    let title = format!("Open tickets at the end of each day, {period}");
+    let title = l.f("customer.chart_backlog_title", &[("period", &qlabel)]);
     charts.insert(
         "backlog".to_string(),
         chart_view(
             &title,
             chart::lines(&chart::Lines {
                 title: title.clone(),
-                y_label: "open tickets".into(),
+                y_label: l.t("customer.chart_open_tickets").into(),
+                no_data: l.t("customer.chart_no_data").into(),
                 points: day_labels,
-                series: vec![Series::new("open tickets", backlog)],
+                series: vec![Series::new(l.t("customer.chart_open_tickets"), backlog)],
                 goal: None,
                 y_max: None,
                 label_every: 14,
@@ -695,25 +708,22 @@ pub fn build(
             "backlog",
         ),
     );
-    for (k, (name, label)) in [
-        ("first_response", "First response"),
-        ("resolution", "Resolution"),
-    ]
-    .iter()
-    .enumerate()
-    {
-        let title = format!("{label} times by priority (hours on the contract clock)");
+    for (k, name) in ["first_response", "resolution"].iter().enumerate() {
+        let title = l
+            .t(&format!("customer.chart_times_{name}_title"))
+            .to_string();
         charts.insert(
             format!("times_{name}"),
             chart_view(
                 &title,
                 chart::bars(&chart::Bars {
                     title: title.clone(),
-                    y_label: "hours".into(),
+                    y_label: l.t("customer.chart_hours").into(),
+                    no_data: l.t("customer.chart_no_data").into(),
                     categories: PRIORITIES.iter().map(|s| s.to_string()).collect(),
                     series: vec![
-                        Series::new("median", med[k].clone()),
-                        Series::new("90th percentile", p90[k].clone()),
+                        Series::new(l.t("customer.chart_median"), med[k].clone()),
+                        Series::new(l.t("customer.chart_p90"), p90[k].clone()),
                     ],
                     markers: None,
                     goal: None,
@@ -725,17 +735,20 @@ pub fn build(
             ),
         );
     }
-    let title = format!("Survey ratings, {period}");
+    let title = l.f("customer.chart_ratings_title", &[("period", &qlabel)]);
     charts.insert(
         "ratings".to_string(),
         chart_view(
             &title,
             chart::bars(&chart::Bars {
                 title: title.clone(),
-                y_label: "surveys".into(),
-                categories: (1..=5).map(|r| format!("rating {r}")).collect(),
+                y_label: l.t("customer.chart_surveys").into(),
+                no_data: l.t("customer.chart_no_data").into(),
+                categories: (1..=5)
+                    .map(|r| l.fa("customer.chart_rating", &[("n", &r)]))
+                    .collect(),
                 series: vec![Series::new(
-                    "surveys",
+                    l.t("customer.chart_surveys"),
                     ratings.iter().map(|c| Some(c.tickets as f64)).collect(),
                 )],
                 markers: None,
@@ -778,7 +791,7 @@ pub fn build(
                     created_at: o.created_at,
                     ticket_id: o.ticket_id.clone(),
                     priority: o.priority.clone(),
-                    status: o.status.clone(),
+                    status: l.word("ticket_status", &o.status),
                     created: t::local(&tz, o.created_at),
                     age_days: o.age_days,
                     subject: data.subjects.get(&o.ticket_id).cloned().unwrap_or_default(),
@@ -790,26 +803,33 @@ pub fn build(
     let no_aging = Vec::new();
     let review = CustomerReview {
         doc,
-        contract: contract_view(cp),
+        contract: contract_view(cp, l),
         trend,
         trend_total,
         trend_periods: period_list,
         trend_commitments,
         trend_charts,
         by_priority,
-        by_channel: counts_view(of("channel"), 10),
-        by_product: counts_view(of("product"), 10),
+        by_channel: counts_view(
+            of("channel")
+                .into_iter()
+                .map(|(v, n, s)| (l.word("channel", &v), n, s))
+                .collect(),
+            10,
+            l,
+        ),
+        by_product: counts_view(of("product"), 10, l),
         weeks,
         times,
         csat,
         fcr,
         ratings,
         comments,
-        aging: aging_rows(data.aging.get(customer).unwrap_or(&no_aging)),
+        aging: aging_rows(data.aging.get(customer).unwrap_or(&no_aging), l),
         open,
-        notes: r.notes.clone(),
+        notes: r.notes.iter().map(|n| n.in_language(l)).collect(),
         breaches,
-        definitions: DEFINITIONS.to_vec(),
+        definitions: definitions(l),
         files: files.to_vec(),
         show_engineers: opts.show_engineers,
         charts,

@@ -90,11 +90,7 @@ pub fn english() -> &'static Catalog {
 /// A document's language: `--lang` when given, else the contract's `language` (customer
 /// reviews), else goals.toml's `language`, else English. A language without a catalog is
 /// passed over (ingest and `--lang` accept only languages that have one).
-pub fn choose(
-    flag: Option<&str>,
-    contract: Option<&str>,
-    goals: Option<&str>,
-) -> &'static Catalog {
+pub fn choose(flag: Option<&str>, contract: Option<&str>, goals: Option<&str>) -> &'static Catalog {
     [flag, contract, goals]
         .into_iter()
         .flatten()
@@ -162,7 +158,11 @@ impl Catalog {
             Some(m) => m,
             None => {
                 debug_assert!(english().has(key), "no message `{key}` in locales/en.toml");
-                english().messages.get(key).map(String::as_str).unwrap_or(key)
+                english()
+                    .messages
+                    .get(key)
+                    .map(String::as_str)
+                    .unwrap_or(key)
             }
         }
     }
@@ -307,13 +307,96 @@ impl Catalog {
     }
 }
 
+/// A message to be written in any language: a catalog key and its parameters, each kept in a
+/// form every language can write (a quarter as its label, a date as `YYYY-MM-DD`, a metric as
+/// its code). The tables keep the English text (`Msg::en`); a document renders it in its own.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Msg {
+    pub key: &'static str,
+    pub params: Vec<(&'static str, Arg)>,
+}
+
+/// A parameter of a `Msg`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub enum Arg {
+    /// Written as it is in every language: numbers, money, percentages, ids, input text.
+    Text(String),
+    /// A quarter label, `2026Q3`.
+    Quarter(String),
+    /// Quarter labels, written as a list.
+    Quarters(Vec<String>),
+    /// A date `YYYY-MM-DD`.
+    Date(String),
+    /// A metric code, `first_response`.
+    Metric(String),
+    /// Another message (a clause whose words differ by case).
+    Msg(Box<Msg>),
+}
+
+impl Msg {
+    pub fn new(key: &'static str) -> Msg {
+        Msg {
+            key,
+            params: Vec::new(),
+        }
+    }
+    /// A parameter written as it is.
+    pub fn text(mut self, name: &'static str, v: impl ToString) -> Msg {
+        self.params.push((name, Arg::Text(v.to_string())));
+        self
+    }
+    pub fn arg(mut self, name: &'static str, v: Arg) -> Msg {
+        self.params.push((name, v));
+        self
+    }
+    /// The message in `l`'s language.
+    pub fn render(&self, l: &Catalog) -> String {
+        let values: Vec<(&str, String)> = self
+            .params
+            .iter()
+            .map(|(k, v)| {
+                let text = match v {
+                    Arg::Text(t) => t.clone(),
+                    Arg::Quarter(q) => l.quarter(q),
+                    Arg::Quarters(qs) => {
+                        l.list(&qs.iter().map(|q| l.quarter(q)).collect::<Vec<_>>())
+                    }
+                    Arg::Date(d) => l.date(d),
+                    Arg::Metric(m) => l.metric(m),
+                    Arg::Msg(m) => m.render(l),
+                };
+                (*k, text)
+            })
+            .collect();
+        let refs: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        l.f(self.key, &refs)
+    }
+    /// The message in English (the tables' language).
+    pub fn en(&self) -> String {
+        self.render(english())
+    }
+}
+
+/// `one` for a count of 1, else `other`: English grammar (other catalogs may write both the
+/// same).
+pub fn plural(n: i64, one: &'static str, other: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        other
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn fill_reads_parameters_once() {
-        assert_eq!(fill("{a} and {b}", &[("a", "{b}"), ("b", "x")]), "{b} and x");
+        assert_eq!(
+            fill("{a} and {b}", &[("a", "{b}"), ("b", "x")]),
+            "{b} and x"
+        );
         assert_eq!(fill("{missing} {", &[]), "{missing} {");
     }
 
@@ -327,9 +410,15 @@ mod tests {
         assert_eq!(en.duration(Some(-90)), "-1m");
         assert_eq!(en.duration(None), "–");
         // 2,700 business minutes = 45 business hours (not "1d 21h").
-        assert_eq!(en.clock_duration(Some(2_700 * 60), true), "45 business hours");
+        assert_eq!(
+            en.clock_duration(Some(2_700 * 60), true),
+            "45 business hours"
+        );
         assert_eq!(en.clock_duration(Some(2_700 * 60), false), "1d 21h");
-        assert_eq!(en.clock_duration(Some(450 * 60), true), "7.5 business hours");
+        assert_eq!(
+            en.clock_duration(Some(450 * 60), true),
+            "7.5 business hours"
+        );
         assert_eq!(en.clock_duration(Some(3_600), true), "1 business hour");
         assert_eq!(en.clock_duration(Some(60), true), "1 business minute");
         assert_eq!(en.clock_duration(Some(1_800), true), "30 business minutes");
@@ -357,7 +446,10 @@ mod tests {
     #[test]
     fn unknown_language_lists_the_known_ones() {
         let e = check_language("fr").unwrap_err();
-        assert!(e.contains("`fr`") && e.contains("en") && e.contains("ko") && e.contains("zh"), "{e}");
+        assert!(
+            e.contains("`fr`") && e.contains("en") && e.contains("ko") && e.contains("zh"),
+            "{e}"
+        );
         assert_eq!(check_language("ko"), Ok("ko"));
     }
 }

@@ -90,13 +90,17 @@ pub fn environment(lang: &'static i18n::Catalog) -> Environment<'static> {
                     format!("no message `{key}` in locales/en.toml"),
                 ));
             }
-            let refs: Vec<(&str, &str)> =
-                params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let refs: Vec<(&str, &str)> = params
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
             Ok(lang.f(key, &refs))
         },
     );
     // A table's code word in the language: {{ x.status|word("status") }}.
-    env.add_filter("word", move |code: &str, section: &str| lang.word(section, code));
+    env.add_filter("word", move |code: &str, section: &str| {
+        lang.word(section, code)
+    });
     env.add_filter("quarter", move |label: &str| lang.quarter(label));
     env.add_filter("date", move |iso: &str| lang.date(iso));
     env.set_auto_escape_callback(|name| {

@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use super::i18n::Catalog;
 use super::contract::Ranked;
 use super::format::{money, one_decimal, pct};
+use super::i18n::Catalog;
 use super::load::RunInfo;
 use super::review::{doc_info, Options};
 use super::view::*;

@@ -30,9 +30,9 @@ use rayon::prelude::*;
 
 use super::contract::{self, ContractPeriod};
 use super::format::safe_name;
+use super::i18n::{self, Catalog};
 use super::load::{self, RunInfo};
 use super::view::*;
-use super::i18n::{self, Catalog};
 use super::{customer, portfolio, story, team};
 use crate::model::config::{Calendar, Goals};
 use crate::period::Quarter;
@@ -222,13 +222,6 @@ pub fn write_all(opts: &Options) -> Result<Written> {
         "documents: story tables written and read: {:.2?}",
         started.elapsed()
     );
-    let story_options = |tz: chrono_tz::Tz, l: &'static Catalog| story::StoryOptions {
-        report: opts.report,
-        tz,
-        l,
-        names: &names,
-        show_engineers: opts.show_engineers,
-    };
     let inputs = load::manifest(&lake)?;
     let data = customer::CustomerData::load(&tables, &lake, &period, csat)?;
     let customer_rows = rows_counted
@@ -281,7 +274,14 @@ pub fn write_all(opts: &Options) -> Result<Written> {
         view.story = Some(story::customer_story(
             &story_inputs,
             &cp.contract_id,
-            &story_options(tz, l),
+            &story::StoryOptions {
+                report: opts.report,
+                tz,
+                names: &names,
+                show_engineers: opts.show_engineers,
+                l,
+                notes: &r.notes,
+            },
         ));
         let (html, md) = render_both(&envs, l, "customer_review", &view)?;
         let html_path = customers_dir.join(format!("{name}.html"));
@@ -302,7 +302,17 @@ pub fn write_all(opts: &Options) -> Result<Written> {
     let team_review = || -> Result<PathBuf> {
         let l = team_lang;
         let mut team = team::build(opts, &run, &tables, &names, &data.solver, has_kb, l)?;
-        team.story = Some(story::team_story(&story_inputs, &story_options(run.tz, l)));
+        team.story = Some(story::team_story(
+            &story_inputs,
+            &story::StoryOptions {
+                report: opts.report,
+                tz: run.tz,
+                names: &names,
+                show_engineers: opts.show_engineers,
+                l,
+                notes: &[],
+            },
+        ));
         let (html, md) = render_both(&envs, l, "team_review", &team)?;
         let path = dir.join("team_review.html");
         write(&path, &html)?;
@@ -323,7 +333,14 @@ pub fn write_all(opts: &Options) -> Result<Written> {
     let mut portfolio = portfolio::build(opts, &run, &ranked, &links, team_lang);
     portfolio.story = Some(story::portfolio_story(
         &story_inputs,
-        &story_options(run.tz, team_lang),
+        &story::StoryOptions {
+            report: opts.report,
+            tz: run.tz,
+            names: &names,
+            show_engineers: opts.show_engineers,
+            l: team_lang,
+            notes: &[],
+        },
     ));
     let (html, md) = render_both(&envs, team_lang, "portfolio", &portfolio)?;
     written.portfolio = dir.join("portfolio.html");

@@ -26,7 +26,7 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use super::contract::{self, metric_label, ContractPeriod};
-use super::format::{clock_duration, duration, money, number as num, pct};
+use super::format::{duration, money, number as num, pct};
 use super::i18n;
 use super::tables as t;
 use crate::period::Quarter;
@@ -967,7 +967,6 @@ pub fn load(dir: &Path) -> Result<Inputs> {
 
 // ---------------------------------------------------------------------------------------------
 // Sentences
-
 
 /// A theme needs this many tickets before its breach rate is called the highest (two tickets
 /// with one breach are not a trend).
@@ -2392,6 +2391,121 @@ pub struct StoryOptions<'a> {
     pub show_engineers: bool,
     /// The document's language.
     pub l: &'static i18n::Catalog,
+    /// The contract's renewal notes (a customer review), to write a sentence quoting one in
+    /// the document's language.
+    pub notes: &'a [contract::Note],
+}
+
+/// A sentence of the tables in the document's language: the English text as the table has it,
+/// or the same template of `l`'s catalog with each parameter written `l`'s way (quarters,
+/// dates, metric names, durations, sides; numbers, money and input text as they are).
+fn localized(template: &str, params: &str, text: &str, o: &StoryOptions) -> String {
+    if o.l.lang == i18n::DEFAULT_LANGUAGE || template.is_empty() {
+        return text.to_string();
+    }
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(params)
+    else {
+        return text.to_string();
+    };
+    let values: Vec<(String, String)> = map
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                localize_param(k, v.as_str().unwrap_or_default(), o),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = values
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    o.l.f(&format!("sentence.{template}"), &refs)
+}
+
+/// One parameter of a table's sentence (as `Line::params_json` wrote it, in English) in the
+/// document's language, by its name.
+fn localize_param(name: &str, v: &str, o: &StoryOptions) -> String {
+    let l = o.l;
+    match name {
+        "period" | "previous" | "next" => l.quarter(v),
+        "periods" => l.list(&v.split(", ").map(|q| l.quarter(q)).collect::<Vec<_>>()),
+        // Written by `metric_label`: `first response`, `system down`.
+        "metric" => l.metric(&v.replace(' ', "_")),
+        "longest" => match parse_duration(v) {
+            Some(secs) => l.duration(Some(secs)),
+            None => v.to_string(),
+        },
+        "owner_side" => l.word("owner_side", v),
+        "renewal_date" | "end_date" | "due_on" => l.date(v),
+        "note" => o
+            .notes
+            .iter()
+            .find(|n| n.text == v)
+            .map(|n| n.msg.render(l))
+            .unwrap_or_else(|| v.to_string()),
+        _ => v.to_string(),
+    }
+}
+
+/// A duration as `format::duration` writes it (`45s`, `12m`, `1h 05m`, `2d 3h`, `-1m`) back to
+/// seconds, at the precision written.
+pub fn parse_duration(text: &str) -> Option<i64> {
+    let (sign, rest) = match text.strip_prefix('-') {
+        Some(r) => (-1, r),
+        None => (1, text),
+    };
+    let mut total = 0i64;
+    let mut any = false;
+    for part in rest.split(' ') {
+        let (n, unit) = part.split_at(part.find(|c: char| !c.is_ascii_digit())?);
+        let n: i64 = n.parse().ok()?;
+        total += n * match unit {
+            "s" => 1,
+            "m" => 60,
+            "h" => 3600,
+            "d" => 86_400,
+            _ => return None,
+        };
+        any = true;
+    }
+    any.then_some(sign * total)
+}
+
+/// A recommendation's figure (`4 of 4 quarters`, `12 tickets`, `3 days overdue`) in the
+/// document's language; figures without words (`+3`, `12 / 10`, `45.0%`) as they are.
+fn localized_figure(figure: &str, l: &i18n::Catalog) -> String {
+    if l.lang == i18n::DEFAULT_LANGUAGE {
+        return figure.to_string();
+    }
+    let (n, rest) = figure.split_at(
+        figure
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(figure.len()),
+    );
+    if n.is_empty() {
+        return figure.to_string();
+    }
+    let key = match rest {
+        " of 4 quarters" => "story.fig_of_four_quarters",
+        " tickets" => "story.fig_tickets",
+        " days overdue" => "story.fig_days_overdue",
+        " escalations" => "story.fig_escalations",
+        " overdue" => "story.fig_overdue",
+        _ => {
+            // `2 missed, 1 late`
+            if let Some((missed, late)) = figure.split_once(" missed, ") {
+                if let Some(late) = late.strip_suffix(" late") {
+                    return l.f(
+                        "story.fig_missed_late",
+                        &[("missed", missed), ("late", late)],
+                    );
+                }
+            }
+            return figure.to_string();
+        }
+    };
+    l.f(key, &[("n", n)])
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -2650,7 +2764,13 @@ pub struct Story {
     pub waivers: Vec<WaiverRow>,
 }
 
-fn sentence_views(inp: &Inputs, period: &str, scope: &str, key: &str) -> SummaryView {
+fn sentence_views(
+    inp: &Inputs,
+    o: &StoryOptions,
+    period: &str,
+    scope: &str,
+    key: &str,
+) -> SummaryView {
     let mut rows: Vec<&SummarySentence> = inp
         .executive_summary
         .iter()
@@ -2661,7 +2781,7 @@ fn sentence_views(inp: &Inputs, period: &str, scope: &str, key: &str) -> Summary
     for s in rows {
         let view = SentenceView {
             kind: s.kind.clone(),
-            text: s.text.clone(),
+            text: localized(&s.template, &s.params, &s.text, o),
             source_table: s.source_table.clone(),
             source_row: s.source_row.clone(),
         };
@@ -2674,8 +2794,15 @@ fn sentence_views(inp: &Inputs, period: &str, scope: &str, key: &str) -> Summary
     v
 }
 
-fn themes_view(inp: &Inputs, tz: &Tz, period: &str, dimension: &str, key: &str) -> ThemesView {
-    let at = |s: Option<i64>| t::local(tz, s);
+fn themes_view(
+    inp: &Inputs,
+    o: &StoryOptions,
+    period: &str,
+    dimension: &str,
+    key: &str,
+) -> ThemesView {
+    let l = o.l;
+    let at = |s: Option<i64>| t::local(&o.tz, s);
     let themes = themes_of(inp, period, dimension, key)
         .into_iter()
         .map(|th| ThemeRow {
@@ -2686,10 +2813,10 @@ fn themes_view(inp: &Inputs, tz: &Tz, period: &str, dimension: &str, key: &str) 
             previous_tickets: th.previous_tickets,
             change: th
                 .change_pt
-                .map(|c| format!("{} pt", signed(c)))
+                .map(|c| l.f("story.points", &[("n", &signed(c))]))
                 .unwrap_or_else(|| "–".into()),
             breach_rate: pct(th.breach_rate_pct),
-            median_resolution: duration(th.median_resolution_seconds),
+            median_resolution: l.duration(th.median_resolution_seconds),
             example_ticket_id: th.example_ticket_id.clone(),
             example_subject: th.example_subject.clone(),
         })
@@ -2766,7 +2893,7 @@ fn incidents_view(inp: &Inputs, o: &StoryOptions, contract: Option<&str>) -> Inc
                     .first_solved_at
                     .map(|s| t::local(&o.tz, Some(s)))
                     .unwrap_or_default(),
-                duration: duration(m.duration_seconds),
+                duration: o.l.duration(m.duration_seconds),
                 open: m.open_at_as_of,
                 escalations: m.escalations,
                 category: m.category.clone(),
@@ -2774,7 +2901,13 @@ fn incidents_view(inp: &Inputs, o: &StoryOptions, contract: Option<&str>) -> Inc
                 resolution_type: m.resolution_type.clone(),
                 problem_id: m.problem_id.clone(),
                 subject: m.subject.clone(),
-                breached_metrics: m.breached_metrics.clone(),
+                breached_metrics: o.l.list(
+                    &m.breached_metrics
+                        .split(", ")
+                        .filter(|x| !x.is_empty())
+                        .map(|x| o.l.metric(x))
+                        .collect::<Vec<_>>(),
+                ),
             })
             .collect(),
     }
@@ -2821,7 +2954,7 @@ fn escalations_view(
             raised_by: if !names_ok {
                 String::new()
             } else if e.raised_by.is_empty() {
-                "customer".into()
+                o.l.t("story.raised_by_customer").into()
             } else {
                 engineer_label(o.names, &e.raised_by)
             },
@@ -2884,7 +3017,7 @@ fn maintenance_view(
                 .map(|p| p.to_string())
                 .unwrap_or_else(|| "–".into()),
             inspections_done: m.inspections_done,
-            inspections_status: m.inspections_status.replace('_', " "),
+            inspections_status: m.inspections_status.clone(),
             patches: m.patches,
             patches_kept: m.patches_kept,
             patches_late: m.patches_late,
@@ -2898,7 +3031,7 @@ fn maintenance_view(
     let record = |m: &MaintenanceRecord| MaintenanceRow {
         contract_id: m.contract_id.clone(),
         maintenance_id: m.maintenance_id.clone(),
-        kind: m.kind.replace('_', " "),
+        kind: o.l.word("maintenance_kind", &m.kind),
         planned_on: m.planned_on.clone().unwrap_or_default(),
         released: m
             .released_at
@@ -2912,7 +3045,7 @@ fn maintenance_view(
             .due_at
             .map(|s| t::local(&o.tz, Some(s)))
             .unwrap_or_default(),
-        state: m.state.replace('_', " "),
+        state: m.state.clone(),
         summary: m.summary.clone(),
     };
     let records: Vec<MaintenanceRow> = inp
@@ -2948,11 +3081,11 @@ fn actions_view(
     let view = |a: &ActionRow| ActionView {
         contract_id: a.contract_id.clone(),
         action_id: a.action_id.clone(),
-        raised_in: a.raised_in.clone(),
+        raised_in: o.l.quarter(&a.raised_in),
         owner: if names_ok {
             a.owner.clone()
         } else {
-            a.owner_side.clone()
+            o.l.word("owner_side", &a.owner_side)
         },
         action: a.action.clone(),
         due_on: a.due_on.clone().unwrap_or_default(),
@@ -2982,6 +3115,7 @@ fn actions_view(
 
 fn recommendation_views(
     inp: &Inputs,
+    o: &StoryOptions,
     period: &str,
     scope: &str,
     key: Option<&str>,
@@ -2996,8 +3130,8 @@ fn recommendation_views(
         .map(|r| RecommendationView {
             key: r.key.clone(),
             kind: r.kind.clone(),
-            figure: r.figure.clone(),
-            text: r.text.clone(),
+            figure: localized_figure(&r.figure, o.l),
+            text: localized(&r.template, &r.params, &r.text, o),
             source_table: r.source_table.clone(),
             source_row: r.source_row.clone(),
         })
@@ -3027,15 +3161,15 @@ fn why_view(inp: &Inputs, o: &StoryOptions, contract: Option<&str>, names_ok: bo
                     String::new()
                 },
                 priority: b.priority.clone(),
-                metric: metric_label(&b.metric).to_string(),
-                clock: b.clock.clone(),
-                target: clock_duration(b.target_seconds, b.clock == "business"),
-                elapsed: clock_duration(b.elapsed_seconds, b.clock == "business"),
+                metric: o.l.metric(&b.metric),
+                clock: o.l.word("clock", &b.clock),
+                target: o.l.clock_duration(b.target_seconds, b.clock == "business"),
+                elapsed: o.l.clock_duration(b.elapsed_seconds, b.clock == "business"),
                 breached_at: t::local(&o.tz, b.breached_at),
                 holder_team: if b.holder_engineer_id.is_empty() {
-                    "unassigned".into()
+                    o.l.t("story.unassigned").into()
                 } else if b.holder_team.is_empty() {
-                    "unknown team".into()
+                    o.l.t("story.unknown_team").into()
                 } else {
                     b.holder_team.clone()
                 },
@@ -3045,12 +3179,15 @@ fn why_view(inp: &Inputs, o: &StoryOptions, contract: Option<&str>, names_ok: bo
                     String::new()
                 },
                 reassignments: b.reassignments,
-                unassigned: clock_duration(Some(b.unassigned_seconds), b.clock == "business"),
-                with_support: clock_duration(Some(b.with_support_seconds), b.clock == "business"),
-                after_reassignment: clock_duration(
-                    Some(b.after_reassignment_seconds),
-                    b.clock == "business",
-                ),
+                unassigned: o
+                    .l
+                    .clock_duration(Some(b.unassigned_seconds), b.clock == "business"),
+                with_support: o
+                    .l
+                    .clock_duration(Some(b.with_support_seconds), b.clock == "business"),
+                after_reassignment: o
+                    .l
+                    .clock_duration(Some(b.after_reassignment_seconds), b.clock == "business"),
                 waived: b.waived,
             })
             .collect(),
@@ -3065,7 +3202,7 @@ fn waiver_views(inp: &Inputs, o: &StoryOptions, contract: Option<&str>) -> Vec<W
         if contract.is_none() || o.show_engineers {
             w.approved_by.clone()
         } else {
-            "approved (see the waivers table)".to_string()
+            o.l.t("story.approved_see_table").to_string()
         }
     };
     inp.waivers
@@ -3076,21 +3213,22 @@ fn waiver_views(inp: &Inputs, o: &StoryOptions, contract: Option<&str>) -> Vec<W
         .map(|w| WaiverRow {
             ticket_id: w.ticket_id.clone(),
             customer_id: w.customer_id.clone(),
-            metric: w
-                .metric
-                .as_deref()
-                .map(metric_label)
-                .unwrap_or(w.waiver_metric.as_str())
-                .to_string(),
-            reason: w.reason.replace('_', " "),
+            metric: o
+                .l
+                .metric(w.metric.as_deref().unwrap_or(w.waiver_metric.as_str())),
+            reason: o.l.word("waiver_reason", &w.reason),
             approved_by: approver(w),
             note: w.note.clone().unwrap_or_default(),
-            state: w
-                .state
-                .clone()
-                .unwrap_or_else(|| "no matching clock".into()),
-            target: clock_duration(w.target_seconds, w.clock.as_deref() == Some("business")),
-            elapsed: clock_duration(w.elapsed_seconds, w.clock.as_deref() == Some("business")),
+            state: match &w.state {
+                Some(state) => o.l.word("state", state),
+                None => o.l.t("story.no_matching_clock").into(),
+            },
+            target: o
+                .l
+                .clock_duration(w.target_seconds, w.clock.as_deref() == Some("business")),
+            elapsed: o
+                .l
+                .clock_duration(w.elapsed_seconds, w.clock.as_deref() == Some("business")),
         })
         .collect()
 }
@@ -3104,15 +3242,15 @@ pub fn customer_story(inp: &Inputs, contract_id: &str, o: &StoryOptions) -> Stor
     Story {
         scope: "contract".into(),
         key: contract_id.into(),
-        period: period.clone(),
-        previous_period: o.report.prev().label(),
-        summary: sentence_views(inp, &period, "contract", contract_id),
-        themes: themes_view(inp, &o.tz, &period, "contract", contract_id),
+        period: o.l.quarter(&period),
+        previous_period: o.l.quarter(&o.report.prev().label()),
+        summary: sentence_views(inp, o, &period, "contract", contract_id),
+        themes: themes_view(inp, o, &period, "contract", contract_id),
         incidents: incidents_view(inp, o, c),
         escalations: escalations_view(inp, o, c, names_ok),
         maintenance: maintenance_view(inp, o, c),
         actions: actions_view(inp, o, c, names_ok),
-        recommendations: recommendation_views(inp, &period, "contract", c),
+        recommendations: recommendation_views(inp, o, &period, "contract", c),
         why: why_view(inp, o, c, names_ok),
         waivers: waiver_views(inp, o, c),
     }
@@ -3125,15 +3263,15 @@ pub fn team_story(inp: &Inputs, o: &StoryOptions) -> Story {
     Story {
         scope: "team".into(),
         key: "team".into(),
-        period: period.clone(),
-        previous_period: o.report.prev().label(),
-        summary: sentence_views(inp, &period, "team", "team"),
-        themes: themes_view(inp, &o.tz, &period, "all", "all"),
+        period: o.l.quarter(&period),
+        previous_period: o.l.quarter(&o.report.prev().label()),
+        summary: sentence_views(inp, o, &period, "team", "team"),
+        themes: themes_view(inp, o, &period, "all", "all"),
         incidents: incidents_view(inp, o, None),
         escalations: escalations_view(inp, o, None, true),
         maintenance: maintenance_view(inp, o, None),
         actions: actions_view(inp, o, None, true),
-        recommendations: recommendation_views(inp, &period, "team", None),
+        recommendations: recommendation_views(inp, o, &period, "team", None),
         why: why_view(inp, o, None, true),
         waivers: waiver_views(inp, o, None),
     }
@@ -3148,15 +3286,15 @@ pub fn portfolio_story(inp: &Inputs, o: &StoryOptions) -> Story {
     Story {
         scope: "portfolio".into(),
         key: "portfolio".into(),
-        period: period.clone(),
-        previous_period: o.report.prev().label(),
-        summary: sentence_views(inp, &period, "portfolio", "portfolio"),
-        themes: themes_view(inp, &o.tz, &period, "all", "all"),
+        period: o.l.quarter(&period),
+        previous_period: o.l.quarter(&o.report.prev().label()),
+        summary: sentence_views(inp, o, &period, "portfolio", "portfolio"),
+        themes: themes_view(inp, o, &period, "all", "all"),
         incidents: incidents_view(inp, o, None),
         escalations,
         maintenance: maintenance_view(inp, o, None),
         actions: actions_view(inp, o, None, false),
-        recommendations: recommendation_views(inp, &period, "contract", None),
+        recommendations: recommendation_views(inp, o, &period, "contract", None),
         why: WhyView::default(),
         waivers: Vec::new(),
     }
@@ -3799,6 +3937,7 @@ mod tests {
             names: &names(),
             show_engineers: false,
             l: i18n::english(),
+            notes: &[],
         };
         let story = customer_story(&inp, "C-002", &o);
         assert!(!story.escalations.has_data);
@@ -3990,6 +4129,7 @@ mod tests {
             names: &names,
             show_engineers: false,
             l: i18n::english(),
+            notes: &[],
         };
         let team = team_story(&inp, &o);
         assert_eq!(team.escalations.by_engineer[0].label, "Kim Minjun (E7)");
@@ -4009,6 +4149,7 @@ mod tests {
             names: &names,
             show_engineers: false,
             l: i18n::english(),
+            notes: &[],
         };
         let story = team_story(&inp, &o);
         let html = render_doc("_story.html.j2", ALL, &story);
@@ -4113,7 +4254,10 @@ mod tests {
     fn story_templates_are_one_table() {
         // Ids are unique and every `{name}` is a word.
         let en = i18n::english();
-        let ids: Vec<&str> = en.keys().filter_map(|k| k.strip_prefix("sentence.")).collect();
+        let ids: Vec<&str> = en
+            .keys()
+            .filter_map(|k| k.strip_prefix("sentence."))
+            .collect();
         assert!(ids.len() > 40, "{ids:?}");
         for id in ids {
             let text = template(id).unwrap();

@@ -5,10 +5,10 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use super::i18n::Catalog;
 use super::chart::{self, Goal, Series};
 use super::customer::aging_rows;
 use super::format::{duration, number as trim, one_decimal, pct};
+use super::i18n::Catalog;
 use super::load::{self, Metric, Priority};
 use super::review::{chart_view, doc_info, engineer_label, Options, PRIORITIES};
 use super::tables as t;
@@ -44,6 +44,7 @@ pub fn build(
         chart_view(
             &title,
             chart::lines(&chart::Lines {
+                no_data: l.t("customer.chart_no_data").into(),
                 title: title.clone(),
                 y_label: "tickets".into(),
                 points: labels,
@@ -71,7 +72,7 @@ pub fn build(
     );
 
     // The team's aging: every customer's rows of `backlog_aging`.
-    let aging = aging_rows(&load::backlog_aging(tables, &period)?);
+    let aging = aging_rows(&load::backlog_aging(tables, &period)?, l);
 
     let el = load::engineer_load(tables, &period)?;
     let f2 = |v: Option<f64>| v.map(|v| format!("{v:.2}")).unwrap_or_else(|| "–".into());
@@ -108,6 +109,7 @@ pub fn build(
         chart_view(
             &title,
             chart::hbars(&chart::HBars {
+                no_data: l.t("customer.chart_no_data").into(),
                 title: title.clone(),
                 x_label: "average open tickets per day".into(),
                 labels: el
@@ -152,6 +154,7 @@ pub fn build(
         chart_view(
             &title,
             chart::bars(&chart::Bars {
+                no_data: l.t("customer.chart_no_data").into(),
                 title: title.clone(),
                 y_label: "% of decided tickets met".into(),
                 categories: PRIORITIES.iter().map(|s| s.to_string()).collect(),
@@ -209,7 +212,7 @@ pub fn build(
         charts,
         chart_dir,
         priorities: PRIORITIES.to_vec(),
-        definitions: DEFINITIONS.to_vec(),
+        definitions: definitions(l),
         story: None,
     };
     Ok(review)

@@ -223,8 +223,8 @@ pub struct FileView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Definition {
-    pub term: &'static str,
-    pub text: &'static str,
+    pub term: String,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -372,20 +372,32 @@ pub struct PortfolioView {
     pub story: Story,
 }
 
-/// The definitions printed in the documents' appendices: metrics.md in this project's words.
-pub const DEFINITIONS: &[Definition] = &[
-    Definition { term: "Period", text: "A calendar quarter in the reporting time zone. Days after the day containing as_of do not exist yet; a ticket belongs to the period in which it was created." },
-    Definition { term: "Business clock", text: "Counts only the contract calendar's working hours, outside its holidays; a calendar clock counts every second. Clocks stop while the ticket waits on the customer (pending, on hold)." },
-    Definition { term: "First response", text: "From creation to the first public agent reply. If the ticket is solved before any reply, it is not applicable when solved within the target, breached otherwise." },
-    Definition { term: "Update", text: "While the customer waits on support, each stretch from the later of the last agent reply or the wait's start to the next reply, pause or solve must stay within the target. A ticket meets update only if every window did; the ticket's row reports its longest window." },
-    Definition { term: "Resolution", text: "Clock time from creation to the final solve, excluding waits on the customer." },
-    Definition { term: "Met, breached, in progress, not applicable", text: "Met: the clock stopped within the target (a reply at the very second is met). Breached: the target passed; the breach instant is when it passed. In progress: still running at as_of below the target. Not applicable: the metric did not arise." },
-    Definition { term: "Compliance", text: "Met / (met + breached). Tickets in progress or not applicable are counted and shown but decide nothing." },
-    Definition { term: "Commitment", text: "A contract target (priority x metric) with its commitment percentage: kept when compliance reaches it, missed when it does not, no tickets when no ticket was met or breached." },
-    Definition { term: "Service credit", text: "min(credit cap, missed commitments x credit per missed commitment) % of the period's fee; the period's fee is the annual fee x the contract's days in the period / days of that contract year." },
-    Definition { term: "Entitlement and cost per case", text: "Tickets created in the period against the included cases per quarter; cost per case = the period's fee / tickets created." },
-    Definition { term: "CSAT", text: "Latest survey per ticket; satisfied or better = rating 4 or 5, very satisfied = 5. Intervals are 95% Wilson score intervals; under 10 responses the figure is flagged as too few." },
-    Definition { term: "First-contact resolution and reopen rate", text: "FCR: tickets done at as_of, with a reply, solved after exactly one agent reply and not reopened within the reopen window. Reopen rate: tickets with a reopen by as_of / tickets with a solve." },
-    Definition { term: "Response and resolution times", text: "Elapsed time on the contract's clock of tickets whose first-response or resolution clock has stopped (met or breached); median and 90th percentile by the nearest-rank method." },
-    Definition { term: "Backlog and aging", text: "Tickets not solved or closed just before local midnight; age in whole days from creation to the period's end (or as_of)." },
+/// The definitions printed in the documents' appendices (metrics.md in this project's words),
+/// by their keys in `[definition]` of the catalogs: `<id>_term` and `<id>`.
+pub const DEFINITIONS: &[&str] = &[
+    "period",
+    "business_clock",
+    "first_response",
+    "update",
+    "resolution",
+    "states",
+    "compliance",
+    "commitment",
+    "service_credit",
+    "entitlement",
+    "csat",
+    "fcr",
+    "times",
+    "backlog",
 ];
+
+/// The definitions in `l`'s language.
+pub fn definitions(l: &super::i18n::Catalog) -> Vec<Definition> {
+    DEFINITIONS
+        .iter()
+        .map(|id| Definition {
+            term: l.t(&format!("definition.{id}_term")).to_string(),
+            text: l.t(&format!("definition.{id}")).to_string(),
+        })
+        .collect()
+}
