@@ -108,6 +108,10 @@ fn folder(dir: &Path) {
 /// Runs from inside `root` with relative paths, so the command printed in the documents'
 /// appendix is the same on every machine.
 fn run_in(root: &Path) -> PathBuf {
+    run_in_with(root, &[])
+}
+
+fn run_in_with(root: &Path, extra: &[&str]) -> PathBuf {
     folder(&root.join("data"));
     let o = bin()
         .current_dir(root)
@@ -122,6 +126,7 @@ fn run_in(root: &Path) -> PathBuf {
             "--period",
             "2026Q3",
         ])
+        .args(extra)
         .env_remove("RUST_LOG")
         .output()
         .unwrap();
@@ -377,6 +382,60 @@ fn charts_carry_the_figures() {
     let kd = std::fs::read_to_string(out.join("reports/2026Q3/customers/KD/sla_compliance.svg"))
         .unwrap();
     assert!(kd.contains("no data in this period"));
+}
+
+/// One customer review in Korean and in Chinese, and the team review in Korean, pinned like
+/// the English documents below (`tests/golden/reports/ko`, `.../zh`).
+#[test]
+fn documents_in_korean_and_chinese_match_their_snapshots() {
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/reports");
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut diffs = Vec::new();
+    for (lang, docs) in [
+        (
+            "ko",
+            &[
+                "customers/KA.html",
+                "customers/KA.md",
+                "team_review.html",
+                "team_review.md",
+            ][..],
+        ),
+        ("zh", &["customers/KA.html", "customers/KA.md"][..]),
+    ] {
+        let t = tmp();
+        let out = run_in_with(t.path(), &["--lang", lang]);
+        for doc in docs {
+            let got = std::fs::read_to_string(out.join("reports/2026Q3").join(doc)).unwrap();
+            assert!(got.contains(&format!("lang=\"{lang}\"")) || doc.ends_with(".md"));
+            let want_path = golden.join(lang).join(doc);
+            if update {
+                std::fs::create_dir_all(want_path.parent().unwrap()).unwrap();
+                std::fs::write(&want_path, &got).unwrap();
+                continue;
+            }
+            let want = std::fs::read_to_string(&want_path)
+                .unwrap_or_else(|_| panic!("no snapshot {}", want_path.display()));
+            if let Some((i, (g, w))) = got
+                .lines()
+                .zip(want.lines())
+                .enumerate()
+                .find(|(_, (g, w))| g != w)
+            {
+                diffs.push(format!(
+                    "{lang}/{doc}: line {}:\n  got:  {g}\n  want: {w}",
+                    i + 1
+                ));
+            } else if got.lines().count() != want.lines().count() {
+                diffs.push(format!("{lang}/{doc}: a different number of lines"));
+            }
+        }
+    }
+    assert!(
+        diffs.is_empty(),
+        "{}\nif the change is intended: UPDATE_GOLDEN=1 cargo test --test contract_review",
+        diffs.join("\n")
+    );
 }
 
 /// The rendered Markdown and HTML, pinned. `UPDATE_GOLDEN=1 cargo test --test contract_review`

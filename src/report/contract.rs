@@ -766,6 +766,7 @@ mod tests {
             customer_id: "C1".into(),
             start_date: start.into(),
             calendar_id: "24x7".into(),
+            language: None,
         }
     }
 
@@ -844,7 +845,7 @@ mod tests {
         let mut cp = period("K1", "2027-06-01", 0);
         cp.included_cases_prorated = Some(Some(300.0 * 31.0 / 92.0));
         assert_eq!(
-            cp.entitlement_text(),
+            cp.entitlement_text(crate::report::i18n::english()),
             "300 per quarter, prorated to 31 of 92 days: 101.1"
         );
         assert!((cp.entitlement().unwrap() - 101.086_956_5).abs() < 1e-6);
@@ -867,15 +868,18 @@ mod tests {
         cp.included_cases_prorated = None;
         assert_eq!(cp.entitlement(), Some(300.0));
         assert_eq!(
-            cp.entitlement_text(),
+            cp.entitlement_text(crate::report::i18n::english()),
             "300 (the contract covers 31 of 92 days; not prorated)"
         );
         // A whole period: no proration text; unlimited stays unlimited.
         cp.contract_days = 92;
-        assert_eq!(cp.entitlement_text(), "300");
+        assert_eq!(cp.entitlement_text(crate::report::i18n::english()), "300");
         cp.included_cases = None;
         cp.included_cases_prorated = Some(None);
-        assert_eq!(cp.entitlement_text(), "unlimited");
+        assert_eq!(
+            cp.entitlement_text(crate::report::i18n::english()),
+            "unlimited"
+        );
         assert_eq!(cp.entitlement(), None);
     }
 }

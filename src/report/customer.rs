@@ -906,7 +906,7 @@ mod tests {
             .map(|i| (format!("c{i:02}"), i, Some(100.0 * i as f64 / 78.0)))
             .collect();
         let total: i64 = rows.iter().map(|r| r.1).sum(); // 78
-        let v = counts_view(rows.clone(), 10);
+        let v = counts_view(rows.clone(), 10, crate::report::i18n::english());
         assert_eq!(v.len(), 10);
         assert_eq!((v[0].label.as_str(), v[0].tickets), ("c12", 12));
         // c12..c04 are listed; c03, c02, c01 (3 + 2 + 1) become one row: 6 of 78 = 7.7%.
@@ -916,7 +916,10 @@ mod tests {
         );
         assert_eq!(v.iter().map(|c| c.tickets).sum::<i64>(), total);
         // Short lists are untouched.
-        assert_eq!(counts_view(rows, usize::MAX).len(), 12);
+        assert_eq!(
+            counts_view(rows, usize::MAX, crate::report::i18n::english()).len(),
+            12
+        );
     }
 
     #[test]
@@ -930,10 +933,13 @@ mod tests {
             priority: p,
             tickets: n,
         };
-        let rows = aging_rows(&[
-            row(5, "over 90", Priority::P1, 1),
-            row(1, "0-2", Priority::P3, 2),
-        ]);
+        let rows = aging_rows(
+            &[
+                row(5, "over 90", Priority::P1, 1),
+                row(1, "0-2", Priority::P3, 2),
+            ],
+            crate::report::i18n::english(),
+        );
         let shown: Vec<(&str, Vec<i64>, i64)> = rows
             .iter()
             .map(|r| (r.bucket.as_str(), r.by_priority.clone(), r.total))
@@ -948,6 +954,6 @@ mod tests {
                 ("over 90", vec![1, 0, 0, 0], 1),
             ]
         );
-        assert_eq!(aging_rows(&[]).len(), 5);
+        assert_eq!(aging_rows(&[], crate::report::i18n::english()).len(), 5);
     }
 }

@@ -3779,7 +3779,7 @@ mod tests {
     /// Renders `body` (calls of the partial's macros as `s.<macro>`) as a document of the
     /// partial's format would: the caller's name decides the escaping, as in the documents.
     fn render_doc(partial: &str, body: &str, story: &Story) -> String {
-        let env = super::super::environment();
+        let env = super::super::environment(i18n::english());
         let name = if partial.contains(".html") {
             "doc.html.j2"
         } else {
@@ -4112,6 +4112,8 @@ mod tests {
                 tz: chrono_tz::UTC,
                 names: &names,
                 show_engineers,
+                l: i18n::english(),
+                notes: &[],
             };
             let story = customer_story(&inp, "C-001", &o);
             assert_eq!(story.why.rows[0].holder_team, "Network");
@@ -4240,6 +4242,62 @@ mod tests {
             .recommendations
             .iter()
             .any(|r| r.kind == "above_entitlement"));
+    }
+
+    #[test]
+    fn story_sentences_of_the_tables_in_the_documents_language() {
+        let ko = i18n::catalog("ko").unwrap();
+        let names = names();
+        let mut o = StoryOptions {
+            report: q3(),
+            tz: chrono_tz::UTC,
+            names: &names,
+            show_engineers: false,
+            l: ko,
+            notes: &[],
+        };
+        let params = r#"{"previous":"2026Q2","priority":"P1","metric":"first response","before":"74.3%","after":"62.9%","change":"-11.4"}"#;
+        let text = localized("change_compliance", params, "(the English row)", &o);
+        for part in ["2026년 2분기", "P1", "최초 응답", "74.3%", "62.9%", "-11.4"] {
+            assert!(text.contains(part), "{part} in {text}");
+        }
+        assert!(
+            !text.contains("first response") && !text.contains("2026Q2"),
+            "{text}"
+        );
+        // A duration written in English for the table (`7d 18h`) reads in the language.
+        let text = localized(
+            "incidents",
+            r#"{"period":"2026Q3","count":"3","longest":"7d 18h","open":"0"}"#,
+            "",
+            &o,
+        );
+        assert!(
+            text.contains("7일 18시간") && text.contains("2026년 3분기"),
+            "{text}"
+        );
+        // English documents print the table's own text.
+        o.l = i18n::english();
+        assert_eq!(
+            localized("change_compliance", params, "as in the table", &o),
+            "as in the table"
+        );
+        // Recommendation figures.
+        assert_eq!(
+            localized_figure("4 of 4 quarters", i18n::english()),
+            "4 of 4 quarters"
+        );
+        assert!(!localized_figure("4 of 4 quarters", ko).contains("quarters"));
+        assert_eq!(localized_figure("12 / 10", ko), "12 / 10");
+    }
+
+    #[test]
+    fn story_durations_read_back_as_written() {
+        for secs in [45, 12 * 60, 3600 + 5 * 60, 2 * 86_400 + 3 * 3600, -60] {
+            assert_eq!(parse_duration(&duration(Some(secs))), Some(secs), "{secs}");
+        }
+        assert_eq!(parse_duration("–"), None);
+        assert_eq!(parse_duration("3 weeks"), None);
     }
 
     #[test]
