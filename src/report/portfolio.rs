@@ -42,11 +42,20 @@ pub fn build(
                     csat_below_goal: r.notes.iter().any(|n| n.kind == "csat_below_goal"),
                     // Against the prorated entitlement when contract_review has it.
                     tickets: match cp.entitlement() {
-                        Some(inc) => format!("{} / {}", cp.tickets_created, one_decimal(inc)),
-                        None => format!("{} / unlimited", cp.tickets_created),
+                        Some(inc) => l.fa(
+                            "portfolio.tickets_included",
+                            &[
+                                ("created", &cp.tickets_created),
+                                ("included", &one_decimal(inc)),
+                            ],
+                        ),
+                        None => l.fa(
+                            "portfolio.tickets_unlimited",
+                            &[("created", &cp.tickets_created)],
+                        ),
                     },
                     renewal_date: cp.renewal_date.clone(),
-                    notes: r.notes.clone(),
+                    notes: r.notes.iter().map(|n| n.in_language(l)).collect(),
                     link: links.get(&cp.contract_id).cloned().unwrap_or_default(),
                 }
             })

@@ -99,7 +99,7 @@ pub fn build(
     ing: &Ingested,
     manifest: &Manifest,
     q: Quarter,
-    _l: &super::i18n::Catalog,
+    l: &super::i18n::Catalog,
 ) -> PolarsResult<SummaryView> {
     let vol = volume(ing, q)?;
     // Customer names from the contracts (the latest contract's name wins if they differ).
@@ -145,14 +145,14 @@ pub fn build(
     const SAMPLE: usize = 50;
     let tz = ing.goals.reporting_tz();
     Ok(SummaryView {
-        period: q.label(),
-        period_from: q.first_day().to_string(),
-        period_to: (q.end_day() - chrono::Duration::days(1)).to_string(),
+        period: l.quarter(&q.label()),
+        period_from: l.date(&q.first_day().to_string()),
+        period_to: l.date(&(q.end_day() - chrono::Duration::days(1)).to_string()),
         reporting_timezone: tz.name().to_string(),
         as_of: manifest
             .as_of
             .clone()
-            .unwrap_or_else(|| "no tickets".into()),
+            .unwrap_or_else(|| l.t("summary.no_tickets").into()),
         tool: manifest.tool.clone(),
         priorities: Priority::ALL.iter().map(|p| p.as_str()).collect(),
         grand_total: totals.iter().sum(),

@@ -7,8 +7,8 @@ use anyhow::Result;
 
 use super::chart::{self, Goal, Series};
 use super::customer::aging_rows;
-use super::format::{duration, number as trim, one_decimal, pct};
-use super::i18n::Catalog;
+use super::format::{number as trim, one_decimal, pct};
+use super::i18n::{self, Catalog};
 use super::load::{self, Metric, Priority};
 use super::review::{chart_view, doc_info, engineer_label, Options, PRIORITIES};
 use super::tables as t;
@@ -28,7 +28,7 @@ pub fn build(
     let period = opts.report.label();
     let scorecard = load::goal_scorecard(tables, &period)?
         .iter()
-        .map(|s| score_row(s, has_kb))
+        .map(|s| score_row(s, has_kb, l))
         .collect();
 
     let bt = load::backlog_trend(tables, &period)?;
@@ -38,7 +38,9 @@ pub fn build(
         .collect();
     let mut charts = BTreeMap::new();
     let chart_dir = "team_review".to_string();
-    let title = format!("Backlog, inflow and outflow per day, {period}");
+    // Quarter labels in the charts' titles in the document's language.
+    let quarter = l.quarter(&period);
+    let title = l.f("team.chart_backlog", &[("period", &quarter)]);
     charts.insert(
         "backlog".to_string(),
         chart_view(
@@ -46,19 +48,19 @@ pub fn build(
             chart::lines(&chart::Lines {
                 no_data: l.t("customer.chart_no_data").into(),
                 title: title.clone(),
-                y_label: "tickets".into(),
+                y_label: l.t("team.axis_tickets").into(),
                 points: labels,
                 series: vec![
                     Series::new(
-                        "open at day's end",
+                        l.t("team.series_open"),
                         bt.iter().map(|d| Some(d.backlog as f64)).collect(),
                     ),
                     Series::new(
-                        "created",
+                        l.t("team.series_created"),
                         bt.iter().map(|d| Some(d.inflow as f64)).collect(),
                     ),
                     Series::new(
-                        "solved",
+                        l.t("team.series_solved"),
                         bt.iter().map(|d| Some(d.outflow as f64)).collect(),
                     ),
                 ],
@@ -91,7 +93,7 @@ pub fn build(
             kb_per_week: if has_kb {
                 f2(e.kb_per_week)
             } else {
-                "no data".into()
+                l.t("team.no_data").into()
             },
             kb_goal_met: if has_kb {
                 status_class(e.kb_goal_met)
@@ -103,7 +105,7 @@ pub fn build(
         })
         .collect();
     let goal_backlog = opts.goals.engineer.max_avg_backlog;
-    let title = format!("Average backlog per engineer, {period}");
+    let title = l.f("team.chart_engineer_backlog", &[("period", &quarter)]);
     charts.insert(
         "engineer_backlog".to_string(),
         chart_view(
@@ -111,14 +113,14 @@ pub fn build(
             chart::hbars(&chart::HBars {
                 no_data: l.t("customer.chart_no_data").into(),
                 title: title.clone(),
-                x_label: "average open tickets per day".into(),
+                x_label: l.t("team.axis_avg_open").into(),
                 labels: el
                     .iter()
                     .map(|e| engineer_label(names, &e.engineer_id))
                     .collect(),
                 values: el.iter().map(|e| e.avg_backlog.unwrap_or(0.0)).collect(),
                 goal: Some(Goal {
-                    label: format!("goal: at most {}", trim(goal_backlog)),
+                    label: l.f("team.chart_goal_at_most", &[("goal", &trim(goal_backlog))]),
                     value: goal_backlog,
                 }),
             }),
@@ -132,7 +134,7 @@ pub fn build(
         .iter()
         .map(|(&(p, m), e)| SlaRow {
             priority: p.as_str().to_string(),
-            metric: m.label().to_string(),
+            metric: metric_name(l, m),
             tickets: e.tickets,
             met: e.met,
             breached: e.breached,
@@ -148,7 +150,7 @@ pub fn build(
         Metric::Update => Some(g.update_met_pct),
         _ => None,
     };
-    let title = format!("SLA compliance by priority, all customers, {period}");
+    let title = l.f("team.chart_sla", &[("period", &quarter)]);
     charts.insert(
         "sla".to_string(),
         chart_view(
@@ -156,13 +158,13 @@ pub fn build(
             chart::bars(&chart::Bars {
                 no_data: l.t("customer.chart_no_data").into(),
                 title: title.clone(),
-                y_label: "% of decided tickets met".into(),
+                y_label: l.t("team.axis_pct_met").into(),
                 categories: PRIORITIES.iter().map(|s| s.to_string()).collect(),
                 series: Metric::COMMITTED
                     .iter()
                     .map(|&m| {
                         Series::new(
-                            m.label(),
+                            metric_name(l, m),
                             Priority::ALL
                                 .iter()
                                 .map(|&p| pooled.get(&(p, m)).and_then(|e| e.compliance_pct()))
@@ -171,7 +173,7 @@ pub fn build(
                     })
                     .collect(),
                 markers: Some((
-                    "team goal".into(),
+                    l.t("team.series_team_goal").into(),
                     Metric::COMMITTED
                         .iter()
                         .map(|&m| vec![team_goal(m); 4])
@@ -193,7 +195,7 @@ pub fn build(
                 ticket_id: s.ticket_id.clone(),
                 customer_id: s.customer_id.clone(),
                 priority: s.priority.clone(),
-                elapsed: duration(s.elapsed),
+                elapsed: l.duration(s.elapsed),
                 state: s.state.map(|x| x.label()).unwrap_or_default().to_string(),
                 breached_at: t::local(&run.tz, s.breached_at),
                 engineer: solver.get(&s.ticket_id).cloned().unwrap_or_default(),
@@ -216,6 +218,122 @@ pub fn build(
         story: None,
     };
     Ok(review)
+}
+
+/// A metric's name in the document's language (`system_down` has no `metric.` key).
+fn metric_name(l: &Catalog, m: Metric) -> String {
+    match m {
+        Metric::SystemDown => l.t("team.metric_system_down").to_string(),
+        _ => l.metric(m.as_str()),
+    }
+}
+
+/// `team.<prefix><code>` when the catalog has it, else the code with `_` as spaces (a status
+/// or change word a newer table may add).
+fn team_word(l: &Catalog, prefix: &str, code: &str) -> String {
+    let key = format!("team.{prefix}{code}");
+    if i18n::english().has(&key) {
+        l.t(&key).to_string()
+    } else {
+        code.replace('_', " ")
+    }
+}
+
+/// Each goal of `goal_scorecard` (queries/goal_scorecard.sql): the key of its description,
+/// and the keys its `detail` may be written with.
+const GOAL_TEXTS: &[(&str, &str, &[&str])] = &[
+    (
+        "csat.satisfied_or_better_pct",
+        "team.goal_csat_satisfied",
+        &["team.basis_satisfied"],
+    ),
+    (
+        "csat.very_satisfied_pct",
+        "team.goal_csat_very_satisfied",
+        &["team.basis_very_satisfied"],
+    ),
+    (
+        "sla.first_response_met_pct",
+        "team.goal_first_response",
+        &["team.basis_met_breached"],
+    ),
+    (
+        "sla.update_met_pct",
+        "team.goal_update",
+        &["team.basis_met_breached"],
+    ),
+    (
+        "engineer.max_avg_backlog",
+        "team.goal_avg_backlog",
+        &["team.basis_engineers_over"],
+    ),
+    (
+        "engineer.min_solved_per_working_day",
+        "team.goal_solved",
+        &["team.basis_engineers_under"],
+    ),
+    (
+        "engineer.system_down_max_hours",
+        "team.goal_system_down",
+        &["team.basis_system_down_over"],
+    ),
+    (
+        "engineer.min_kb_articles_per_week",
+        "team.goal_kb",
+        &["team.basis_engineers_under", "team.basis_no_kb_articles"],
+    ),
+    (
+        "fcr.reopen_window_days",
+        "team.goal_fcr",
+        &["team.basis_fcr"],
+    ),
+];
+
+/// A goal's description in the document's language. The table's English text is the
+/// reference: a description other than the catalog's English (a changed query) is printed
+/// as written rather than replaced by words that may no longer say the same.
+fn goal_description(l: &Catalog, s: &load::Score) -> String {
+    match GOAL_TEXTS.iter().find(|(g, _, _)| *g == s.goal) {
+        Some((_, key, _)) if i18n::english().t(key) == s.description => l.t(key).to_string(),
+        _ => s.description.clone(),
+    }
+}
+
+/// The counts of `text` written by the English `template`, each `{name}` standing for a run of
+/// digits: `713 of 744 surveys rated 4 or 5` by `{n} of {total} surveys rated 4 or 5` gives
+/// n = 713, total = 744. None when the template does not write `text`.
+fn read_counts<'a>(template: &'a str, text: &'a str) -> Option<Vec<(&'a str, &'a str)>> {
+    let mut counts = Vec::new();
+    let (mut tpl, mut rest) = (template, text);
+    while let Some(open) = tpl.find('{') {
+        rest = rest.strip_prefix(&tpl[..open])?;
+        let close = open + tpl[open..].find('}')?;
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if digits == 0 {
+            return None;
+        }
+        counts.push((&tpl[open + 1..close], &rest[..digits]));
+        rest = &rest[digits..];
+        tpl = &tpl[close + 1..];
+    }
+    (rest == tpl).then_some(counts)
+}
+
+/// A goal's `detail` in the document's language: the table writes it in English from counts,
+/// so the counts are read back with the key whose English writes exactly the table's text, and
+/// written with that key; any other text is printed as written.
+fn goal_detail(l: &Catalog, s: &load::Score) -> String {
+    let keys = GOAL_TEXTS
+        .iter()
+        .find(|(g, _, _)| *g == s.goal)
+        .map(|(_, _, keys)| *keys)
+        .unwrap_or(&[]);
+    for key in keys {
+        if let Some(counts) = read_counts(i18n::english().t(key), &s.detail) {
+            return l.f(key, &counts);
+        }
+    }
+    s.detail.clone()
 }
 
 fn status_class(met: Option<bool>) -> &'static str {
@@ -285,15 +403,17 @@ fn no_data(s: &load::Score, has_kb: bool) -> bool {
 
 /// A scorecard row as printed. Figure, goal and change are in one unit (a percentage and its
 /// change in points, hours and their change in hours); the change says whether it is better
-/// or worse in words and colour.
-fn score_row(s: &load::Score, has_kb: bool) -> ScoreRow {
+/// or worse in words and colour. `status` and `trend_class` stay codes (CSS classes); the
+/// words printed are `l`'s.
+fn score_row(s: &load::Score, has_kb: bool, l: &Catalog) -> ScoreRow {
     let unit = unit_of(s);
+    let hours = |n: String| l.f("team.unit_hours", &[("n", &n)]);
     let fmt_fig = |v: Option<f64>| -> String {
         match v {
             None => "–".into(),
             Some(v) => match unit {
                 Unit::Pct => pct(Some(v)),
-                Unit::Hours => format!("{} h", one_decimal(v)),
+                Unit::Hours => hours(one_decimal(v)),
                 Unit::Other => format!("{v:.2}"),
             },
         }
@@ -304,8 +424,8 @@ fn score_row(s: &load::Score, has_kb: bool) -> ScoreRow {
         _ if empty => "–".to_string(),
         None => "–".into(),
         Some(c) => match unit {
-            Unit::Pct => format!("{c:+.1} pt"),
-            Unit::Hours => format!("{c:+.1} h"),
+            Unit::Pct => l.f("team.unit_points", &[("n", &format!("{c:+.1}"))]),
+            Unit::Hours => hours(format!("{c:+.1}")),
             Unit::Other => format!("{c:+.2}"),
         },
     };
@@ -316,15 +436,15 @@ fn score_row(s: &load::Score, has_kb: bool) -> ScoreRow {
     };
     ScoreRow {
         goal: s.goal.clone(),
-        description: s.description.clone(),
+        description: goal_description(l, s),
         figure: if empty {
-            "no data".into()
+            l.t("team.no_data").into()
         } else {
             fmt_fig(s.figure)
         },
         goal_value: fmt_fig(s.goal_value),
         direction: s.direction.clone(),
-        status_label: status.replace('_', " "),
+        status_label: team_word(l, "status_", &status),
         status,
         previous: fmt_fig(s.previous),
         change,
@@ -333,11 +453,13 @@ fn score_row(s: &load::Score, has_kb: bool) -> ScoreRow {
             Some("worse") => "bad",
             _ => "",
         },
-        trend: trend.unwrap_or_default(),
+        trend: trend
+            .map(|t| team_word(l, "trend_", &t))
+            .unwrap_or_default(),
         detail: if empty && s.goal.contains("kb_articles") && !has_kb {
-            "no kb_articles file in the inputs".into()
+            l.t("team.basis_no_kb_file").into()
         } else {
-            s.detail.clone()
+            goal_detail(l, s)
         },
         too_few: s.too_few,
     }
@@ -346,6 +468,10 @@ fn score_row(s: &load::Score, has_kb: bool) -> ScoreRow {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn en() -> &'static Catalog {
+        i18n::english()
+    }
 
     fn score(goal: &str, direction: &str, figure: Option<f64>, change: Option<f64>) -> load::Score {
         load::Score {
@@ -376,7 +502,7 @@ mod tests {
             Some(216.389),
             Some(-130.813),
         );
-        let r = score_row(&s, true);
+        let r = score_row(&s, true, en());
         assert_eq!(
             (r.figure.as_str(), r.goal_value.as_str()),
             ("216.4 h", "48 h")
@@ -385,15 +511,57 @@ mod tests {
         assert_eq!((r.trend.as_str(), r.trend_class), ("better", "ok"));
         // Updates on time down 2.0 points: worse.
         let s = score("sla.update_met_pct", "at least", Some(72.18), Some(-1.99));
-        let r = score_row(&s, true);
+        let r = score_row(&s, true, en());
         assert_eq!(r.change, "-2.0 pt");
         assert_eq!((r.trend.as_str(), r.trend_class), ("worse", "bad"));
         // The table's own columns win over the rule.
         let mut s = score("custom", "at least", Some(3.0), Some(1.0));
         s.better = Some("lower".into());
-        assert_eq!(score_row(&s, true).trend, "worse");
+        assert_eq!(score_row(&s, true, en()).trend, "worse");
         s.trend = Some("same".into());
-        assert_eq!(score_row(&s, true).trend, "same");
+        assert_eq!(score_row(&s, true, en()).trend, "same");
+    }
+
+    #[test]
+    fn the_scorecard_s_words_come_from_the_catalog() {
+        let mut s = score(
+            "csat.satisfied_or_better_pct",
+            "at least",
+            Some(95.8),
+            Some(-0.6),
+        );
+        s.description = "Surveys satisfied or better (%)".into();
+        s.detail = "713 of 744 surveys rated 4 or 5".into();
+        // English reads as the table writes it.
+        let r = score_row(&s, true, en());
+        assert_eq!(r.description, "Surveys satisfied or better (%)");
+        assert_eq!(r.detail, "713 of 744 surveys rated 4 or 5");
+        assert_eq!(
+            (r.status_label.as_str(), r.change.as_str()),
+            ("missed", "-0.6 pt")
+        );
+        // Another language rewrites the table's English with the numbers read back.
+        let xx = i18n::parse(
+            "xx",
+            "[team]\ngoal_csat_satisfied = \"D\"\nbasis_satisfied = \"{total}: {n}\"\n\
+             status_missed = \"M\"\ntrend_worse = \"W\"\nunit_points = \"{n}p\"\n",
+        )
+        .unwrap();
+        let r = score_row(&s, true, &xx);
+        assert_eq!(r.description, "D");
+        assert_eq!(r.detail, "744: 713");
+        assert_eq!(
+            (r.status.as_str(), r.status_label.as_str()),
+            ("missed", "M")
+        );
+        assert_eq!((r.trend.as_str(), r.trend_class), ("W", "bad"));
+        assert_eq!(r.change, "-0.6p");
+        // A text the catalog's English does not give is printed as written.
+        s.detail = "713 of 744 surveys rated 4 or better".into();
+        s.description = "Happy customers".into();
+        let r = score_row(&s, true, &xx);
+        assert_eq!(r.detail, "713 of 744 surveys rated 4 or better");
+        assert_eq!(r.description, "Happy customers");
     }
 
     #[test]
@@ -402,7 +570,7 @@ mod tests {
         let mut s = score("engineer.system_down_max_hours", "at most", Some(0.0), None);
         s.basis = Some(0);
         s.status = "met".into();
-        let r = score_row(&s, true);
+        let r = score_row(&s, true, en());
         assert_eq!(
             (r.status.as_str(), r.status_label.as_str()),
             ("no_data", "no data")
@@ -415,12 +583,12 @@ mod tests {
             Some(0.0),
             Some(0.0),
         );
-        let r = score_row(&s, false);
+        let r = score_row(&s, false, en());
         assert_eq!(r.status_label, "no data");
         assert_eq!(r.trend, "");
         // The table's `no_data` status with a null figure.
         let mut s = score("csat.satisfied_or_better_pct", "at least", None, None);
         s.status = "no_data".into();
-        assert_eq!(score_row(&s, true).status_label, "no data");
+        assert_eq!(score_row(&s, true, en()).status_label, "no data");
     }
 }
