@@ -123,8 +123,11 @@ fn every_key_used_is_in_the_english_catalog() {
             let Some((section, key)) = part.split_once('.') else {
                 continue;
             };
+            // A prefix completed in the template (`"team.state_" ~ s`) or a file name.
             if !sections.contains(section)
                 || key.is_empty()
+                || key.ends_with('_')
+                || ["html", "md", "csv", "parquet", "json", "svg"].contains(&key)
                 || !key
                     .chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
@@ -151,7 +154,10 @@ fn every_key_used_is_in_the_english_catalog() {
 /// The input text of the sample that documents print as written (subjects, names, comments,
 /// categories ...): free text, not the product's words.
 fn input_text(data: &Path) -> Vec<String> {
-    const FREE: [&str; 19] = [
+    // Free-text columns; `value` of ticket_events only for escalations (its other values are
+    // statuses and priorities, the product's words). Channels are codes of the format (email,
+    // phone, ...) and translated, so they are not here.
+    const FREE: [&str; 18] = [
         "subject",
         "customer_name",
         "name",
@@ -170,7 +176,6 @@ fn input_text(data: &Path) -> Vec<String> {
         "owner",
         "calendar_id",
         "engineer_id",
-        "channel",
     ];
     let mut out = BTreeSet::new();
     for e in std::fs::read_dir(data).unwrap() {
@@ -180,9 +185,14 @@ fn input_text(data: &Path) -> Vec<String> {
         }
         let mut r = csv::Reader::from_path(&p).unwrap();
         let headers = r.headers().unwrap().clone();
+        let kind = headers.iter().position(|h| h == "kind");
         for rec in r.records() {
             let Ok(rec) = rec else { continue };
+            let escalation = kind.is_some_and(|k| rec.get(k) == Some("escalate"));
             for (h, v) in headers.iter().zip(rec.iter()) {
+                if h == "value" && !escalation {
+                    continue;
+                }
                 if FREE.contains(&h) && v.chars().any(|c| c.is_ascii_alphabetic()) {
                     out.insert(v.to_string());
                 }
@@ -233,7 +243,7 @@ fn visible_text(html: &str) -> String {
         ("<style", "</style>"),
         ("<code", "</code>"),
         ("<title", "</title>"),
-        (" lang=\"en\">", "</"),
+        (" lang=\"en\">", "</td>"),
     ] {
         while let Some(a) = s.find(open) {
             let Some(b) = s[a..].find(close) else { break };
@@ -264,6 +274,8 @@ fn unescape(s: &str) -> String {
         .replace("&gt;", ">")
         .replace("&middot;", "·")
         .replace("&#x2F;", "/")
+        .replace("&#x2f;", "/")
+        .replace("&hellip;", "…")
         .replace("&amp;", "&")
 }
 
@@ -391,7 +403,9 @@ fn the_scan_finds_english_words() {
 /// zh and en); the team review, portfolio and summary in goals.toml's, else English.
 #[test]
 fn each_customer_review_is_in_its_contract_language() {
-    let out = sample_run();
+    let t = tmp();
+    let out = &t.path().join("out");
+    run_ok(sample_data(), out, &[]);
     let contracts = read_csv(&sample_data().join("contracts.csv"));
     let dir = out.join("reports/2026Q3/customers");
     let mut seen = BTreeSet::new();

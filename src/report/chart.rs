@@ -163,7 +163,7 @@ fn legend(
                 .pos(Pos::new(HPos::Left, VPos::Center)),
         ))
         .map_err(err)?;
-        x += 34 + 9 * name.chars().count() as i32;
+        x += 34 + 9 * text_width(name) as i32;
     }
     Ok(())
 }
@@ -192,6 +192,23 @@ fn axis_labels(
         .map_err(err)?;
     }
     Ok(())
+}
+
+/// A label's width in half-width characters: Hangul, Han and other wide characters take two,
+/// so Korean and Chinese legends are spaced as wide as they are drawn.
+fn text_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| match c as u32 {
+            0x1100..=0x115F
+            | 0x2E80..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6 => 2,
+            _ => 1,
+        })
+        .sum()
 }
 
 /// One legend entry per series, in the palette's order.
@@ -489,7 +506,7 @@ fn draw_hbars(c: &HBars) -> Result<String> {
         let label_width = c
             .labels
             .iter()
-            .map(|l| l.chars().count())
+            .map(|l| text_width(l))
             .max()
             .unwrap_or(4)
             .clamp(4, 28) as u32

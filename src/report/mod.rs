@@ -152,6 +152,7 @@ pub fn environment(lang: &'static i18n::Catalog) -> Environment<'static> {
     });
     env.add_filter("thousands", thousands);
     env.add_filter("code_spans", code_spans);
+    env.add_filter("md_code", md_code);
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
     for (name, text) in TEMPLATES {
@@ -159,6 +160,24 @@ pub fn environment(lang: &'static i18n::Catalog) -> Environment<'static> {
             .expect("bundled template parses");
     }
     env
+}
+
+/// Text as one Markdown code span, shown as written: fenced with one backtick more than the
+/// longest run it holds, line breaks as spaces, `|` escaped (GitHub tables split on it even in
+/// code), invisible characters shown (`format::visible`). For codes and keys the documents print
+/// (table names, a row's key, the command line) that Markdown's escapes would clutter.
+pub fn md_code(s: &str) -> minijinja::Value {
+    let text = format::visible(s)
+        .replace(['\r', '\n', '\t'], " ")
+        .replace('|', "\\|");
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    minijinja::Value::from_safe_string(format!("{fence}{pad}{text}{pad}{fence}"))
 }
 
 /// `12345` -> `12,345`.

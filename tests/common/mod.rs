@@ -338,12 +338,14 @@ pub fn raw_invisible(text: &str) -> Vec<(usize, char)> {
 }
 
 /// One run of the sample data per test binary, shared by the checks that only read its outputs.
+/// Every document in English (`--lang en`), whatever the contracts' languages, so the checks can
+/// read the product's English words; tests/i18n.rs runs the sample in its own languages.
 pub fn sample_run() -> &'static Path {
     static OUT: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
     let (_, out) = OUT.get_or_init(|| {
         let t = tmp();
         let out = t.path().join("out");
-        run_ok(sample_data(), &out, &[]);
+        run_ok(sample_data(), &out, &["--lang", "en"]);
         (t, out)
     });
     out
