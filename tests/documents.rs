@@ -926,7 +926,7 @@ fn the_documents_read_as_their_readers_expect() {
     let facts = table(out, "ticket_facts");
     let c001 = facts.iter().filter(|f| f["customer_id"] == "C001").count();
     let shown = format!(
-        "| tickets.csv | tickets | {} |",
+        "| tickets.csv | `tickets` | {} |",
         slareview::report::thousands(c001 as i64)
     );
     assert!(hanbit.contains(&shown), "{shown}");

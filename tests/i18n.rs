@@ -242,7 +242,6 @@ fn visible_text(html: &str) -> String {
     for (open, close) in [
         ("<style", "</style>"),
         ("<code", "</code>"),
-        ("<title", "</title>"),
         (" lang=\"en\">", "</td>"),
     ] {
         while let Some(a) = s.find(open) {
@@ -289,11 +288,12 @@ fn english_words(text: &str, inputs: &[String]) -> BTreeSet<String> {
         }
     }
     let mut found = BTreeSet::new();
-    let chunk_char = |c: char| c.is_ascii_alphanumeric() || "_./:@+-\\`".contains(c);
+    // `key=value` (a row's key, as the documents cite it) is code too.
+    let chunk_char = |c: char| c.is_ascii_alphanumeric() || "_./:@+-\\`=".contains(c);
     for chunk in t.split(|c: char| !chunk_char(c)) {
         if chunk
             .chars()
-            .any(|c| c.is_ascii_digit() || "_/.@:\\`".contains(c))
+            .any(|c| c.is_ascii_digit() || "_/.@:\\`=".contains(c))
         {
             continue;
         }

@@ -2438,6 +2438,8 @@ fn localize_param(name: &str, v: &str, o: &StoryOptions) -> String {
         },
         "owner_side" => l.word("owner_side", v),
         "renewal_date" | "end_date" | "due_on" => l.date(v),
+        // Lists of ids, joined the language's way.
+        "ticket_ids" | "contracts" => l.list(&v.split(", ").collect::<Vec<_>>()),
         "note" => o
             .notes
             .iter()
