@@ -384,6 +384,32 @@ fn charts_carry_the_figures() {
     assert!(kd.contains("no data in this period"));
 }
 
+/// Compares `got` with the snapshot at `want_path`, or writes it there when `update`: the first
+/// differing line, named by `name`, or `None` when they agree.
+fn snapshot(name: &str, got: &str, want_path: &Path, update: bool) -> Option<String> {
+    if update {
+        std::fs::create_dir_all(want_path.parent().unwrap()).unwrap();
+        std::fs::write(want_path, got).unwrap();
+        return None;
+    }
+    let want = std::fs::read_to_string(want_path)
+        .unwrap_or_else(|_| panic!("no snapshot {}", want_path.display()));
+    if got == want {
+        return None;
+    }
+    let line = got
+        .lines()
+        .zip(want.lines())
+        .position(|(a, b)| a != b)
+        .unwrap_or(got.lines().count().min(want.lines().count()));
+    Some(format!(
+        "{name}: first difference at line {}:\n  got:  {}\n  want: {}",
+        line + 1,
+        got.lines().nth(line).unwrap_or("<end>"),
+        want.lines().nth(line).unwrap_or("<end>")
+    ))
+}
+
 /// One customer review in Korean and in Chinese, and the team review in Korean, pinned like
 /// the English documents below (`tests/golden/reports/ko`, `.../zh`).
 #[test]
@@ -408,27 +434,8 @@ fn documents_in_korean_and_chinese_match_their_snapshots() {
         for doc in docs {
             let got = std::fs::read_to_string(out.join("reports/2026Q3").join(doc)).unwrap();
             assert!(got.contains(&format!("lang=\"{lang}\"")) || doc.ends_with(".md"));
-            let want_path = golden.join(lang).join(doc);
-            if update {
-                std::fs::create_dir_all(want_path.parent().unwrap()).unwrap();
-                std::fs::write(&want_path, &got).unwrap();
-                continue;
-            }
-            let want = std::fs::read_to_string(&want_path)
-                .unwrap_or_else(|_| panic!("no snapshot {}", want_path.display()));
-            if let Some((i, (g, w))) = got
-                .lines()
-                .zip(want.lines())
-                .enumerate()
-                .find(|(_, (g, w))| g != w)
-            {
-                diffs.push(format!(
-                    "{lang}/{doc}: line {}:\n  got:  {g}\n  want: {w}",
-                    i + 1
-                ));
-            } else if got.lines().count() != want.lines().count() {
-                diffs.push(format!("{lang}/{doc}: a different number of lines"));
-            }
+            let name = format!("{lang}/{doc}");
+            diffs.extend(snapshot(&name, &got, &golden.join(lang).join(doc), update));
         }
     }
     assert!(
@@ -465,29 +472,13 @@ fn documents_match_their_snapshots() {
     let mut diffs = Vec::new();
     for p in &docs {
         let rel = p.strip_prefix(&dir).unwrap();
-        let want_path = golden.join(rel);
         let got = std::fs::read_to_string(p).unwrap();
-        if update {
-            std::fs::create_dir_all(want_path.parent().unwrap()).unwrap();
-            std::fs::write(&want_path, &got).unwrap();
-            continue;
-        }
-        let want = std::fs::read_to_string(&want_path)
-            .unwrap_or_else(|_| panic!("no snapshot {}", want_path.display()));
-        if got != want {
-            let line = got
-                .lines()
-                .zip(want.lines())
-                .position(|(a, b)| a != b)
-                .unwrap_or(got.lines().count().min(want.lines().count()));
-            diffs.push(format!(
-                "{}: first difference at line {}:\n  got:  {}\n  want: {}",
-                rel.display(),
-                line + 1,
-                got.lines().nth(line).unwrap_or("<end>"),
-                want.lines().nth(line).unwrap_or("<end>")
-            ));
-        }
+        diffs.extend(snapshot(
+            &rel.display().to_string(),
+            &got,
+            &golden.join(rel),
+            update,
+        ));
     }
     assert!(
         diffs.is_empty(),

@@ -262,20 +262,7 @@ fn visible_text(html: &str) -> String {
             _ => {}
         }
     }
-    unescape(&out)
-}
-
-/// HTML entities back to characters (input text is matched as written).
-fn unescape(s: &str) -> String {
-    s.replace("&#x27;", "'")
-        .replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&middot;", "·")
-        .replace("&#x2F;", "/")
-        .replace("&#x2f;", "/")
-        .replace("&hellip;", "…")
-        .replace("&amp;", "&")
+    unescape_html(&out)
 }
 
 /// English words in `text` that are neither input text, codes (with a digit, `_`, `/`, `.`,
@@ -348,7 +335,7 @@ fn korean_and_chinese_documents_hold_no_english_word_of_ours() {
             let raw = std::fs::read_to_string(d).unwrap();
             let text = if d.extension().is_some_and(|x| x == "md") {
                 // Markdown: code spans are codes; escapes are not words.
-                unescape(
+                unescape_html(
                     &raw.split('`')
                         .step_by(2)
                         .collect::<Vec<_>>()

@@ -23,16 +23,6 @@ fn pairs(source_row: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The text as a browser shows it (the entities minijinja writes).
-fn unescape(html: &str) -> String {
-    html.replace("&#x27;", "'")
-        .replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&#x2f;", "/")
-        .replace("&amp;", "&")
-}
-
 #[test]
 fn every_sentence_names_a_row_that_exists() {
     let out = sample_run();
@@ -130,7 +120,7 @@ fn each_customer_review_prints_its_own_sentences() {
         .collect();
     assert!(contracts.len() >= 8, "{contracts:?}");
     for c in &contracts {
-        let html = unescape(&std::fs::read_to_string(dir.join(format!("{c}.html"))).unwrap());
+        let html = unescape_html(&std::fs::read_to_string(dir.join(format!("{c}.html"))).unwrap());
         let md = std::fs::read_to_string(dir.join(format!("{c}.md"))).unwrap();
         for s in summary
             .iter()

@@ -163,6 +163,25 @@ fn write_charts(dir: &Path, charts: &BTreeMap<String, ChartView>) -> Result<()> 
     Ok(())
 }
 
+/// How a document's story is laid out: its zone and language, and the contract's renewal notes
+/// (a customer review) for sentences that quote one.
+fn story_options<'a>(
+    opts: &Options,
+    names: &'a BTreeMap<String, String>,
+    tz: chrono_tz::Tz,
+    l: &'static Catalog,
+    notes: &'a [contract::Note],
+) -> story::StoryOptions<'a> {
+    story::StoryOptions {
+        report: opts.report,
+        tz,
+        names,
+        show_engineers: opts.show_engineers,
+        l,
+        notes,
+    }
+}
+
 /// Builds and writes every document of the report period; also writes the `renewal_notes`
 /// and `portfolio` tables beside the metric tables.
 pub fn write_all(opts: &Options) -> Result<Written> {
@@ -274,14 +293,7 @@ pub fn write_all(opts: &Options) -> Result<Written> {
         view.story = Some(story::customer_story(
             &story_inputs,
             &cp.contract_id,
-            &story::StoryOptions {
-                report: opts.report,
-                tz,
-                names: &names,
-                show_engineers: opts.show_engineers,
-                l,
-                notes: &r.notes,
-            },
+            &story_options(opts, &names, tz, l, &r.notes),
         ));
         let (html, md) = render_both(&envs, l, "customer_review", &view)?;
         let html_path = customers_dir.join(format!("{name}.html"));
@@ -304,14 +316,7 @@ pub fn write_all(opts: &Options) -> Result<Written> {
         let mut team = team::build(opts, &run, &tables, &names, &data.solver, has_kb, l)?;
         team.story = Some(story::team_story(
             &story_inputs,
-            &story::StoryOptions {
-                report: opts.report,
-                tz: run.tz,
-                names: &names,
-                show_engineers: opts.show_engineers,
-                l,
-                notes: &[],
-            },
+            &story_options(opts, &names, run.tz, l, &[]),
         ));
         let (html, md) = render_both(&envs, l, "team_review", &team)?;
         let path = dir.join("team_review.html");
@@ -333,14 +338,7 @@ pub fn write_all(opts: &Options) -> Result<Written> {
     let mut portfolio = portfolio::build(opts, &run, &ranked, &links, team_lang);
     portfolio.story = Some(story::portfolio_story(
         &story_inputs,
-        &story::StoryOptions {
-            report: opts.report,
-            tz: run.tz,
-            names: &names,
-            show_engineers: opts.show_engineers,
-            l: team_lang,
-            notes: &[],
-        },
+        &story_options(opts, &names, run.tz, team_lang, &[]),
     ));
     let (html, md) = render_both(&envs, team_lang, "portfolio", &portfolio)?;
     written.portfolio = dir.join("portfolio.html");

@@ -350,3 +350,16 @@ pub fn sample_run() -> &'static Path {
     });
     out
 }
+
+/// HTML as a browser shows its text: the entities minijinja writes, back to characters.
+pub fn unescape_html(s: &str) -> String {
+    s.replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&middot;", "·")
+        .replace("&hellip;", "…")
+        .replace("&#x2F;", "/")
+        .replace("&#x2f;", "/")
+        .replace("&amp;", "&")
+}
