@@ -167,6 +167,53 @@ impl Catalog {
         }
     }
 
+    /// An ingest reject reason (English, as lake/rejects.csv has it) in this language: the
+    /// `[reject]` message it matches, with a `{what}` or `{meaning}` from `[reject_part]`;
+    /// `None` when it matches none (the caller shows it as written, marked English).
+    pub fn reject_reason(&self, reason: &str) -> Option<String> {
+        let en = english();
+        let part = |v: &str| -> Option<String> {
+            en.messages
+                .iter()
+                .find(|(k, m)| k.starts_with("reject_part.") && m.as_str() == v)
+                .map(|(k, _)| self.t(k).to_string())
+        };
+        for (key, pattern) in en.messages.range("reject.".to_string()..) {
+            if !key.starts_with("reject.") {
+                break;
+            }
+            let Some(values) = unfill(pattern, reason) else {
+                continue;
+            };
+            let mut ok = true;
+            let values: Vec<(String, String)> = values
+                .into_iter()
+                .map(|(k, v)| {
+                    if k == "what" || k == "meaning" {
+                        match part(&v) {
+                            Some(p) => (k, p),
+                            None => {
+                                ok = false;
+                                (k, v)
+                            }
+                        }
+                    } else {
+                        (k, v)
+                    }
+                })
+                .collect();
+            if !ok {
+                continue;
+            }
+            let refs: Vec<(&str, &str)> = values
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            return Some(self.f(key, &refs));
+        }
+        None
+    }
+
     /// `t` of a bundled catalog, for as long as the program runs.
     pub fn t_static(&'static self, key: &str) -> &'static str {
         match self.messages.get(key) {
@@ -307,6 +354,43 @@ impl Catalog {
     }
 }
 
+/// The values of `template`'s `{names}` that make it read `text`, or `None` when it cannot:
+/// the inverse of `fill`. Each parameter takes the shortest text up to the literal after it
+/// (the last one, to the end), so a value holding that literal is cut short and does not match.
+pub fn unfill(template: &str, text: &str) -> Option<Vec<(String, String)>> {
+    // Literal, parameter, literal, ... parameter, literal (both ends possibly empty).
+    let mut literals = vec![String::new()];
+    let mut names = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}')? + open;
+        literals.last_mut()?.push_str(&rest[..open]);
+        names.push(rest[open + 1..close].to_string());
+        literals.push(String::new());
+        rest = &rest[close + 1..];
+    }
+    literals.last_mut()?.push_str(rest);
+    let mut pos = text.strip_prefix(literals[0].as_str())?;
+    let mut values = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let next = &literals[i + 1];
+        let last = i + 1 == names.len();
+        let end = if last {
+            if !pos.ends_with(next.as_str()) || pos.len() < next.len() {
+                return None;
+            }
+            pos.len() - next.len()
+        } else if next.is_empty() {
+            return None;
+        } else {
+            pos.find(next.as_str())?
+        };
+        values.push((name.clone(), pos[..end].to_string()));
+        pos = &pos[end + next.len()..];
+    }
+    (names.is_empty() && pos.is_empty() || !names.is_empty()).then_some(values)
+}
+
 /// A message to be written in any language: a catalog key and its parameters, each kept in a
 /// form every language can write (a quarter as its label, a date as `YYYY-MM-DD`, a metric as
 /// its code). The tables keep the English text (`Msg::en`); a document renders it in its own.
@@ -398,6 +482,43 @@ mod tests {
             "{b} and x"
         );
         assert_eq!(fill("{missing} {", &[]), "{missing} {");
+    }
+
+    #[test]
+    fn unfill_reads_back_what_fill_wrote() {
+        let t = "ticket `{id}` was rejected (tickets line {line}), so this row cannot be kept";
+        let text = fill(t, &[("id", "T-1"), ("line", "12")]);
+        assert_eq!(
+            unfill(t, &text),
+            Some(vec![
+                ("id".into(), "T-1".into()),
+                ("line".into(), "12".into())
+            ])
+        );
+        assert_eq!(unfill(t, "ticket `T-1` not found in tickets"), None);
+        assert_eq!(
+            unfill("unreadable CSV: {error}", "unreadable CSV: bad"),
+            Some(vec![("error".into(), "bad".into())])
+        );
+        assert_eq!(unfill("no parameters", "no parameters"), Some(vec![]));
+        assert_eq!(unfill("no parameters", "no parameters here"), None);
+    }
+
+    #[test]
+    fn reject_reasons_read_in_the_language() {
+        let ko = catalog("ko").unwrap();
+        let en = english();
+        let reason = "`created_at` value `2026-13-01` is not an RFC 3339 timestamp (e.g. 2026-07-01T09:30:00+09:00)";
+        let k = ko.reject_reason(reason).expect("a known reason");
+        assert!(
+            k.contains("created_at") && k.contains("2026-13-01") && !k.contains("timestamp"),
+            "{k}"
+        );
+        // English reads the reason as it was written.
+        assert_eq!(en.reject_reason(reason).as_deref(), Some(reason));
+        // A {what} that is not one of [reject_part] does not match.
+        assert_eq!(ko.reject_reason("`x` value `y` is not a colour"), None);
+        assert_eq!(ko.reject_reason("something else entirely"), None);
     }
 
     #[test]

@@ -56,6 +56,9 @@ pub struct RejectRow {
     pub column: String,
     pub value: String,
     pub reason: String,
+    /// `en` when the reason is shown as ingest wrote it (English) because no catalog message
+    /// matches it; empty when it is in the document's language.
+    pub reason_lang: &'static str,
 }
 
 /// Tickets created in the quarter, counted by customer and priority as filed.
@@ -186,7 +189,16 @@ pub fn build(
                 line: r.line,
                 column: r.column.clone().unwrap_or_default(),
                 value: r.value.clone().unwrap_or_default(),
-                reason: r.reason.clone(),
+                reason: l
+                    .reject_reason(&r.reason)
+                    .unwrap_or_else(|| r.reason.clone()),
+                reason_lang: if l.lang == super::i18n::DEFAULT_LANGUAGE
+                    || l.reject_reason(&r.reason).is_some()
+                {
+                    ""
+                } else {
+                    "en"
+                },
             })
             .collect(),
     })
