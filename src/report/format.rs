@@ -29,49 +29,6 @@ pub fn number(v: f64) -> String {
     }
 }
 
-/// The most readable unit: `45s`, `12m`, `1h 05m`, `2d 3h`.
-pub fn duration(secs: Option<i64>) -> String {
-    let Some(s) = secs else {
-        return "–".to_string();
-    };
-    let sign = if s < 0 { "-" } else { "" };
-    let s = s.unsigned_abs();
-    let text = if s < 60 {
-        format!("{s}s")
-    } else if s < 3600 {
-        format!("{}m", s / 60)
-    } else if s < 86_400 {
-        format!("{}h {:02}m", s / 3600, (s % 3600) / 60)
-    } else {
-        format!("{}d {}h", s / 86_400, (s % 86_400) / 3600)
-    };
-    format!("{sign}{text}")
-}
-
-/// A duration on a clock: a business clock counts working time, so `2d 3h` would read as
-/// calendar days; it is written in business hours (`45 business hours`, `7.5 business hours`,
-/// `30 business minutes` under an hour). A calendar clock is written as `duration`.
-pub fn clock_duration(secs: Option<i64>, business: bool) -> String {
-    let Some(s) = secs else {
-        return "–".to_string();
-    };
-    if !business {
-        return duration(Some(s));
-    }
-    let sign = if s < 0 { "-" } else { "" };
-    let a = s.unsigned_abs();
-    if a < 3600 {
-        let m = a / 60;
-        return format!("{sign}{m} business minute{}", if m == 1 { "" } else { "s" });
-    }
-    let hours = a as f64 / 3600.0;
-    let text = one_decimal(hours);
-    format!(
-        "{sign}{text} business hour{}",
-        if text == "1" { "" } else { "s" }
-    )
-}
-
 /// `101.1`, `45` (one decimal at most, no trailing zero).
 pub fn one_decimal(v: f64) -> String {
     let t = format!("{v:.1}");
@@ -185,27 +142,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn business_targets_are_written_in_business_hours() {
-        // 2,700 business minutes = 45 business hours (not "1d 21h").
-        assert_eq!(clock_duration(Some(2_700 * 60), true), "45 business hours");
-        assert_eq!(clock_duration(Some(2_700 * 60), false), "1d 21h");
-        // 450 minutes = 7.5 hours; 60 minutes = 1 hour; 30 minutes stays in minutes.
-        assert_eq!(clock_duration(Some(450 * 60), true), "7.5 business hours");
-        assert_eq!(clock_duration(Some(3_600), true), "1 business hour");
-        assert_eq!(clock_duration(Some(1_800), true), "30 business minutes");
-        assert_eq!(clock_duration(None, true), "–");
+    fn one_decimal_at_most() {
         assert_eq!(one_decimal(300.0 * 31.0 / 92.0), "101.1");
-    }
-
-    #[test]
-    fn durations_in_readable_units() {
-        assert_eq!(duration(Some(0)), "0s");
-        assert_eq!(duration(Some(59)), "59s");
-        assert_eq!(duration(Some(900)), "15m");
-        assert_eq!(duration(Some(3900)), "1h 05m");
-        assert_eq!(duration(Some(86_399)), "23h 59m");
-        assert_eq!(duration(Some(2 * 86_400 + 3 * 3600 + 59)), "2d 3h");
-        assert_eq!(duration(None), "–");
+        assert_eq!(one_decimal(45.0), "45");
     }
 
     #[test]

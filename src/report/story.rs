@@ -26,7 +26,7 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use super::contract::{self, metric_label, ContractPeriod};
-use super::format::{duration, money, number as num, pct};
+use super::format::{money, number as num, pct};
 use super::i18n;
 use super::tables as t;
 use crate::period::Quarter;
@@ -1285,7 +1285,7 @@ fn incidents(inp: &Inputs, period: &str, contract: Option<&str>) -> Line {
         vec![
             p("period", period),
             p("count", rows.len()),
-            p("longest", duration(longest)),
+            p("longest", i18n::english().duration(longest)),
             p("open", rows.iter().filter(|m| m.open_at_as_of).count()),
         ],
     )
@@ -2450,7 +2450,7 @@ fn localize_param(name: &str, v: &str, o: &StoryOptions) -> String {
     }
 }
 
-/// A duration as `format::duration` writes it (`45s`, `12m`, `1h 05m`, `2d 3h`, `-1m`) back to
+/// A duration as English `Catalog::duration` writes it (`45s`, `12m`, `1h 05m`, `2d 3h`, `-1m`) back to
 /// seconds, at the precision written.
 pub fn parse_duration(text: &str) -> Option<i64> {
     let (sign, rest) = match text.strip_prefix('-') {
@@ -4296,7 +4296,11 @@ mod tests {
     #[test]
     fn story_durations_read_back_as_written() {
         for secs in [45, 12 * 60, 3600 + 5 * 60, 2 * 86_400 + 3 * 3600, -60] {
-            assert_eq!(parse_duration(&duration(Some(secs))), Some(secs), "{secs}");
+            assert_eq!(
+                parse_duration(&i18n::english().duration(Some(secs))),
+                Some(secs),
+                "{secs}"
+            );
         }
         assert_eq!(parse_duration("–"), None);
         assert_eq!(parse_duration("3 weeks"), None);

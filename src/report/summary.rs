@@ -184,21 +184,21 @@ pub fn build(
         rejects_sample: all_rejects
             .into_iter()
             .take(SAMPLE)
-            .map(|r| RejectRow {
-                file: r.file.clone(),
-                line: r.line,
-                column: r.column.clone().unwrap_or_default(),
-                value: r.value.clone().unwrap_or_default(),
-                reason: l
-                    .reject_reason(&r.reason)
-                    .unwrap_or_else(|| r.reason.clone()),
-                reason_lang: if l.lang == super::i18n::DEFAULT_LANGUAGE
-                    || l.reject_reason(&r.reason).is_some()
-                {
-                    ""
-                } else {
-                    "en"
-                },
+            .map(|r| {
+                // Matched once: the reason in the language, or as written and marked English.
+                let (reason, reason_lang) = match l.reject_reason(&r.reason) {
+                    Some(text) => (text, ""),
+                    None if l.lang == super::i18n::DEFAULT_LANGUAGE => (r.reason.clone(), ""),
+                    None => (r.reason.clone(), "en"),
+                };
+                RejectRow {
+                    file: r.file.clone(),
+                    line: r.line,
+                    column: r.column.clone().unwrap_or_default(),
+                    value: r.value.clone().unwrap_or_default(),
+                    reason,
+                    reason_lang,
+                }
             })
             .collect(),
     })

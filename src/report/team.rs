@@ -134,7 +134,7 @@ pub fn build(
         .iter()
         .map(|(&(p, m), e)| SlaRow {
             priority: p.as_str().to_string(),
-            metric: metric_name(l, m),
+            metric: l.metric(m.as_str()),
             tickets: e.tickets,
             met: e.met,
             breached: e.breached,
@@ -164,7 +164,7 @@ pub fn build(
                     .iter()
                     .map(|&m| {
                         Series::new(
-                            metric_name(l, m),
+                            l.metric(m.as_str()),
                             Priority::ALL
                                 .iter()
                                 .map(|&p| pooled.get(&(p, m)).and_then(|e| e.compliance_pct()))
@@ -218,25 +218,6 @@ pub fn build(
         story: None,
     };
     Ok(review)
-}
-
-/// A metric's name in the document's language (`system_down` has no `metric.` key).
-fn metric_name(l: &Catalog, m: Metric) -> String {
-    match m {
-        Metric::SystemDown => l.t("team.metric_system_down").to_string(),
-        _ => l.metric(m.as_str()),
-    }
-}
-
-/// `team.<prefix><code>` when the catalog has it, else the code with `_` as spaces (a status
-/// or change word a newer table may add).
-fn team_word(l: &Catalog, prefix: &str, code: &str) -> String {
-    let key = format!("team.{prefix}{code}");
-    if i18n::english().has(&key) {
-        l.t(&key).to_string()
-    } else {
-        code.replace('_', " ")
-    }
 }
 
 /// Each goal of `goal_scorecard` (queries/goal_scorecard.sql): the key of its description,
@@ -299,26 +280,6 @@ fn goal_description(l: &Catalog, s: &load::Score) -> String {
     }
 }
 
-/// The counts of `text` written by the English `template`, each `{name}` standing for a run of
-/// digits: `713 of 744 surveys rated 4 or 5` by `{n} of {total} surveys rated 4 or 5` gives
-/// n = 713, total = 744. None when the template does not write `text`.
-fn read_counts<'a>(template: &'a str, text: &'a str) -> Option<Vec<(&'a str, &'a str)>> {
-    let mut counts = Vec::new();
-    let (mut tpl, mut rest) = (template, text);
-    while let Some(open) = tpl.find('{') {
-        rest = rest.strip_prefix(&tpl[..open])?;
-        let close = open + tpl[open..].find('}')?;
-        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        if digits == 0 {
-            return None;
-        }
-        counts.push((&tpl[open + 1..close], &rest[..digits]));
-        rest = &rest[digits..];
-        tpl = &tpl[close + 1..];
-    }
-    (rest == tpl).then_some(counts)
-}
-
 /// A goal's `detail` in the document's language: the table writes it in English from counts,
 /// so the counts are read back with the key whose English writes exactly the table's text, and
 /// written with that key; any other text is printed as written.
@@ -329,8 +290,17 @@ fn goal_detail(l: &Catalog, s: &load::Score) -> String {
         .map(|(_, _, keys)| *keys)
         .unwrap_or(&[]);
     for key in keys {
-        if let Some(counts) = read_counts(i18n::english().t(key), &s.detail) {
-            return l.f(key, &counts);
+        // Each `{name}` of the English message stands for a count (a run of digits).
+        let counts = i18n::unfill(i18n::english().t(key), &s.detail).filter(|c| {
+            c.iter()
+                .all(|(_, v)| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+        });
+        if let Some(counts) = counts {
+            let refs: Vec<(&str, &str)> = counts
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            return l.f(key, &refs);
         }
     }
     s.detail.clone()
@@ -444,7 +414,7 @@ fn score_row(s: &load::Score, has_kb: bool, l: &Catalog) -> ScoreRow {
         },
         goal_value: fmt_fig(s.goal_value),
         direction: s.direction.clone(),
-        status_label: team_word(l, "status_", &status),
+        status_label: l.word("goal_status", &status),
         status,
         previous: fmt_fig(s.previous),
         change,
@@ -453,9 +423,7 @@ fn score_row(s: &load::Score, has_kb: bool, l: &Catalog) -> ScoreRow {
             Some("worse") => "bad",
             _ => "",
         },
-        trend: trend
-            .map(|t| team_word(l, "trend_", &t))
-            .unwrap_or_default(),
+        trend: trend.map(|t| l.word("trend", &t)).unwrap_or_default(),
         detail: if empty && s.goal.contains("kb_articles") && !has_kb {
             l.t("team.basis_no_kb_file").into()
         } else {
@@ -544,7 +512,7 @@ mod tests {
         let xx = i18n::parse(
             "xx",
             "[team]\ngoal_csat_satisfied = \"D\"\nbasis_satisfied = \"{total}: {n}\"\n\
-             status_missed = \"M\"\ntrend_worse = \"W\"\nunit_points = \"{n}p\"\n",
+             unit_points = \"{n}p\"\n[goal_status]\nmissed = \"M\"\n[trend]\nworse = \"W\"\n",
         )
         .unwrap();
         let r = score_row(&s, true, &xx);
