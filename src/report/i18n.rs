@@ -334,23 +334,21 @@ impl Catalog {
     /// A metric's name (`first_response` -> `first response`, `최초 응답`); an unknown one as
     /// written.
     pub fn metric(&self, code: &str) -> String {
-        let key = format!("metric.{code}");
-        if self.has(&key) || english().has(&key) {
-            self.t(&key).to_string()
-        } else {
-            code.to_string()
-        }
+        self.lookup("metric", code)
+            .unwrap_or_else(|| code.to_string())
     }
 
     /// A code word of the tables (a state, a status, a kind: `in_progress`, `overdue`,
     /// `security_patch`) under `section`, else the code with `_` as spaces.
     pub fn word(&self, section: &str, code: &str) -> String {
+        self.lookup(section, code)
+            .unwrap_or_else(|| code.replace('_', " "))
+    }
+
+    /// The message of `section.code`, when English has that key.
+    fn lookup(&self, section: &str, code: &str) -> Option<String> {
         let key = format!("{section}.{code}");
-        if self.has(&key) || english().has(&key) {
-            self.t(&key).to_string()
-        } else {
-            code.replace('_', " ")
-        }
+        english().has(&key).then(|| self.t(&key).to_string())
     }
 }
 
@@ -524,6 +522,10 @@ mod tests {
     #[test]
     fn english_durations_are_the_documents_units() {
         let en = english();
+        assert_eq!(en.duration(Some(0)), "0s");
+        assert_eq!(en.duration(Some(59)), "59s");
+        assert_eq!(en.duration(Some(900)), "15m");
+        assert_eq!(en.duration(Some(86_399)), "23h 59m");
         assert_eq!(en.duration(Some(45)), "45s");
         assert_eq!(en.duration(Some(12 * 60 + 59)), "12m");
         assert_eq!(en.duration(Some(3600 + 5 * 60)), "1h 05m");
@@ -543,6 +545,7 @@ mod tests {
         assert_eq!(en.clock_duration(Some(3_600), true), "1 business hour");
         assert_eq!(en.clock_duration(Some(60), true), "1 business minute");
         assert_eq!(en.clock_duration(Some(1_800), true), "30 business minutes");
+        assert_eq!(en.clock_duration(None, true), "–");
         assert_eq!(en.date("2026-07-01"), "2026-07-01");
         assert_eq!(en.quarter("2026Q3"), "2026Q3");
     }
