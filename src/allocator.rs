@@ -9,7 +9,7 @@
 pub fn keep_freed_memory() {
     /// `mi_option_purge_delay` in mimalloc.h's `mi_option_e` (v2 and v3 alike).
     const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+    if crate::env::var_os(crate::env::MIMALLOC_PURGE_DELAY).is_none() {
         // SAFETY: sets one global option, before any thread of ours is started.
         unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, -1) };
     }

@@ -586,6 +586,7 @@ fn command_line() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Hint;
 
     /// A full disk: writing to /dev/full fails with ENOSPC at the first flush.
     #[cfg(target_os = "linux")]

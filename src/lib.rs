@@ -4,6 +4,8 @@
 
 pub mod allocator;
 pub mod cli;
+pub mod env;
+pub mod error;
 pub mod clock;
 pub mod generate;
 pub mod import;

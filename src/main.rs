@@ -11,6 +11,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::Parser;
 use slareview::cli::{execute, Cli};
+use slareview::error::Hint;
 use slareview::ingest::IngestError;
 
 fn main() -> ExitCode {

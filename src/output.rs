@@ -88,7 +88,7 @@ impl Item {
 
 /// Test hook: `SLAREVIEW_CRASH_AT=<step>` aborts the process at that step, as a power cut would.
 pub fn crash_point(step: &str) {
-    if std::env::var("SLAREVIEW_CRASH_AT").is_ok_and(|s| s == step) {
+    if crate::env::var(crate::env::CRASH_AT).is_some_and(|s| s == step) {
         eprintln!("slareview: simulated crash at `{step}`");
         std::process::abort();
     }

@@ -83,9 +83,9 @@ pub enum IngestError {
     Internal(String),
 }
 
-impl IngestError {
+impl crate::error::Hint for IngestError {
     /// What the user can do about it, printed as `hint:`.
-    pub fn hint(&self) -> Option<String> {
+    fn hint(&self) -> Option<String> {
         Some(match self {
             IngestError::DataDir { .. } => "pass the folder holding the exports with --data DIR".into(),
             IngestError::MissingFile { table, .. } => format!(
@@ -775,8 +775,7 @@ fn read_table(
 /// CSV files at least this large are cut into pieces read in parallel (4 MiB, or
 /// `SLAREVIEW_PIECE_BYTES`: a check that both readings agree sets it to 1 and to a huge value).
 fn piece_min_bytes() -> usize {
-    std::env::var("SLAREVIEW_PIECE_BYTES")
-        .ok()
+    crate::env::var(crate::env::PIECE_BYTES)
         .and_then(|v| v.parse().ok())
         .unwrap_or(4 << 20)
 }

@@ -601,6 +601,7 @@ pub fn read_optional(dir: &Path, name: &str) -> Result<Option<(String, String)>,
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Hint;
 
     #[test]
     fn calendar_windows_are_checked() {

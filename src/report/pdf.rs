@@ -8,11 +8,11 @@ use std::process::Command;
 /// Chromium's executable: `SLAREVIEW_CHROMIUM` if set, else the first of the usual names on
 /// PATH.
 pub fn chromium() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("SLAREVIEW_CHROMIUM") {
+    if let Some(p) = crate::env::var_os(crate::env::CHROMIUM) {
         let p = PathBuf::from(p);
         return p.is_file().then_some(p);
     }
-    let path = std::env::var_os("PATH")?;
+    let path = crate::env::var_os(crate::env::PATH)?;
     for dir in std::env::split_paths(&path) {
         for name in [
             "chromium",
