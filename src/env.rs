@@ -21,17 +21,38 @@ pub const RUST_LOG: &str = "RUST_LOG";
 
 /// Every variable above, for `--help` and the README: (name, purpose).
 pub const ALL: &[(&str, &str)] = &[
-    (CHROMIUM, "path of the Chromium binary that prints PDFs (--pdf)"),
-    (PATH, "searched for chromium when SLAREVIEW_CHROMIUM is not set"),
-    (RUST_LOG, "log filter, overriding -v and -q (e.g. slareview=debug)"),
-    (MIMALLOC_PURGE_DELAY, "allocator purge delay in ms (slareview sets one when unset)"),
-    (PIECE_BYTES, "tests: size of the pieces large exports are parsed in"),
-    (CRASH_AT, "tests: stop the process at a step of the output swap"),
+    (
+        CHROMIUM,
+        "path of the Chromium binary that prints PDFs (--pdf)",
+    ),
+    (
+        PATH,
+        "searched for chromium when SLAREVIEW_CHROMIUM is not set",
+    ),
+    (
+        RUST_LOG,
+        "log filter, overriding -v and -q (e.g. slareview=debug)",
+    ),
+    (
+        MIMALLOC_PURGE_DELAY,
+        "allocator purge delay in ms (slareview sets one when unset)",
+    ),
+    (
+        PIECE_BYTES,
+        "tests: size of the pieces large exports are parsed in",
+    ),
+    (
+        CRASH_AT,
+        "tests: stop the process at a step of the output swap",
+    ),
 ];
 
 /// The value of one of the variables above, when set.
 pub fn var_os(name: &str) -> Option<OsString> {
-    debug_assert!(ALL.iter().any(|(n, _)| *n == name), "{name} is not listed in env::ALL");
+    debug_assert!(
+        ALL.iter().any(|(n, _)| *n == name),
+        "{name} is not listed in env::ALL"
+    );
     std::env::var_os(name)
 }
 

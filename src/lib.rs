@@ -4,9 +4,9 @@
 
 pub mod allocator;
 pub mod cli;
+pub mod clock;
 pub mod env;
 pub mod error;
-pub mod clock;
 pub mod generate;
 pub mod import;
 pub mod ingest;
@@ -14,4 +14,6 @@ pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod period;
+pub mod pipeline;
+pub mod printer;
 pub mod report;

@@ -10,9 +10,7 @@ use std::process::ExitCode;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::Parser;
-use slareview::cli::{execute, Cli};
-use slareview::error::Hint;
-use slareview::ingest::IngestError;
+use slareview::cli::{execute, Cli, ExitStatus};
 
 fn main() -> ExitCode {
     slareview::allocator::keep_freed_memory();
@@ -23,31 +21,23 @@ fn main() -> ExitCode {
         (false, 1) => "info",
         (false, _) => "debug",
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-        tracing_subscriber::EnvFilter::new(format!("slareview={default_level}"))
-    });
+    let filter = slareview::env::var(slareview::env::RUST_LOG)
+        .and_then(|f| tracing_subscriber::EnvFilter::try_new(f).ok())
+        .unwrap_or_else(|| {
+            tracing_subscriber::EnvFilter::new(format!("slareview={default_level}"))
+        });
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .without_time()
         .init();
 
+    let printer = cli.printer();
     match execute(cli) {
-        Ok(code) => ExitCode::from(code),
+        Ok(status) => status.into(),
         Err(err) => {
-            let text = slareview::cli::error_text(&err);
-            // Messages may carry their own `hint:` line after a newline.
-            let (message, inline_hint) = match text.split_once("\nhint: ") {
-                Some((m, h)) => (m.to_string(), Some(h.to_string())),
-                None => (text.clone(), None),
-            };
-            eprintln!("error: {message}");
-            let hint =
-                inline_hint.or_else(|| err.downcast_ref::<IngestError>().and_then(|e| e.hint()));
-            if let Some(h) = hint {
-                eprintln!("hint: {h}");
-            }
-            ExitCode::from(2)
+            printer.error(&err);
+            ExitStatus::Failure.into()
         }
     }
 }
