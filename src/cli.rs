@@ -22,14 +22,14 @@ use crate::printer::Printer;
 )]
 pub struct Cli {
     /// More logging on stderr (-v info, -vv debug); RUST_LOG overrides.
-    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    #[arg(short, long, action = clap::ArgAction::Count, global = true, help_heading = "Global options")]
     pub verbose: u8,
     /// Only errors on stderr.
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = "Global options")]
     pub quiet: bool,
     /// The command's summary on stdout as one JSON object (an error as {"error", "hint"}),
     /// instead of text.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub json: bool,
     #[command(subcommand)]
     pub command: Command,
@@ -126,17 +126,17 @@ pub enum Command {
     /// Write synthetic exports in the canonical format (deterministic per seed).
     Generate {
         /// Number of tickets.
-        #[arg(long, default_value_t = 10_000)]
+        #[arg(long, value_name = "N", default_value_t = 10_000)]
         tickets: usize,
         /// Seed of the random generator: the same seed and ticket count write the same files.
-        #[arg(long, default_value_t = 42)]
+        #[arg(long, value_name = "N", default_value_t = 42)]
         seed: u64,
         /// Folder for the generated exports (then: slareview run --data DIR).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
         /// Share of rows made deliberately malformed, from 0 to 0.5 (0.001 = one in a
         /// thousand), so the reject path has something to show.
-        #[arg(long, default_value_t = 0.0, value_parser = parse_defect_rate)]
+        #[arg(long, value_name = "SHARE", default_value_t = 0.0, value_parser = parse_defect_rate)]
         defect_rate: f64,
     },
 }

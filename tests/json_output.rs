@@ -195,7 +195,7 @@ fn a_bad_flag_value_is_refused_once_with_one_hint() {
         ),
         (
             vec!["generate", "--out", d, "--defect-rate", "0.9"],
-            "invalid value '0.9' for '--defect-rate <DEFECT_RATE>': not a share from 0 to 0.5",
+            "invalid value '0.9' for '--defect-rate <SHARE>': not a share from 0 to 0.5",
             "hint: e.g. --defect-rate 0.001 (one row in a thousand)",
         ),
     ] {
