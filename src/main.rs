@@ -13,6 +13,8 @@ use clap::Parser;
 use slareview::cli::{execute, Cli};
 use slareview::error::Hint;
 use slareview::ingest::IngestError;
+use slareview::{generate::GenerateError, import::ImportError};
+use slareview::{metrics::MetricsError, report::ReportError};
 
 fn main() -> ExitCode {
     slareview::allocator::keep_freed_memory();
@@ -42,12 +44,26 @@ fn main() -> ExitCode {
                 None => (text.clone(), None),
             };
             eprintln!("error: {message}");
-            let hint =
-                inline_hint.or_else(|| err.downcast_ref::<IngestError>().and_then(|e| e.hint()));
+            let hint = inline_hint.or_else(|| stage_hint(&err));
             if let Some(h) = hint {
                 eprintln!("hint: {h}");
             }
             ExitCode::from(2)
         }
     }
+}
+
+/// The hint of the first stage error in the chain that has one. (A bridge until the pipeline's
+/// one error type, which will ask its stage directly.)
+fn stage_hint(err: &anyhow::Error) -> Option<String> {
+    fn of<E: Hint + 'static>(e: &(dyn std::error::Error + 'static)) -> Option<String> {
+        e.downcast_ref::<E>().and_then(Hint::hint)
+    }
+    err.chain().find_map(|e| {
+        of::<IngestError>(e)
+            .or_else(|| of::<MetricsError>(e))
+            .or_else(|| of::<ReportError>(e))
+            .or_else(|| of::<ImportError>(e))
+            .or_else(|| of::<GenerateError>(e))
+    })
 }
