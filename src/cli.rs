@@ -379,7 +379,7 @@ mod tests {
             error_text(&e),
             "cannot read or write `t/x.csv`: disk on fire"
         );
-        let e = Error::Other(anyhow::anyhow!("inner").context("outer"));
+        let e = Error::Output(anyhow::anyhow!("inner").context("outer"));
         assert_eq!(error_text(&e), "outer: inner");
     }
 }

@@ -19,16 +19,53 @@
 use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::io::BufWriter;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Weekday};
 use chrono_tz::Tz;
 use rand::{Rng, RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
+use crate::error::Hint;
 use crate::model::local_to_utc;
+
+type Result<T, E = GenerateError> = std::result::Result<T, E>;
+
+/// What can stop `generate`: each names the file it could not write.
+#[derive(Debug, thiserror::Error)]
+pub enum GenerateError {
+    #[error("cannot create `{}`", path.display())]
+    Create {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write `{}`", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// Claiming the output folder (`crate::output`, whose messages still carry their own
+    /// `hint:` line; the store's error after the layering change).
+    #[error(transparent)]
+    Output(#[from] anyhow::Error),
+}
+
+impl Hint for GenerateError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            GenerateError::Create { source, .. } | GenerateError::Write { source, .. } => {
+                Some(if source.kind() == std::io::ErrorKind::StorageFull {
+                    "free space on that disk, or choose another folder with --out, and run again"
+                        .into()
+                } else {
+                    "choose a folder you can write to with --out".into()
+                })
+            }
+            GenerateError::Output(_) => None,
+        }
+    }
+}
 
 pub struct Params {
     pub tickets: usize,
@@ -1607,12 +1644,52 @@ const SURVEY_HEADER: &[&str] = &[
     "comment",
 ];
 
-fn writer(path: &Path) -> Result<csv::Writer<BufWriter<File>>> {
-    let f = File::create(path).with_context(|| format!("cannot create `{}`", path.display()))?;
-    Ok(csv::Writer::from_writer(BufWriter::with_capacity(
-        1 << 20,
-        f,
-    )))
+/// A CSV file being written, whose errors name it.
+struct Csv {
+    path: PathBuf,
+    w: csv::Writer<BufWriter<File>>,
+}
+
+impl Csv {
+    fn write_record<I, T>(&mut self, record: I) -> Result<()>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        self.w
+            .write_record(record)
+            .map_err(|e| self.failed(e.into()))
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        self.w.flush().map_err(|e| self.failed(e))
+    }
+
+    fn failed(&self, source: std::io::Error) -> GenerateError {
+        GenerateError::Write {
+            path: self.path.clone(),
+            source,
+        }
+    }
+}
+
+fn writer(path: &Path) -> Result<Csv> {
+    let f = File::create(path).map_err(|source| GenerateError::Create {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(Csv {
+        path: path.to_path_buf(),
+        w: csv::Writer::from_writer(BufWriter::with_capacity(1 << 20, f)),
+    })
+}
+
+/// `fs::write`, its error naming the file.
+fn write_file(path: &Path, text: &str) -> Result<()> {
+    fs::write(path, text).map_err(|source| GenerateError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// The files `generate` writes.
@@ -1631,7 +1708,7 @@ const WRITTEN: &[&str] = &[
     "actions.csv",
 ];
 
-pub fn generate(p: &Params, out: &Path) -> Result<Stats> {
+pub fn generate(p: &Params, out: &Path) -> Result<Stats, GenerateError> {
     // A file of the user's by one of these names is never overwritten.
     crate::output::claim_files(out, WRITTEN)?;
     let world = World::new(p.tickets);
@@ -2167,7 +2244,7 @@ fn write_config(out: &Path) -> Result<()> {
             cal.push_str(&format!("{d} = [{}]\n", w.join(", ")));
         }
     }
-    fs::write(out.join("calendars.toml"), cal)?;
+    write_file(&out.join("calendars.toml"), &cal)?;
     let goals = r#"# The team's goals (shared/spec/inputs.md); these are the spec's defaults.
 reporting_timezone = "Asia/Seoul"
 team_calendar = "seoul_office"
@@ -2189,7 +2266,7 @@ min_kb_articles_per_week = 3
 [fcr]
 reopen_window_days = 7
 "#;
-    fs::write(out.join("goals.toml"), goals)?;
+    write_file(&out.join("goals.toml"), goals)?;
     Ok(())
 }
 
@@ -2350,6 +2427,28 @@ mod tests {
         assert_eq!(a.events, b.events);
         let c = w.ticket(8, 123, 1000, 0.0);
         assert_ne!(a.events, c.events, "another seed, another ticket");
+    }
+
+    /// A file that cannot be created (its folder is a file): the error names it, and the hint
+    /// says what to choose instead.
+    #[test]
+    fn a_file_that_cannot_be_created_is_named_with_a_hint() {
+        let dir = tempfile::tempdir().unwrap();
+        let blocker = dir.path().join("out");
+        std::fs::write(&blocker, "a file, not a folder").unwrap();
+        let path = blocker.join("tickets.csv");
+        let e = writer(&path).err().unwrap();
+        assert_eq!(e.to_string(), format!("cannot create `{}`", path.display()));
+        assert_eq!(
+            e.hint().as_deref(),
+            Some("choose a folder you can write to with --out")
+        );
+        let e = write_file(&path, "x").unwrap_err();
+        assert_eq!(e.to_string(), format!("cannot write `{}`", path.display()));
+        assert!(
+            std::error::Error::source(&e).is_some(),
+            "the OS error follows"
+        );
     }
 
     #[test]

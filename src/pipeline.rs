@@ -17,10 +17,18 @@ pub enum Error {
     #[error(transparent)]
     Ingest(#[from] ingest::IngestError),
     #[error(transparent)]
-    Polars(#[from] polars::prelude::PolarsError),
-    /// Not yet typed stages (until each has its own error enum).
+    Metrics(#[from] crate::metrics::MetricsError),
     #[error(transparent)]
-    Other(#[from] anyhow::Error),
+    Report(#[from] crate::report::ReportError),
+    #[error(transparent)]
+    Import(#[from] crate::import::ImportError),
+    #[error(transparent)]
+    Generate(#[from] crate::generate::GenerateError),
+    #[error(transparent)]
+    Polars(#[from] polars::prelude::PolarsError),
+    /// The output folder's checks and swap (src/output.rs), not yet typed.
+    #[error(transparent)]
+    Output(#[from] anyhow::Error),
     #[error("no ticket was accepted, so there is no as_of to choose a period from")]
     NoTickets { rejects: PathBuf },
     #[error("the clock table writer stopped without finishing (a panic)")]
@@ -31,11 +39,15 @@ impl Hint for Error {
     fn hint(&self) -> Option<String> {
         match self {
             Error::Ingest(e) => e.hint(),
+            Error::Metrics(e) => e.hint(),
+            Error::Report(e) => e.hint(),
+            Error::Import(e) => e.hint(),
+            Error::Generate(e) => e.hint(),
             Error::NoTickets { rejects } => Some(format!(
                 "check the rejects in `{}` or pass --period and --as-of",
                 rejects.display()
             )),
-            Error::Other(e) => e.chain().find_map(|c| {
+            Error::Output(e) => e.chain().find_map(|c| {
                 c.downcast_ref::<ingest::IngestError>()
                     .and_then(|e| e.hint())
             }),
@@ -300,7 +312,12 @@ pub fn run(req: &RunRequest, progress: &dyn Progress) -> Result<RunSummary, Erro
     }
     let lang = crate::report::i18n::choose(docs.lang, None, ing.goals.language.as_deref());
     let view = crate::report::summary::build(&ing, &manifest, quarter, lang)?;
-    let html = crate::report::summary::render_html(&view, lang).map_err(anyhow::Error::from)?;
+    let html = crate::report::summary::render_html(&view, lang).map_err(|source| {
+        crate::report::ReportError::Template {
+            name: "summary.html.j2".to_string(),
+            source,
+        }
+    })?;
     let staged_summary = stage.join(&summary_item);
     std::fs::write(&staged_summary, html).map_err(|source| ingest::IngestError::Io {
         path: staged_summary.clone(),

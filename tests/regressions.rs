@@ -488,3 +488,48 @@ fn right_to_left_override_in_a_customer_name_is_shown_not_obeyed() {
         assert!(text.contains(shown), "{f} does not show `{shown}`");
     }
 }
+
+/// Issue 20: a stage's hint travels in its error type, not in the message text. A query file
+/// with a syntax error stops the run with an `error:` line naming the file and a `hint:` line
+/// listing the tables the query could read; the message itself has no `hint:` in it.
+#[test]
+fn a_broken_query_prints_its_error_and_its_hint_on_their_own_lines() {
+    let (t, data, _) = valid_folder();
+    let queries = t.path().join("queries");
+    std::fs::create_dir_all(&queries).unwrap();
+    let file = queries.join("broken.sql");
+    std::fs::write(&file, "select ticket_id frm ticket_sla").unwrap();
+    let e = run_bounded(
+        &data,
+        &t.path().join("out"),
+        &["--queries", queries.to_str().unwrap()],
+        LIMIT,
+        MEM_MB,
+    );
+    assert_no_failure("run", &e);
+    assert_eq!(e.code, Some(2), "{}", e.stderr);
+    let lines: Vec<&str> = e.stderr.lines().collect();
+    let error = lines
+        .iter()
+        .position(|l| l.starts_with("error: "))
+        .unwrap_or_else(|| panic!("no `error:` line:\n{}", e.stderr));
+    assert!(
+        lines[error].starts_with(&format!("error: query `{}` failed: ", file.display())),
+        "{}",
+        e.stderr
+    );
+    let hints: Vec<&&str> = lines.iter().filter(|l| l.starts_with("hint: ")).collect();
+    assert_eq!(hints.len(), 1, "{}", e.stderr);
+    assert!(
+        hints[0].starts_with("hint: the tables it can read are: ")
+            && hints[0].contains("ticket_sla"),
+        "{}",
+        e.stderr
+    );
+    assert_eq!(
+        e.stderr.matches("hint:").count(),
+        1,
+        "the hint is printed once, not inside the message too:\n{}",
+        e.stderr
+    );
+}

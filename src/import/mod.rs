@@ -21,14 +21,98 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
 use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+use crate::error::Hint;
 use crate::ingest::IngestError;
 use crate::model::config::{Bound, TEN_YEARS_DAYS};
 use crate::model::schema;
+
+type Result<T, E = ImportError> = std::result::Result<T, E>;
+
+/// What can stop an import: each names the mapping, file or column at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("`{mapping}` is neither a bundled mapping nor a mapping file")]
+    UnknownMapping { mapping: String },
+    #[error("cannot read `{}`", file.display())]
+    ReadMapping {
+        file: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("mapping `{name}` is not valid: {source}")]
+    Mapping {
+        name: String,
+        source: toml::de::Error,
+    },
+    #[error("{file}: the mapping names column `{column}`, which the file does not have")]
+    MissingColumn {
+        file: String,
+        column: String,
+        /// The file's columns, lower-cased, in name order.
+        found: Vec<String>,
+    },
+    #[error("cannot open `{}`", path.display())]
+    Open {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot read the header line of `{}`", path.display())]
+    Header { path: PathBuf, source: csv::Error },
+    #[error("{file}: the export's timestamps carry no time zone")]
+    NoZone { file: String },
+    #[error("cannot create `{}`", path.display())]
+    Create {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write `{}`", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("internal error: {0}")]
+    Internal(String),
+    /// A mapping's numbers out of their ranges (the model's bounds).
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    /// Claiming the output folder (`crate::output`, whose messages still carry their own
+    /// `hint:` line; the store's error after the layering change).
+    #[error(transparent)]
+    Output(#[from] anyhow::Error),
+}
+
+impl Hint for ImportError {
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            ImportError::UnknownMapping { .. } => {
+                "use `servicenow`, or the path of a mapping .toml (see mappings/README.md)".into()
+            }
+            ImportError::Mapping { .. } => "see mappings/README.md for its fields".into(),
+            ImportError::MissingColumn { found, .. } => {
+                format!("the file's columns are: {}", found.join(", "))
+            }
+            ImportError::NoZone { .. } => "pass --assume-tz with the zone the helpdesk recorded them in, e.g. --assume-tz America/Sao_Paulo".into(),
+            ImportError::Create { source, .. } | ImportError::Write { source, .. }
+                if source.kind() == std::io::ErrorKind::StorageFull =>
+            {
+                "free space on that disk, or choose another folder with --out, and run again"
+                    .into()
+            }
+            ImportError::Create { .. } | ImportError::Write { .. } => {
+                "choose a folder you can write to with --out".into()
+            }
+            ImportError::Ingest(e) => return e.hint(),
+            ImportError::ReadMapping { .. }
+            | ImportError::Open { .. }
+            | ImportError::Header { .. }
+            | ImportError::Internal(_)
+            | ImportError::Output(_) => return None,
+        })
+    }
+}
 
 /// The bundled mappings, by name.
 pub const BUNDLED: [(&str, &str); 1] =
@@ -188,19 +272,20 @@ impl Mapping {
             None => {
                 let p = Path::new(source);
                 if !p.exists() {
-                    bail!("`{source}` is neither a bundled mapping nor a mapping file\nhint: use `servicenow`, or the path of a mapping .toml (see mappings/README.md)");
+                    return Err(ImportError::UnknownMapping {
+                        mapping: source.to_string(),
+                    });
                 }
-                (
-                    source.to_string(),
-                    std::fs::read_to_string(p)
-                        .with_context(|| format!("cannot read `{source}`"))?,
-                )
+                let text = std::fs::read_to_string(p).map_err(|e| ImportError::ReadMapping {
+                    file: p.to_path_buf(),
+                    source: e,
+                })?;
+                (source.to_string(), text)
             }
         };
-        let mapping: Mapping = toml::from_str(&text).map_err(|e| {
-            anyhow::anyhow!(
-                "mapping `{name}` is not valid: {e}\nhint: see mappings/README.md for its fields"
-            )
+        let mapping: Mapping = toml::from_str(&text).map_err(|source| ImportError::Mapping {
+            name: name.clone(),
+            source,
         })?;
         mapping.check_ranges(&name)?;
         Ok(mapping)
@@ -300,21 +385,26 @@ struct Columns {
 
 impl Columns {
     fn get(&self, name: &str) -> Result<usize> {
-        self.index.get(&name.to_lowercase()).copied().ok_or_else(|| {
-            let mut known: Vec<&String> = self.index.keys().collect();
-            known.sort();
-            anyhow::anyhow!(
-                "{}: the mapping names column `{name}`, which the file does not have\nhint: the file's columns are: {}",
-                self.file,
-                known.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
-            )
-        })
+        self.index
+            .get(&name.to_lowercase())
+            .copied()
+            .ok_or_else(|| {
+                let mut known: Vec<&String> = self.index.keys().collect();
+                known.sort();
+                ImportError::MissingColumn {
+                    file: self.file.clone(),
+                    column: name.to_string(),
+                    found: known.into_iter().cloned().collect(),
+                }
+            })
     }
 }
 
 fn open(path: &Path) -> Result<Box<dyn Read>> {
-    let f =
-        std::fs::File::open(path).with_context(|| format!("cannot open `{}`", path.display()))?;
+    let f = std::fs::File::open(path).map_err(|source| ImportError::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
     if path.extension().is_some_and(|e| e == "gz") {
         Ok(Box::new(flate2::read::MultiGzDecoder::new(
             std::io::BufReader::new(f),
@@ -335,7 +425,10 @@ pub fn import(mapping: &Mapping, file: &Path, out: &Path, opts: &Options) -> Res
         .from_reader(open(file)?);
     let headers = reader
         .headers()
-        .with_context(|| format!("cannot read the header line of `{}`", file.display()))?
+        .map_err(|source| ImportError::Header {
+            path: file.to_path_buf(),
+            source,
+        })?
         .clone();
     let cols = Columns {
         index: headers
@@ -423,7 +516,7 @@ pub fn import(mapping: &Mapping, file: &Path, out: &Path, opts: &Options) -> Res
             .ok_or_else(|| format!("does not exist in {tz} (a daylight-saving gap)"))
     };
     if mapping.timestamp_format != "rfc3339" && opts.assume_tz.is_none() {
-        bail!("{file_name}: the export's timestamps carry no time zone\nhint: pass --assume-tz with the zone the helpdesk recorded them in, e.g. --assume-tz America/Sao_Paulo");
+        return Err(ImportError::NoZone { file: file_name });
     }
     let missing: BTreeSet<&str> = mapping.missing.iter().map(String::as_str).collect();
 
@@ -802,7 +895,10 @@ pub fn import(mapping: &Mapping, file: &Path, out: &Path, opts: &Options) -> Res
 
     // The files of an earlier import may be replaced; a file of the user's by the same name not.
     crate::output::claim_files(out, WRITTEN)?;
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create `{}`", out.display()))?;
+    std::fs::create_dir_all(out).map_err(|source| ImportError::Create {
+        path: out.to_path_buf(),
+        source,
+    })?;
     // Headers in the canonical order of the schema ingest reads them by.
     let mut header = header_of(&schema::TICKETS);
     header.extend(keep_c.iter().map(|(n, _)| n.as_str()));
@@ -841,9 +937,9 @@ pub fn import(mapping: &Mapping, file: &Path, out: &Path, opts: &Options) -> Res
         )?;
     }
     if let Some(tz) = opts.assume_tz {
-        std::fs::write(
-            out.join("goals.toml"),
-            format!("# Written by slareview import: the reporting zone is the export's zone.\nreporting_timezone = \"{}\"\n", tz.name()),
+        write_file(
+            &out.join("goals.toml"),
+            &format!("# Written by slareview import: the reporting zone is the export's zone.\nreporting_timezone = \"{}\"\n", tz.name()),
         )?;
     }
     rejects.sort_by_key(|r| r.line);
@@ -888,17 +984,14 @@ pub fn import(mapping: &Mapping, file: &Path, out: &Path, opts: &Options) -> Res
         rejects_by_reason: by_reason,
     };
     if summary.rows_used + summary.rows_rejected != summary.rows_read {
-        bail!(
-            "internal error: {} rows read but {} used and {} rejected",
-            summary.rows_read,
-            summary.rows_used,
-            summary.rows_rejected
-        );
+        return Err(ImportError::Internal(format!(
+            "{} rows read but {} used and {} rejected",
+            summary.rows_read, summary.rows_used, summary.rows_rejected
+        )));
     }
-    std::fs::write(
-        out.join("import_summary.json"),
-        serde_json::to_string_pretty(&summary)? + "\n",
-    )?;
+    let json = serde_json::to_string_pretty(&summary)
+        .map_err(|e| ImportError::Internal(format!("the import summary as JSON: {e}")))?;
+    write_file(&out.join("import_summary.json"), &(json + "\n"))?;
     write_assumptions(out, mapping, opts, &customer_col)?;
     Ok(summary)
 }
@@ -918,14 +1011,24 @@ fn write_csv<'a>(
     header: &[&str],
     rows: impl Iterator<Item = &'a [String]>,
 ) -> Result<()> {
-    let mut w = csv::Writer::from_path(path)
-        .with_context(|| format!("cannot write `{}`", path.display()))?;
-    w.write_record(header)?;
+    let failed = |source| ImportError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut w = csv::Writer::from_path(path).map_err(|e| failed(e.into()))?;
+    w.write_record(header).map_err(|e| failed(e.into()))?;
     for r in rows {
-        w.write_record(r)?;
+        w.write_record(r).map_err(|e| failed(e.into()))?;
     }
-    w.flush()?;
-    Ok(())
+    w.flush().map_err(failed)
+}
+
+/// `std::fs::write`, its error naming the file.
+fn write_file(path: &Path, text: &str) -> Result<()> {
+    std::fs::write(path, text).map_err(|source| ImportError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// One example contract per customer, covering the whole years its tickets were created in.
@@ -1019,8 +1122,7 @@ fn write_assumptions(out: &Path, m: &Mapping, opts: &Options, customer_col: &str
         text.push_str(&format!("- {a}\n"));
     }
     text.push_str("\nRows that could not be used are in `import_rejects.csv` with their line and reason; `import_summary.json` has the counts (rows read = used + rejected).\n");
-    std::fs::write(out.join("ASSUMPTIONS.md"), text)?;
-    Ok(())
+    write_file(&out.join("ASSUMPTIONS.md"), &text)
 }
 
 /// The files an import may write into its output folder.
@@ -1042,4 +1144,69 @@ pub fn written(out: &Path) -> Vec<PathBuf> {
         .map(|f| out.join(f))
         .filter(|p| p.exists())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A mapping file that is not valid TOML for a mapping: the error names the mapping and
+    /// what TOML said, and the hint points at the mapping's documentation.
+    #[test]
+    fn a_mapping_that_does_not_parse_is_named_with_a_hint() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.toml");
+        let text = "name = \"x\"\nlayout = \"sideways\"\n";
+        std::fs::write(&path, text).unwrap();
+        let source = path.to_str().unwrap();
+        let e = Mapping::load(source).unwrap_err();
+        let toml_says = toml::from_str::<Mapping>(text).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!("mapping `{source}` is not valid: {toml_says}")
+        );
+        assert!(!e.to_string().contains("\nhint:"));
+        assert_eq!(
+            e.hint().as_deref(),
+            Some("see mappings/README.md for its fields")
+        );
+
+        let e = Mapping::load("no-such-mapping").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "`no-such-mapping` is neither a bundled mapping nor a mapping file"
+        );
+        assert_eq!(
+            e.hint().as_deref(),
+            Some("use `servicenow`, or the path of a mapping .toml (see mappings/README.md)")
+        );
+    }
+
+    /// An export without a column the mapping names: the error names the file and the column,
+    /// the hint lists the columns the file has.
+    #[test]
+    fn a_column_the_export_lacks_is_named_and_the_hint_lists_its_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("log.csv");
+        std::fs::write(&file, "Ref,Opened\nINC1,2026-07-01\n").unwrap();
+        let m = Mapping::load("servicenow").unwrap();
+        let opts = Options {
+            assume_tz: Some(chrono_tz::UTC),
+            customer_from: None,
+        };
+        let e = import(&m, &file, &dir.path().join("out"), &opts).unwrap_err();
+        // The ticket id is the first column looked up.
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "log.csv: the mapping names column `{}`, which the file does not have",
+                m.ticket_id
+            )
+        );
+        assert_eq!(
+            e.hint().as_deref(),
+            Some("the file's columns are: opened, ref")
+        );
+        assert!(!dir.path().join("out").exists(), "nothing written");
+    }
 }

@@ -23,17 +23,82 @@ pub mod sql;
 pub mod timeline;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::Result;
 use chrono_tz::Tz;
 use polars::prelude::*;
 use polars::sql::SQLContext;
 
 use crate::clock::{write_table, ClockTables, Prepared};
+use crate::error::Hint;
+use crate::ingest::IngestError;
 use crate::model::config::{Calendar, Goals};
 use crate::period::Quarter;
+
+/// What can stop the metrics stage: each names the query file, folder or table at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum MetricsError {
+    #[error("cannot read the queries folder `{}`", dir.display())]
+    QueriesDir {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("no .sql files in `{}`", dir.display())]
+    NoQueries { dir: PathBuf },
+    #[error("`{}`: a query file's name becomes its table's name", file.display())]
+    QueryName { file: PathBuf },
+    #[error("cannot read `{}`", file.display())]
+    QueryFile {
+        file: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the queries {} read each other in a circle", queries.join(", "))]
+    Circle { queries: Vec<String> },
+    #[error("`{}`: its name `{name}` is already a table (an input or a built-in table)", file.display())]
+    NameTaken { file: PathBuf, name: String },
+    /// A query that polars could not plan or run; `tables` are those it could have read.
+    #[error("query `{}` failed: {source}", file.display())]
+    Query {
+        file: PathBuf,
+        source: PolarsError,
+        tables: Vec<String>,
+    },
+    #[error("the lake `{}` has no `{table}` table", lake.display())]
+    MissingLakeTable { table: &'static str, lake: PathBuf },
+    /// A lake table that is there but cannot be scanned.
+    #[error("cannot read the lake table `{}`", path.display())]
+    LakeTable { path: PathBuf, source: PolarsError },
+    /// A table derived here in Rust (not by a query) that could not be built.
+    #[error("cannot derive the table `{table}`")]
+    Derive {
+        table: &'static str,
+        source: PolarsError,
+    },
+    /// Writing a table (the store's error after the layering change).
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    #[error("the table writer {0}")]
+    Writer(&'static str),
+}
+
+impl Hint for MetricsError {
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            MetricsError::QueriesDir { .. } => "pass --queries with a folder of .sql files, or run from the project folder so the bundled `queries/` is found".into(),
+            MetricsError::NoQueries { .. } => "the bundled queries are in the project's `queries/` folder".into(),
+            MetricsError::QueryName { .. } => "use lower-case letters, digits and `_`, starting with a letter (e.g. `my_table.sql`), or with `_` and a letter for an intermediate that is not written (`_my_base.sql`)".into(),
+            MetricsError::Circle { .. } => "a query can read another query's table only if that one does not read it back".into(),
+            MetricsError::NameTaken { .. } => "rename the file".into(),
+            MetricsError::Query { tables, .. } => format!("the tables it can read are: {}", tables.join(", ")),
+            MetricsError::MissingLakeTable { .. } | MetricsError::LakeTable { .. } => {
+                "ingest the exports again: `slareview run` writes the lake".into()
+            }
+            MetricsError::Ingest(e) => return e.hint(),
+            MetricsError::QueryFile { .. } | MetricsError::Derive { .. } | MetricsError::Writer(_) => return None,
+        })
+    }
+}
 
 /// Lake tables registered for the queries.
 pub const LAKE_TABLES: [&str; 11] = [
@@ -80,21 +145,24 @@ pub fn registered_name(lake_table: &str) -> &str {
 
 /// A lake table as a lazy scan: a query that does not read it costs nothing, and one that
 /// filters it reads only what it needs.
-fn scan_lake_table(lake: &Path, name: &str) -> Result<Option<LazyFrame>> {
+fn scan_lake_table(lake: &Path, name: &str) -> Result<Option<LazyFrame>, MetricsError> {
     let path = lake.join(format!("{name}.parquet"));
     if !path.exists() {
         return Ok(None);
     }
-    let path = PlRefPath::try_from_path(&path)?;
-    Ok(Some(LazyFrame::scan_parquet(
-        path,
-        ScanArgsParquet::default(),
-    )?))
+    let failed = |source| MetricsError::LakeTable {
+        path: path.clone(),
+        source,
+    };
+    let scan_path = PlRefPath::try_from_path(&path).map_err(failed)?;
+    Ok(Some(
+        LazyFrame::scan_parquet(scan_path, ScanArgsParquet::default()).map_err(failed)?,
+    ))
 }
 
 /// A lake table with `x_date`, `x_period` and `x_after_as_of` beside every timestamp column `x`. Lazy: a column
 /// no query reads is never computed.
-fn with_local_dates(mut lf: LazyFrame, tz: &Tz, as_of: i64) -> Result<LazyFrame> {
+fn with_local_dates(mut lf: LazyFrame, tz: &Tz, as_of: i64) -> PolarsResult<LazyFrame> {
     let zone = TimeZone::from_chrono(tz);
     let mut extra = Vec::new();
     let schema = lf.collect_schema()?;
@@ -132,7 +200,7 @@ fn with_local_dates(mut lf: LazyFrame, tz: &Tz, as_of: i64) -> Result<LazyFrame>
 
 /// Derives the Rust tables, runs every query of `inputs.queries`, and writes each table to
 /// `out` as Parquet and CSV.
-pub fn run(inputs: &Inputs, out: &Path) -> Result<Written> {
+pub fn run(inputs: &Inputs, out: &Path) -> Result<Written, MetricsError> {
     let started = Instant::now();
     let p = inputs.prepared;
     let tz = inputs.goals.reporting_tz();
@@ -142,15 +210,20 @@ pub fn run(inputs: &Inputs, out: &Path) -> Result<Written> {
     let lake: Vec<(&str, Option<LazyFrame>)> = LAKE_TABLES
         .iter()
         .map(|&n| Ok((n, scan_lake_table(inputs.lake, n)?)))
-        .collect::<Result<_>>()?;
+        .collect::<Result<_, MetricsError>>()?;
     // The two small tables the Rust side needs whole.
-    let eager = |n: &str| -> Result<Option<DataFrame>> {
+    let eager = |n: &str| -> Result<Option<DataFrame>, MetricsError> {
         match lake
             .iter()
             .find(|(m, _)| *m == n)
             .and_then(|(_, d)| d.clone())
         {
-            Some(lf) => Ok(Some(lf.collect()?)),
+            Some(lf) => Ok(Some(lf.collect().map_err(|source| {
+                MetricsError::LakeTable {
+                    path: inputs.lake.join(format!("{n}.parquet")),
+                    source,
+                }
+            })?)),
             None => Ok(None),
         }
     };
@@ -161,9 +234,14 @@ pub fn run(inputs: &Inputs, out: &Path) -> Result<Written> {
         .and_then(|(_, d)| d.clone());
     let kb_articles = eager("kb_articles")?;
     let contracts = eager("contracts")?;
+    let missing = |table| MetricsError::MissingLakeTable {
+        table,
+        lake: inputs.lake.to_path_buf(),
+    };
+    let deriving = |table| move |source| MetricsError::Derive { table, source };
 
     let t = Instant::now();
-    let derived = derive::replay(p, &spans, &tz)?;
+    let derived = derive::replay(p, &spans, &tz).map_err(deriving("backlog_daily"))?;
     tracing::info!(
         "replayed every ticket for backlog and moments: {:.2?}",
         t.elapsed()
@@ -172,7 +250,14 @@ pub fn run(inputs: &Inputs, out: &Path) -> Result<Written> {
     // events (both in the clock's engineer list) and article authors.
     let mut others: BTreeSet<String> = p.engineers.iter().cloned().collect();
     if let Some(kb) = &kb_articles {
-        for a in kb.column("author_id")?.str()?.iter().flatten() {
+        let authors = kb
+            .column("author_id")
+            .and_then(|c| c.str())
+            .map_err(|source| MetricsError::LakeTable {
+                path: inputs.lake.join("kb_articles.parquet"),
+                source,
+            })?;
+        for a in authors.iter().flatten() {
             if !a.is_empty() {
                 others.insert(a.to_string());
             }
@@ -184,33 +269,43 @@ pub fn run(inputs: &Inputs, out: &Path) -> Result<Written> {
         inputs.calendars,
         inputs.goals,
         &spans,
-    )?;
-    let periods = derive::periods_table(&spans, inputs.report)?;
+    )
+    .map_err(deriving("engineer_days"))?;
+    let periods = derive::periods_table(&spans, inputs.report).map_err(deriving("periods"))?;
     let contract_periods = match &contracts {
-        Some(c) => derive::contract_periods(c, &spans)?,
-        None => anyhow::bail!("the lake has no contracts table; ingest the exports again"),
+        Some(c) => derive::contract_periods(c, &spans).map_err(deriving("contract_periods"))?,
+        None => return Err(missing("contracts")),
     };
-    let goals = derive::goals_table(inputs.goals)?;
+    let goals = derive::goals_table(inputs.goals).map_err(deriving("goals"))?;
     let t = Instant::now();
-    let teams = review::teams(engineers.as_ref())?;
+    let teams = review::teams(engineers.as_ref()).map_err(deriving("breach_attribution"))?;
     let escalation_events = match ticket_events {
-        Some(e) => review::escalation_events(p, e, &tz)?,
-        None => anyhow::bail!("the lake has no ticket_events table; ingest the exports again"),
+        Some(e) => review::escalation_events(p, e, &tz).map_err(deriving("escalation_events"))?,
+        None => return Err(missing("ticket_events")),
     };
     let breach_attribution =
-        review::breach_attribution(p, &inputs.clock.ticket_sla, &spans, &teams)?;
+        review::breach_attribution(p, &inputs.clock.ticket_sla, &spans, &teams)
+            .map_err(deriving("breach_attribution"))?;
     tracing::info!("escalations and breach attribution: {:.2?}", t.elapsed());
-    let run_info = DataFrame::new_infer_height(vec![
-        crate::clock::datetime("as_of", vec![Some(p.as_of)])?,
-        Series::new("reporting_timezone".into(), [tz.name()]).into(),
-        Series::new("report_period".into(), [inputs.report.label()]).into(),
-    ])?;
+    let run_info = (|| {
+        DataFrame::new_infer_height(vec![
+            crate::clock::datetime("as_of", vec![Some(p.as_of)])?,
+            Series::new("reporting_timezone".into(), [tz.name()]).into(),
+            Series::new("report_period".into(), [inputs.report.label()]).into(),
+        ])
+    })()
+    .map_err(deriving("run_info"))?;
     let derive_secs = started.elapsed().as_secs_f64();
 
     let ctx = SQLContext::new();
     for (name, lf) in lake {
         if let Some(lf) = lf {
-            ctx.register(registered_name(name), with_local_dates(lf, &tz, p.as_of)?);
+            let lf =
+                with_local_dates(lf, &tz, p.as_of).map_err(|source| MetricsError::LakeTable {
+                    path: inputs.lake.join(format!("{name}.parquet")),
+                    source,
+                })?;
+            ctx.register(registered_name(name), lf);
         }
     }
     let clock = inputs.clock;
@@ -229,7 +324,7 @@ pub fn run(inputs: &Inputs, out: &Path) -> Result<Written> {
     let (send, receive) = std::sync::mpsc::channel::<(String, DataFrame)>();
     let started = Instant::now();
     let (written, writer_result) = std::thread::scope(|scope| {
-        let writer = scope.spawn(move || -> Result<()> {
+        let writer = scope.spawn(move || -> Result<(), MetricsError> {
             for (name, mut df) in receive {
                 let t = Instant::now();
                 write_table(out, &name, &mut df)?;
@@ -237,7 +332,7 @@ pub fn run(inputs: &Inputs, out: &Path) -> Result<Written> {
             }
             Ok(())
         });
-        let work = || -> Result<Vec<(String, usize)>> {
+        let work = || -> Result<Vec<(String, usize)>, MetricsError> {
             let mut written = Vec::new();
             for (name, df) in [
                 ("periods", periods),
@@ -256,16 +351,19 @@ pub fn run(inputs: &Inputs, out: &Path) -> Result<Written> {
                 // "days overdue" need that day, and SQL cannot convert zones. The table
                 // written keeps its three columns.
                 let lf = if name == "run_info" {
-                    with_local_dates(df.clone().lazy(), &tz, p.as_of)?
+                    with_local_dates(df.clone().lazy(), &tz, p.as_of)
+                        .map_err(deriving("run_info"))?
                 } else {
                     df.clone().lazy()
                 };
                 ctx.register(name, lf);
-                send.send((name.to_string(), df))?;
+                send.send((name.to_string(), df)).map_err(|_| {
+                    MetricsError::Writer("ended before every table was handed to it")
+                })?;
             }
-            let mut write = |name: &str, df: &mut DataFrame| -> Result<()> {
-                send.send((name.to_string(), df.clone()))?;
-                Ok(())
+            let mut write = |name: &str, df: &mut DataFrame| -> Result<(), MetricsError> {
+                send.send((name.to_string(), df.clone()))
+                    .map_err(|_| MetricsError::Writer("ended before every table was handed to it"))
             };
             written.extend(sql::run_all(&mut ctx, &queries, &mut write)?);
             Ok(written)
@@ -274,7 +372,7 @@ pub fn run(inputs: &Inputs, out: &Path) -> Result<Written> {
         drop(send);
         let writer_result = writer
             .join()
-            .unwrap_or_else(|_| Err(anyhow::anyhow!("the table writer panicked")));
+            .unwrap_or(Err(MetricsError::Writer("panicked")));
         (written, writer_result)
     });
     writer_result?;

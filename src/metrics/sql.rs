@@ -12,9 +12,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
 use polars::prelude::*;
 use polars::sql::SQLContext;
+
+use super::MetricsError;
+
+type Result<T, E = MetricsError> = std::result::Result<T, E>;
 
 /// One query file.
 #[derive(Debug, Clone)]
@@ -26,15 +29,14 @@ pub struct Query {
 
 /// The `.sql` files of a folder, checked for usable names.
 pub fn read_folder(dir: &Path) -> Result<Vec<Query>> {
-    let entries = std::fs::read_dir(dir).with_context(|| {
-        format!(
-            "cannot read the queries folder `{}`\nhint: pass --queries with a folder of .sql files, or run from the project folder so the bundled `queries/` is found",
-            dir.display()
-        )
-    })?;
+    let unreadable = |source| MetricsError::QueriesDir {
+        dir: dir.to_path_buf(),
+        source,
+    };
+    let entries = std::fs::read_dir(dir).map_err(unreadable)?;
     let mut out = Vec::new();
     for e in entries {
-        let path = e?.path();
+        let path = e.map_err(unreadable)?.path();
         if path.extension().and_then(|x| x.to_str()) != Some("sql") {
             continue;
         }
@@ -50,21 +52,19 @@ pub fn read_folder(dir: &Path) -> Result<Vec<Query>> {
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
             || !stem.starts_with(|c: char| c.is_ascii_lowercase())
         {
-            bail!(
-                "`{}`: a query file's name becomes its table's name\nhint: use lower-case letters, digits and `_`, starting with a letter (e.g. `my_table.sql`), or with `_` and a letter for an intermediate that is not written (`_my_base.sql`)",
-                path.display()
-            );
+            return Err(MetricsError::QueryName { file: path });
         }
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read `{}`", path.display()))?;
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(source) => return Err(MetricsError::QueryFile { file: path, source }),
+        };
         out.push(Query { name, path, text });
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     if out.is_empty() {
-        bail!(
-            "no .sql files in `{}`\nhint: the bundled queries are in the project's `queries/` folder",
-            dir.display()
-        );
+        return Err(MetricsError::NoQueries {
+            dir: dir.to_path_buf(),
+        });
     }
     Ok(out)
 }
@@ -136,14 +136,11 @@ pub fn order(queries: &[Query]) -> Result<Vec<usize>> {
                 out.push(i);
             }
             None => {
-                let stuck: Vec<&str> = (0..queries.len())
+                let stuck = (0..queries.len())
                     .filter(|&i| !done[i])
-                    .map(|i| queries[i].name.as_str())
+                    .map(|i| queries[i].name.clone())
                     .collect();
-                bail!(
-                    "the queries {} read each other in a circle\nhint: a query can read another query's table only if that one does not read it back",
-                    stuck.join(", ")
-                );
+                return Err(MetricsError::Circle { queries: stuck });
             }
         }
     }
@@ -167,25 +164,25 @@ pub fn run_all(
     for i in order(queries)? {
         let q = &queries[i];
         if ctx.get_tables().iter().any(|t| t == &q.name) {
-            bail!(
-                "`{}`: its name `{}` is already a table (an input or a built-in table)\nhint: rename the file",
-                q.path.display(),
-                q.name
-            );
+            return Err(MetricsError::NameTaken {
+                file: q.path.clone(),
+                name: q.name.clone(),
+            });
         }
         let sql = q.text.trim().trim_end_matches(';');
         let started = std::time::Instant::now();
-        let mut df = ctx.execute(sql).and_then(|lf| lf.collect()).map_err(|e| {
-            anyhow::anyhow!(
-                "query `{}` failed: {e}\nhint: the tables it can read are: {}",
-                q.path.display(),
-                {
+        let mut df = ctx
+            .execute(sql)
+            .and_then(|lf| lf.collect())
+            .map_err(|source| MetricsError::Query {
+                file: q.path.clone(),
+                source,
+                tables: {
                     let mut t = ctx.get_tables();
                     t.sort();
-                    t.join(", ")
-                }
-            )
-        })?;
+                    t
+                },
+            })?;
         let ran = started.elapsed();
         if is_intermediate(&q.name) {
             tracing::info!(
@@ -211,6 +208,7 @@ pub fn run_all(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Hint;
 
     fn q(name: &str, text: &str) -> Query {
         Query {
@@ -280,7 +278,64 @@ mod tests {
     #[test]
     fn a_circle_is_an_error_naming_the_queries() {
         let qs = vec![q("a", "select * from b"), q("b", "select * from a")];
-        let e = order(&qs).unwrap_err().to_string();
-        assert!(e.contains("a, b"), "{e}");
+        let e = order(&qs).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "the queries a, b read each other in a circle"
+        );
+        assert_eq!(
+            e.hint().as_deref(),
+            Some("a query can read another query's table only if that one does not read it back")
+        );
+    }
+
+    /// A query file with a syntax error, in a queries folder of the user's: the error names the
+    /// file and polars' complaint, and the hint lists the tables the query could have read.
+    #[test]
+    fn a_query_that_does_not_parse_names_its_file_and_hints_the_tables() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("broken.sql");
+        std::fs::write(&file, "select n frm numbers").unwrap();
+        let queries = read_folder(dir.path()).unwrap();
+        let ctx = SQLContext::new();
+        ctx.register("numbers", df!("n" => [1i64]).unwrap().lazy());
+        ctx.register("letters", df!("l" => ["a"]).unwrap().lazy());
+        let mut ctx = ctx;
+        let e = run_all(&mut ctx, &queries, &mut |_, _| Ok(())).unwrap_err();
+        let message = e.to_string();
+        assert!(
+            message.starts_with(&format!("query `{}` failed: ", file.display())),
+            "{message}"
+        );
+        assert!(matches!(e, MetricsError::Query { .. }), "{e:?}");
+        assert!(!message.contains("\nhint:"), "{message}");
+        assert_eq!(
+            e.hint().as_deref(),
+            Some("the tables it can read are: letters, numbers")
+        );
+    }
+
+    #[test]
+    fn a_missing_queries_folder_and_an_empty_one_say_where_the_queries_are() {
+        let dir = tempfile::tempdir().unwrap();
+        let gone = dir.path().join("nope");
+        let e = read_folder(&gone).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!("cannot read the queries folder `{}`", gone.display())
+        );
+        assert_eq!(
+            e.hint().as_deref(),
+            Some("pass --queries with a folder of .sql files, or run from the project folder so the bundled `queries/` is found")
+        );
+        let e = read_folder(dir.path()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!("no .sql files in `{}`", dir.path().display())
+        );
+        assert_eq!(
+            e.hint().as_deref(),
+            Some("the bundled queries are in the project's `queries/` folder")
+        );
     }
 }

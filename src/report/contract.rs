@@ -30,7 +30,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use anyhow::Result;
+use super::Result;
 use chrono::NaiveDate;
 use polars::prelude::*;
 use serde::Serialize;

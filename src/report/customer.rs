@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
-use anyhow::Result;
+use super::Result;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 

@@ -11,12 +11,12 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
-use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use polars::prelude::*;
 
 use super::tables::{self as t, of_period, read, read_cols};
+use super::{ReportError, Result};
 
 /// A ticket priority.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -127,7 +127,7 @@ struct Needed {
 
 const QUERY: &str = "a query of `queries/`";
 const RUST: &str = "the metrics stage";
-const ALL: &str = "every document";
+pub(super) const ALL: &str = "every document";
 const CUSTOMER: &str = "the customer reviews";
 const TEAM: &str = "the team review";
 
@@ -306,22 +306,21 @@ pub fn check(tables: &Path, lake: &Path) -> Result<()> {
             } else {
                 "run `slareview run` again: the metrics stage writes it".to_string()
             };
-            anyhow::bail!(
-                "the table `{}` is missing from `{}`: {} need{} it (it comes from {})\nhint: {fix}",
-                n.name,
-                tables.display(),
-                n.documents,
-                if n.documents == ALL { "s" } else { "" },
-                n.from,
-            );
+            return Err(ReportError::MissingTable {
+                table: n.name,
+                dir: tables.to_path_buf(),
+                documents: n.documents,
+                from: n.from,
+                fix,
+            });
         }
     }
     for name in NEEDED_LAKE {
         if !lake.join(format!("{name}.parquet")).exists() {
-            anyhow::bail!(
-                "the lake table `{name}` is missing from `{}`: the documents need it\nhint: run `slareview run` again to ingest the exports",
-                lake.display()
-            );
+            return Err(ReportError::MissingLakeTable {
+                table: name,
+                lake: lake.to_path_buf(),
+            });
         }
     }
     Ok(())
@@ -343,13 +342,30 @@ pub struct RunInfo {
 
 pub fn run_info(tables: &Path) -> Result<RunInfo> {
     let df = read(tables, "run_info", None)?;
-    let as_of = t::instants(&df, "as_of")?
+    let bad = |column, problem: String| ReportError::BadValue {
+        path: tables.join("run_info.parquet"),
+        column,
+        problem,
+        hint: "the metrics stage writes `run_info`: run `slareview run` again",
+    };
+    let as_of = t::instants(&df, "as_of")
+        .map_err(|e| e.in_table("run_info"))?
         .first()
         .copied()
         .flatten()
-        .context("the table `run_info` has no as_of")?;
-    let timezone = t::text(&df, "reporting_timezone")?[0].clone();
-    let tz: Tz = timezone.parse().unwrap_or(chrono_tz::UTC);
+        .ok_or_else(|| bad("as_of", "has no value".into()))?;
+    let timezone = t::texts(&df, "reporting_timezone")
+        .map_err(|e| e.in_table("run_info"))?
+        .first()
+        .cloned()
+        .flatten()
+        .ok_or_else(|| bad("reporting_timezone", "has no value".into()))?;
+    let tz: Tz = timezone.parse().map_err(|_| ReportError::BadValue {
+        path: tables.join("run_info.parquet"),
+        column: "reporting_timezone",
+        problem: format!("`{timezone}` is not a time zone"),
+        hint: "the zone comes from `reporting_timezone` in goals.toml: write an IANA zone there (e.g. Asia/Seoul) and run `slareview run` again",
+    })?;
     Ok(RunInfo {
         as_of: t::local(&tz, Some(as_of)),
         as_of_secs: as_of,
@@ -587,17 +603,35 @@ pub struct WeekFlow {
     pub solved: i64,
 }
 
-fn dates(df: &DataFrame, name: &str) -> Result<Vec<Option<NaiveDate>>> {
-    Ok(t::texts(df, name)?
+/// A date column of `<tables>/<table>`; a value that is not a date is an error naming the
+/// table, the column and the value (a null stays `None`).
+fn dates(
+    tables: &Path,
+    table: &str,
+    df: &DataFrame,
+    name: &'static str,
+) -> Result<Vec<Option<NaiveDate>>> {
+    t::texts(df, name)
+        .map_err(|e| e.in_table(table))?
         .into_iter()
-        .map(|d| d.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()))
-        .collect())
+        .map(|d| match d {
+            None => Ok(None),
+            Some(d) => NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| ReportError::BadValue {
+                    path: tables.join(format!("{table}.parquet")),
+                    column: name,
+                    problem: format!("`{d}` is not a date (YYYY-MM-DD)"),
+                    hint: "run `slareview run` again: it writes the tables the documents read",
+                }),
+        })
+        .collect()
 }
 
 pub fn weekly_flow(tables: &Path, period: &str, dimension: &str) -> Result<Vec<WeekFlow>> {
     let df = of_key_grain(tables, "weekly_flow", period, dimension)?;
     let key = t::text(&df, "key")?;
-    let week = dates(&df, "week_start")?;
+    let week = dates(tables, "weekly_flow", &df, "week_start")?;
     let created = t::counts(&df, "created")?;
     let solved = t::counts(&df, "solved")?;
     Ok((0..df.height())
@@ -728,7 +762,7 @@ pub fn daily_backlog(
     period: &str,
 ) -> Result<BTreeMap<String, BTreeMap<NaiveDate, i64>>> {
     let df = read(tables, "backlog_daily", Some(of_period(period)))?;
-    let date = dates(&df, "date")?;
+    let date = dates(tables, "backlog_daily", &df, "date")?;
     let customer = t::text(&df, "customer_id")?;
     let backlog = t::counts(&df, "backlog")?;
     let mut out: BTreeMap<String, BTreeMap<NaiveDate, i64>> = BTreeMap::new();
@@ -1034,38 +1068,202 @@ pub struct InputFile {
 /// The lake's manifest: the input files and the configuration files read.
 pub fn manifest(lake: &Path) -> Result<Vec<InputFile>> {
     let path = lake.join(crate::ingest::lake::MANIFEST);
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read `{}`", path.display()))?;
-    let v: serde_json::Value = serde_json::from_str(&text)
-        .with_context(|| format!("`{}` is not the manifest JSON", path.display()))?;
-    let s = |f: &serde_json::Value, k: &str| f[k].as_str().unwrap_or_default().to_string();
-    let n = |f: &serde_json::Value, k: &str| f[k].as_u64().unwrap_or(0);
-    let mut out: Vec<InputFile> = v["files"]
+    let text = std::fs::read_to_string(&path).map_err(|source| ReportError::ReadManifest {
+        path: path.clone(),
+        source,
+    })?;
+    let v: serde_json::Value =
+        serde_json::from_str(&text).map_err(|source| ReportError::ManifestJson {
+            path: path.clone(),
+            source,
+        })?;
+    let wrong = |key: String, problem| ReportError::ManifestKey {
+        path: path.clone(),
+        key,
+        problem,
+    };
+    // Every key the ingest writes, read as written: a missing one is an error naming it, not
+    // an empty name or a count of 0 in a customer's document.
+    let s = |list: &str, i: usize, f: &serde_json::Value, k: &str| -> Result<String> {
+        f[k].as_str()
+            .map(str::to_string)
+            .ok_or_else(|| wrong(format!("{list}[{i}].{k}"), "is not a text"))
+    };
+    let n = |i: usize, f: &serde_json::Value, k: &str| -> Result<u64> {
+        f[k].as_u64()
+            .ok_or_else(|| wrong(format!("files[{i}].{k}"), "is not a count"))
+    };
+    let mut out = Vec::new();
+    let files = v["files"]
         .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|f| InputFile {
-                    file: s(f, "file"),
-                    table: s(f, "table"),
-                    rows_read: n(f, "rows_read"),
-                    rows_accepted: n(f, "rows_accepted"),
-                    rows_rejected: n(f, "rows_rejected"),
-                    sha256: s(f, "sha256"),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    if let Some(cfg) = v["config_files"].as_array() {
-        for f in cfg {
-            out.push(InputFile {
-                file: s(f, "file"),
-                table: "configuration".into(),
-                rows_read: 0,
-                rows_accepted: 0,
-                rows_rejected: 0,
-                sha256: s(f, "sha256"),
-            });
-        }
+        .ok_or_else(|| wrong("files".into(), "is not a list"))?;
+    let config_files = v["config_files"]
+        .as_array()
+        .ok_or_else(|| wrong("config_files".into(), "is not a list"))?;
+    for (i, f) in files.iter().enumerate() {
+        out.push(InputFile {
+            file: s("files", i, f, "file")?,
+            table: s("files", i, f, "table")?,
+            rows_read: n(i, f, "rows_read")?,
+            rows_accepted: n(i, f, "rows_accepted")?,
+            rows_rejected: n(i, f, "rows_rejected")?,
+            sha256: s("files", i, f, "sha256")?,
+        });
+    }
+    for (i, f) in config_files.iter().enumerate() {
+        out.push(InputFile {
+            file: s("config_files", i, f, "file")?,
+            table: "configuration".into(),
+            rows_read: 0,
+            rows_accepted: 0,
+            rows_rejected: 0,
+            sha256: s("config_files", i, f, "sha256")?,
+        });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Hint;
+
+    /// `run_info` as the metrics stage writes it, with the given as_of and zone.
+    fn run_info_table(dir: &Path, as_of: Option<i64>, zone: &str) {
+        let mut df = DataFrame::new_infer_height(vec![
+            crate::clock::datetime("as_of", vec![as_of]).unwrap(),
+            Series::new("reporting_timezone".into(), [zone]).into(),
+            Series::new("report_period".into(), ["2026Q3"]).into(),
+        ])
+        .unwrap();
+        crate::clock::write_table(dir, "run_info", &mut df).unwrap();
+    }
+
+    #[test]
+    fn run_info_reads_the_zone_it_was_written_with() {
+        let dir = tempfile::tempdir().unwrap();
+        run_info_table(dir.path(), Some(1_791_072_000), "Asia/Seoul");
+        let r = run_info(dir.path()).unwrap();
+        assert_eq!(r.tz, chrono_tz::Asia::Seoul);
+        assert_eq!(r.as_of_secs, 1_791_072_000);
+    }
+
+    /// A zone read back that is not a zone is an error naming the table, the column and the
+    /// value (it used to become UTC, moving every instant of the documents by hours).
+    #[test]
+    fn a_bad_zone_in_run_info_is_an_error_naming_table_column_and_value() {
+        let dir = tempfile::tempdir().unwrap();
+        run_info_table(dir.path(), Some(1_791_072_000), "Mars/Olympus");
+        let e = run_info(dir.path()).err().unwrap();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "`{}`: `reporting_timezone` `Mars/Olympus` is not a time zone",
+                dir.path().join("run_info.parquet").display()
+            )
+        );
+        assert_eq!(
+            e.hint().as_deref(),
+            Some("the zone comes from `reporting_timezone` in goals.toml: write an IANA zone there (e.g. Asia/Seoul) and run `slareview run` again")
+        );
+    }
+
+    #[test]
+    fn a_missing_as_of_in_run_info_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        run_info_table(dir.path(), None, "UTC");
+        let e = run_info(dir.path()).err().unwrap();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "`{}`: `as_of` has no value",
+                dir.path().join("run_info.parquet").display()
+            )
+        );
+        assert_eq!(
+            e.hint().as_deref(),
+            Some("the metrics stage writes `run_info`: run `slareview run` again")
+        );
+    }
+
+    /// The check before any document: the first table missing is named, with what the
+    /// documents need it for and what writes it.
+    #[test]
+    fn a_missing_table_is_named_with_what_writes_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let (tables, lake) = (dir.path().join("tables"), dir.path().join("lake"));
+        let e = check(&tables, &lake).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "the table `run_info` is missing from `{}`: every document needs it (it comes from the metrics stage)",
+                tables.display()
+            )
+        );
+        assert_eq!(
+            e.hint().as_deref(),
+            Some("run `slareview run` again: the metrics stage writes it")
+        );
+        // A table a query writes: the hint names the query file.
+        std::fs::create_dir_all(&tables).unwrap();
+        for n in NEEDED.iter().filter(|n| n.name != "weekly_flow") {
+            std::fs::write(tables.join(format!("{}.parquet", n.name)), "").unwrap();
+        }
+        let e = check(&tables, &lake).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "the table `weekly_flow` is missing from `{}`: the customer reviews need it (it comes from a query of `queries/`)",
+                tables.display()
+            )
+        );
+        assert_eq!(
+            e.hint().as_deref(),
+            Some("the bundled `queries/weekly_flow.sql` writes it: run with the bundled queries, or copy `queries/weekly_flow.sql` into the folder given to --queries")
+        );
+        // Every table there, the lake's missing.
+        std::fs::write(tables.join("weekly_flow.parquet"), "").unwrap();
+        let e = check(&tables, &lake).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "the lake table `tickets` is missing from `{}`: the documents need it",
+                lake.display()
+            )
+        );
+        assert_eq!(
+            e.hint().as_deref(),
+            Some("run `slareview run` again to ingest the exports")
+        );
+    }
+
+    /// A manifest without a key the ingest writes is an error naming the key, not a count of 0.
+    #[test]
+    fn a_manifest_key_missing_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(crate::ingest::lake::MANIFEST);
+        std::fs::write(
+            &path,
+            r#"{"files": [{"file": "t.csv", "table": "tickets", "rows_read": 3, "rows_accepted": 3, "sha256": "ab"}], "config_files": []}"#,
+        )
+        .unwrap();
+        let e = manifest(dir.path()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "`{}`: `files[0].rows_rejected` is not a count",
+                path.display()
+            )
+        );
+        assert_eq!(
+            e.hint().as_deref(),
+            Some("run `slareview run` again: its ingest writes the lake's manifest")
+        );
+        std::fs::write(&path, "not json").unwrap();
+        let e = manifest(dir.path()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!("`{}` is not the manifest JSON", path.display())
+        );
+    }
 }

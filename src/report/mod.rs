@@ -16,7 +16,149 @@ pub mod tables;
 pub mod team;
 pub mod view;
 
+use std::path::PathBuf;
+
 use minijinja::{AutoEscape, Environment, Error, ErrorKind};
+use polars::prelude::PolarsError;
+
+use crate::error::Hint;
+use crate::ingest::IngestError;
+
+/// The report stage's results.
+pub type Result<T, E = ReportError> = std::result::Result<T, E>;
+
+/// What can stop the documents: each names the table, file, column or template at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// A table of `<out>/tables` a document reads is not there (checked before any document
+    /// is written); `fix` is what writes it.
+    #[error("the table `{table}` is missing from `{}`: {documents} need{} it (it comes from {from})", dir.display(), if *documents == load::ALL { "s" } else { "" })]
+    MissingTable {
+        table: &'static str,
+        dir: PathBuf,
+        documents: &'static str,
+        from: &'static str,
+        fix: String,
+    },
+    #[error("the lake table `{table}` is missing from `{}`: the documents need it", lake.display())]
+    MissingLakeTable { table: &'static str, lake: PathBuf },
+    /// A story table (docs/review_tables.md) is not there.
+    #[error("table `{table}` is missing from `{}`: it is written by `slareview run`", dir.display())]
+    MissingStoryTable { table: String, dir: PathBuf },
+    #[error("cannot read table `{}`", path.display())]
+    ReadTable { path: PathBuf, source: PolarsError },
+    /// A column that is not there or not of its type; `table` when the reader knows it.
+    #[error("{}column `{column}`: {source}", table.as_ref().map(|t| format!("table `{t}`, ")).unwrap_or_default())]
+    Column {
+        table: Option<String>,
+        column: String,
+        source: PolarsError,
+    },
+    /// A value read back from a table that it cannot have been written with; `hint` says
+    /// where the value comes from.
+    #[error("`{}`: `{column}` {problem}", path.display())]
+    BadValue {
+        path: PathBuf,
+        column: &'static str,
+        problem: String,
+        hint: &'static str,
+    },
+    #[error("cannot read `{}`", path.display())]
+    ReadManifest {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("`{}` is not the manifest JSON", path.display())]
+    ManifestJson {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    /// A key of the manifest that is missing or not of its type.
+    #[error("`{}`: `{key}` {problem}", path.display())]
+    ManifestKey {
+        path: PathBuf,
+        key: String,
+        problem: &'static str,
+    },
+    #[error("cannot render the template `{name}`")]
+    Template {
+        name: String,
+        source: minijinja::Error,
+    },
+    #[error("cannot create `{}`", path.display())]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write `{}`", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0} panicked")]
+    Panicked(&'static str),
+    /// Writing a table (the store's error after the layering change).
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    /// polars, where the table is not known to the code that failed.
+    #[error(transparent)]
+    Polars(#[from] PolarsError),
+}
+
+/// What rewrites the tables and the lake the documents read.
+const RUN_AGAIN: &str = "run `slareview run` again: it writes the tables the documents read";
+
+impl Hint for ReportError {
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            ReportError::MissingTable { fix, .. } => fix.clone(),
+            ReportError::MissingLakeTable { .. } => {
+                "run `slareview run` again to ingest the exports".into()
+            }
+            ReportError::MissingStoryTable { .. } => {
+                "run `slareview run` again with this version (the review's tables are listed in docs/review_tables.md)".into()
+            }
+            ReportError::ReadTable { .. } | ReportError::Column { .. } => RUN_AGAIN.into(),
+            ReportError::BadValue { hint, .. } => hint.to_string(),
+            ReportError::ReadManifest { .. }
+            | ReportError::ManifestJson { .. }
+            | ReportError::ManifestKey { .. } => {
+                "run `slareview run` again: its ingest writes the lake's manifest".into()
+            }
+            ReportError::Template { .. } => {
+                "the bundled templates are part of slareview: report this with the command you ran".into()
+            }
+            ReportError::CreateDir { source, .. } | ReportError::Write { source, .. }
+                if source.kind() == std::io::ErrorKind::StorageFull =>
+            {
+                "free space on that disk, or choose another output folder, and run again".into()
+            }
+            ReportError::Ingest(e) => return e.hint(),
+            ReportError::CreateDir { .. }
+            | ReportError::Write { .. }
+            | ReportError::Panicked(_)
+            | ReportError::Polars(_) => return None,
+        })
+    }
+}
+
+impl ReportError {
+    /// A column's error with the table it was read from.
+    pub fn in_table(self, name: &str) -> ReportError {
+        match self {
+            ReportError::Column {
+                table: None,
+                column,
+                source,
+            } => ReportError::Column {
+                table: Some(name.to_string()),
+                column,
+                source,
+            },
+            other => other,
+        }
+    }
+}
 
 /// The bundled templates, compiled into the binary so a copied binary still writes documents.
 const TEMPLATES: [(&str, &str); 10] = [

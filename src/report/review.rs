@@ -25,7 +25,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
 use rayon::prelude::*;
 
 use super::contract::{self, ContractPeriod};
@@ -34,6 +33,7 @@ use super::i18n::{self, Catalog};
 use super::load::{self, RunInfo};
 use super::view::*;
 use super::{customer, portfolio, story, team};
+use super::{ReportError, Result};
 use crate::model::config::{Calendar, Goals};
 use crate::period::Quarter;
 
@@ -143,17 +143,36 @@ fn render_both(
 ) -> Result<(String, String)> {
     let env = &envs[l.lang];
     let ctx = minijinja::context! { r => minijinja::Value::from_serialize(view) };
-    let html = env.get_template(&format!("{name}.html.j2"))?.render(&ctx)?;
-    let md = env.get_template(&format!("{name}.md.j2"))?.render(&ctx)?;
+    let html = render(env, &format!("{name}.html.j2"), &ctx)?;
+    let md = render(env, &format!("{name}.md.j2"), &ctx)?;
     Ok((html, md))
+}
+
+/// The template `name` of `env` rendered with `ctx`; its error names the template.
+fn render(
+    env: &minijinja::Environment<'static>,
+    name: &str,
+    ctx: &minijinja::Value,
+) -> Result<String> {
+    env.get_template(name)
+        .and_then(|t| t.render(ctx))
+        .map_err(|source| ReportError::Template {
+            name: name.to_string(),
+            source,
+        })
 }
 
 fn write(path: &Path, text: &str) -> Result<()> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create `{}`", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|source| ReportError::CreateDir {
+            path: dir.to_path_buf(),
+            source,
+        })?;
     }
-    std::fs::write(path, text).with_context(|| format!("cannot write `{}`", path.display()))
+    std::fs::write(path, text).map_err(|source| ReportError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 fn write_charts(dir: &Path, charts: &BTreeMap<String, ChartView>) -> Result<()> {
@@ -245,7 +264,7 @@ pub fn write_all(opts: &Options) -> Result<Written> {
     let data = customer::CustomerData::load(&tables, &lake, &period, csat)?;
     let customer_rows = rows_counted
         .join()
-        .map_err(|_| anyhow::anyhow!("counting each customer's lake rows panicked"))??;
+        .map_err(|_| ReportError::Panicked("counting each customer's lake rows"))??;
     tracing::info!("documents: tables read: {:.2?}", started.elapsed());
 
     // A fresh folder each run: no document of an earlier run is left to be mistaken for this
@@ -356,4 +375,37 @@ pub fn write_all(opts: &Options) -> Result<Written> {
         written.pdf = Some(super::pdf::print_all(&docs, &dir.join("pdf")));
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Hint;
+
+    /// A template that fails while rendering (it includes one that does not exist): the error
+    /// names the template, minijinja's complaint follows as its cause, and the hint says whose
+    /// the templates are.
+    #[test]
+    fn a_template_that_fails_is_named_with_a_hint() {
+        let mut env = minijinja::Environment::new();
+        env.add_template("broken.md.j2", "{% include 'nowhere.j2' %}")
+            .unwrap();
+        let ctx = minijinja::context! { r => 1 };
+        let e = render(&env, "broken.md.j2", &ctx).unwrap_err();
+        assert_eq!(e.to_string(), "cannot render the template `broken.md.j2`");
+        let cause = std::error::Error::source(&e).unwrap().to_string();
+        assert!(cause.contains("nowhere.j2"), "{cause}");
+        assert_eq!(
+            e.hint().as_deref(),
+            Some(
+                "the bundled templates are part of slareview: report this with the command you ran"
+            )
+        );
+        // A template that is not there at all is named the same way.
+        let e = render(&env, "missing.html.j2", &ctx).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "cannot render the template `missing.html.j2`"
+        );
+    }
 }

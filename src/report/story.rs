@@ -20,7 +20,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
 use chrono_tz::Tz;
 use polars::prelude::*;
 use serde::Serialize;
@@ -29,6 +28,7 @@ use super::contract::{self, metric_label, ContractPeriod};
 use super::format::{money, number as num, pct};
 use super::i18n;
 use super::tables as t;
+use super::{ReportError, Result};
 use crate::period::Quarter;
 
 // ---------------------------------------------------------------------------------------------
@@ -38,11 +38,10 @@ use crate::period::Quarter;
 fn table(dir: &Path, name: &str) -> Result<Cols> {
     let path = dir.join(format!("{name}.parquet"));
     if !path.exists() {
-        bail!(
-            "table `{name}` is missing from `{}`: it is written by `slareview run` (issue 13's \
-             review tables, docs/review_tables.md); run it again with this version",
-            dir.display()
-        );
+        return Err(ReportError::MissingStoryTable {
+            table: name.to_string(),
+            dir: dir.to_path_buf(),
+        });
     }
     let df = t::read(dir, name, None)?;
     Ok(Cols {
@@ -61,34 +60,34 @@ impl Cols {
     fn n(&self) -> usize {
         self.df.height()
     }
-    fn ctx(&self, c: &str) -> String {
-        format!("table `{}`, column `{c}`", self.name)
+    fn ctx(&self, e: ReportError) -> ReportError {
+        e.in_table(&self.name)
     }
     fn s(&self, c: &str) -> Result<Vec<String>> {
-        t::text(&self.df, c).with_context(|| self.ctx(c))
+        t::text(&self.df, c).map_err(|e| self.ctx(e))
     }
     fn os(&self, c: &str) -> Result<Vec<Option<String>>> {
-        t::texts(&self.df, c).with_context(|| self.ctx(c))
+        t::texts(&self.df, c).map_err(|e| self.ctx(e))
     }
     fn i(&self, c: &str) -> Result<Vec<i64>> {
-        t::counts(&self.df, c).with_context(|| self.ctx(c))
+        t::counts(&self.df, c).map_err(|e| self.ctx(e))
     }
     fn oi(&self, c: &str) -> Result<Vec<Option<i64>>> {
-        t::ints(&self.df, c).with_context(|| self.ctx(c))
+        t::ints(&self.df, c).map_err(|e| self.ctx(e))
     }
     fn f(&self, c: &str) -> Result<Vec<Option<f64>>> {
-        t::floats(&self.df, c).with_context(|| self.ctx(c))
+        t::floats(&self.df, c).map_err(|e| self.ctx(e))
     }
     fn b(&self, c: &str) -> Result<Vec<bool>> {
         Ok(t::bools(&self.df, c)
-            .with_context(|| self.ctx(c))?
+            .map_err(|e| self.ctx(e))?
             .into_iter()
             .map(|v| v.unwrap_or(false))
             .collect())
     }
     /// A timestamp as UTC seconds.
     fn ts(&self, c: &str) -> Result<Vec<Option<i64>>> {
-        t::instants(&self.df, c).with_context(|| self.ctx(c))
+        t::instants(&self.df, c).map_err(|e| self.ctx(e))
     }
     /// A date as `YYYY-MM-DD`.
     fn d(&self, c: &str) -> Result<Vec<Option<String>>> {
@@ -895,11 +894,10 @@ pub struct Inputs {
     pub tz: Tz,
 }
 
-/// The reporting zone of `run_info`, UTC without it.
-fn reporting_tz(dir: &Path) -> Tz {
-    super::load::run_info(dir)
-        .map(|r| r.tz)
-        .unwrap_or(chrono_tz::UTC)
+/// The reporting zone of `run_info` (an error naming the table when it is missing or bad, not
+/// UTC: a quarter's tickets would be counted in the wrong days).
+fn reporting_tz(dir: &Path) -> Result<Tz> {
+    Ok(super::load::run_info(dir)?.tz)
 }
 
 /// The `renewed` notes of `renewal_notes`, when the table is there (it is written just before
@@ -931,10 +929,10 @@ fn load_renewed(dir: &Path) -> Result<BTreeMap<(String, String), (i64, String)>>
 /// The tables `write_tables` derives from (everything but its own two).
 pub fn load_inputs(dir: &Path) -> Result<Inputs> {
     if !dir.join("contract_review.parquet").exists() {
-        bail!(
-            "table `contract_review` is missing from `{}`: it is written by `slareview run`",
-            dir.display()
-        );
+        return Err(ReportError::MissingStoryTable {
+            table: "contract_review".into(),
+            dir: dir.to_path_buf(),
+        });
     }
     Ok(Inputs {
         contracts: contract::load(dir)?,
@@ -953,7 +951,7 @@ pub fn load_inputs(dir: &Path) -> Result<Inputs> {
         recommendations: Vec::new(),
         executive_summary: Vec::new(),
         renewed: load_renewed(dir)?,
-        tz: reporting_tz(dir),
+        tz: reporting_tz(dir)?,
     })
 }
 
@@ -3773,6 +3771,16 @@ mod tests {
                 strs("status", &["overdue", "open"]),
                 strs("review", &["previous", "current"]),
                 oints("days_overdue", &[Some(12), None]),
+            ],
+        );
+        // The run's zone: the story counts a quarter's instants in it (UTC here).
+        write(
+            dir,
+            "run_info",
+            vec![
+                ts("as_of", &[Some(1_791_072_000)]),
+                strs("reporting_timezone", &["UTC"]),
+                strs("report_period", &["2026Q3"]),
             ],
         );
         tmp

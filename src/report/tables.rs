@@ -3,10 +3,11 @@
 
 use std::path::Path;
 
-use anyhow::Result;
 use chrono::TimeZone;
 use chrono_tz::Tz;
 use polars::prelude::*;
+
+use super::{ReportError, Result};
 
 /// A table of `<dir>`, whole or filtered.
 pub fn read(dir: &Path, name: &str, filter: Option<Expr>) -> Result<DataFrame> {
@@ -25,7 +26,10 @@ fn read_some(
     filter: Option<Expr>,
 ) -> Result<DataFrame> {
     let path = dir.join(format!("{name}.parquet"));
-    let failed = |e: PolarsError| anyhow::anyhow!("cannot read table `{}`: {e}", path.display());
+    let failed = |source| ReportError::ReadTable {
+        path: path.clone(),
+        source,
+    };
     let mut lf = scan(&path).map_err(failed)?;
     if let Some(f) = filter {
         lf = lf.filter(f);
@@ -45,7 +49,10 @@ pub fn has_column(dir: &Path, name: &str, column: &str) -> Result<bool> {
     let path = dir.join(format!("{name}.parquet"));
     let schema = scan(&path)
         .and_then(|mut lf| lf.collect_schema())
-        .map_err(|e| anyhow::anyhow!("cannot read table `{}`: {e}", path.display()))?;
+        .map_err(|source| ReportError::ReadTable {
+            path: path.clone(),
+            source,
+        })?;
     Ok(schema.contains(column))
 }
 
@@ -54,13 +61,26 @@ pub fn of_period(period: &str) -> Expr {
     col("period").eq(lit(period.to_string()))
 }
 
+/// The error of column `name` (the table is added by readers that know it:
+/// `ReportError::in_table`).
+fn column(name: &str) -> impl Fn(PolarsError) -> ReportError + '_ {
+    move |source| ReportError::Column {
+        table: None,
+        column: name.to_string(),
+        source,
+    }
+}
+
 pub fn texts(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
     let s = df
         .column(name)
-        .map_err(|e| anyhow::anyhow!("column `{name}`: {e}"))?
-        .as_materialized_series()
-        .cast(&DataType::String)?;
-    Ok(s.str()?.iter().map(|v| v.map(str::to_string)).collect())
+        .and_then(|c| c.as_materialized_series().cast(&DataType::String))
+        .map_err(column(name))?;
+    Ok(s.str()
+        .map_err(column(name))?
+        .iter()
+        .map(|v| v.map(str::to_string))
+        .collect())
 }
 
 /// Text column with nulls as empty text.
@@ -74,19 +94,17 @@ pub fn text(df: &DataFrame, name: &str) -> Result<Vec<String>> {
 pub fn floats(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
     let s = df
         .column(name)
-        .map_err(|e| anyhow::anyhow!("column `{name}`: {e}"))?
-        .as_materialized_series()
-        .cast(&DataType::Float64)?;
-    Ok(s.f64()?.iter().collect())
+        .and_then(|c| c.as_materialized_series().cast(&DataType::Float64))
+        .map_err(column(name))?;
+    Ok(s.f64().map_err(column(name))?.iter().collect())
 }
 
 pub fn ints(df: &DataFrame, name: &str) -> Result<Vec<Option<i64>>> {
     let s = df
         .column(name)
-        .map_err(|e| anyhow::anyhow!("column `{name}`: {e}"))?
-        .as_materialized_series()
-        .cast(&DataType::Int64)?;
-    Ok(s.i64()?.iter().collect())
+        .and_then(|c| c.as_materialized_series().cast(&DataType::Int64))
+        .map_err(column(name))?;
+    Ok(s.i64().map_err(column(name))?.iter().collect())
 }
 
 /// Integer column with nulls as 0 (counts).
@@ -100,15 +118,14 @@ pub fn counts(df: &DataFrame, name: &str) -> Result<Vec<i64>> {
 pub fn bools(df: &DataFrame, name: &str) -> Result<Vec<Option<bool>>> {
     let s = df
         .column(name)
-        .map_err(|e| anyhow::anyhow!("column `{name}`: {e}"))?
-        .as_materialized_series()
-        .cast(&DataType::Boolean)?;
-    Ok(s.bool()?.iter().collect())
+        .and_then(|c| c.as_materialized_series().cast(&DataType::Boolean))
+        .map_err(column(name))?;
+    Ok(s.bool().map_err(column(name))?.iter().collect())
 }
 
 /// A datetime column as whole UTC seconds.
 pub fn instants(df: &DataFrame, name: &str) -> Result<Vec<Option<i64>>> {
-    Ok(crate::clock::secs_col(df, name)?)
+    crate::clock::secs_col(df, name).map_err(column(name))
 }
 
 /// An instant as the reader's local time, `2026-07-03 14:05 KST`.

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use anyhow::Result;
+use super::Result;
 
 use super::chart::{self, Goal, Series};
 use super::customer::aging_rows;
