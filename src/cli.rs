@@ -360,14 +360,15 @@ fn run(
         })?),
         None => None,
     };
-    // Everything is written into a staging folder and swapped in at the end (src/output.rs):
-    // a crash leaves the previous outputs, and nothing slareview did not write is replaced.
-    let staging = crate::output::Staging::begin(out)?;
-    crate::output::check_items(
+    // Everything is written into a staging folder and swapped in at the end
+    // (src/store/staging.rs): a crash leaves the previous outputs, and nothing slareview did not
+    // write is replaced.
+    let staging = crate::store::staging::Staging::begin(out)?;
+    crate::store::staging::check_items(
         out,
         &[
-            crate::output::Item::folder("lake"),
-            crate::output::Item::folder("tables"),
+            crate::store::staging::Item::folder("lake"),
+            crate::store::staging::Item::folder("tables"),
         ],
     )?;
     let stage = staging.dir().to_path_buf();
@@ -382,7 +383,7 @@ fn run(
         None => {
             let Some(as_of) = ing.as_of else {
                 // The lake (with its rejects) is still worth having: it says why.
-                staging.commit(&[crate::output::Item::folder("lake")])?;
+                staging.commit(&[crate::store::staging::Item::folder("lake")])?;
                 bail!("no ticket was accepted, so there is no as_of to choose a period from\nhint: check the rejects in `{}` or pass --period and --as-of", out.join("lake").join("rejects.csv").display());
             };
             let tickets = ing.table("tickets");
@@ -397,11 +398,11 @@ fn run(
     let reports_item = format!("reports/{}", quarter.label());
     let summary_item = format!("summary_{}.html", quarter.label());
     // Refused before the long work, not after it.
-    crate::output::check_items(
+    crate::store::staging::check_items(
         out,
         &[
-            crate::output::Item::folder(reports_item.as_str()),
-            crate::output::Item::file(summary_item.as_str()),
+            crate::store::staging::Item::folder(reports_item.as_str()),
+            crate::store::staging::Item::file(summary_item.as_str()),
         ],
     )?;
     // The clocks read the lake just written: the validated tables are their only input.
@@ -478,14 +479,14 @@ fn run(
     std::fs::write(&staged_summary, html)
         .with_context(|| format!("cannot write `{}`", staged_summary.display()))?;
 
-    let mut items = vec![crate::output::Item::folder("lake")];
+    let mut items = vec![crate::store::staging::Item::folder("lake")];
     if !written.is_empty() {
-        items.push(crate::output::Item::folder("tables"));
+        items.push(crate::store::staging::Item::folder("tables"));
     }
     if reports.is_some() {
-        items.push(crate::output::Item::folder(reports_item.as_str()));
+        items.push(crate::store::staging::Item::folder(reports_item.as_str()));
     }
-    items.push(crate::output::Item::file(summary_item.as_str()));
+    items.push(crate::store::staging::Item::file(summary_item.as_str()));
     let final_path = |p: &Path| staging.final_path(p);
     let reports = reports.map(|mut r| {
         r.portfolio = final_path(&r.portfolio);
@@ -595,8 +596,8 @@ mod tests {
         use polars::prelude::*;
         let mut df = df!("a" => (0..100_000i64).collect::<Vec<_>>()).unwrap();
         for err in [
-            ingest::lake::write_parquet(&mut df, Path::new("/dev/full")).unwrap_err(),
-            ingest::lake::write_csv(&df, Path::new("/dev/full")).unwrap_err(),
+            crate::store::write_parquet(&mut df, Path::new("/dev/full")).unwrap_err(),
+            crate::store::write_csv(&df, Path::new("/dev/full")).unwrap_err(),
         ] {
             assert!(
                 err.hint().is_some_and(|h| h.contains("free space")),

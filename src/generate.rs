@@ -1633,7 +1633,7 @@ const WRITTEN: &[&str] = &[
 
 pub fn generate(p: &Params, out: &Path) -> Result<Stats> {
     // A file of the user's by one of these names is never overwritten.
-    crate::output::claim_files(out, WRITTEN)?;
+    crate::store::staging::claim_files(out, WRITTEN)?;
     let world = World::new(p.tickets);
     let mut stats = Stats::default();
 

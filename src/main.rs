@@ -11,8 +11,10 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::Parser;
 use slareview::cli::{execute, Cli};
+use slareview::clock::ClockError;
 use slareview::error::Hint;
 use slareview::ingest::IngestError;
+use slareview::store::StoreError;
 
 fn main() -> ExitCode {
     slareview::allocator::keep_freed_memory();
@@ -42,8 +44,10 @@ fn main() -> ExitCode {
                 None => (text.clone(), None),
             };
             eprintln!("error: {message}");
-            let hint =
-                inline_hint.or_else(|| err.downcast_ref::<IngestError>().and_then(|e| e.hint()));
+            let hint = inline_hint
+                .or_else(|| err.downcast_ref::<IngestError>().and_then(|e| e.hint()))
+                .or_else(|| err.downcast_ref::<ClockError>().and_then(|e| e.hint()))
+                .or_else(|| err.downcast_ref::<StoreError>().and_then(|e| e.hint()));
             if let Some(h) = hint {
                 eprintln!("hint: {h}");
             }

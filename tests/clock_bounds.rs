@@ -12,7 +12,8 @@ use slareview::clock::calendar::TableSize;
 use slareview::clock::engine::{ticket_clocks, Event, EventKind, Metric, Rules, State, TicketIn};
 use slareview::clock::{self, BusinessTime, ClockInputs};
 use slareview::metrics::timeline::ticket_timeline;
-use slareview::model::config::{read_configs, Goals};
+use slareview::ingest::config::read_configs;
+use slareview::model::config::Goals;
 use slareview::model::{parse_timestamp, Priority, Status};
 
 fn t(s: &str) -> i64 {

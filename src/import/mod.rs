@@ -801,7 +801,7 @@ pub fn import(mapping: &Mapping, file: &Path, out: &Path, opts: &Options) -> Res
     }
 
     // The files of an earlier import may be replaced; a file of the user's by the same name not.
-    crate::output::claim_files(out, WRITTEN)?;
+    crate::store::staging::claim_files(out, WRITTEN)?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create `{}`", out.display()))?;
     // Headers in the canonical order of the schema ingest reads them by.
     let mut header = header_of(&schema::TICKETS);
@@ -830,7 +830,7 @@ pub fn import(mapping: &Mapping, file: &Path, out: &Path, opts: &Options) -> Res
                     r.metric.clone(),
                     r.target_minutes.to_string(),
                     r.clock.clone(),
-                    crate::report::format::number(r.commitment_pct),
+                    crate::model::number(r.commitment_pct),
                 ]
             })
             .collect();
@@ -957,8 +957,8 @@ fn write_contracts(
             t.included_cases_per_quarter
                 .map(|n| n.to_string())
                 .unwrap_or_default(),
-            crate::report::format::number(t.credit_pct_per_missed_target),
-            crate::report::format::number(t.credit_cap_pct),
+            crate::model::number(t.credit_pct_per_missed_target),
+            crate::model::number(t.credit_cap_pct),
             String::new(),
         ]);
     }

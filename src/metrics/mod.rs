@@ -31,7 +31,8 @@ use chrono_tz::Tz;
 use polars::prelude::*;
 use polars::sql::SQLContext;
 
-use crate::clock::{write_table, ClockTables, Prepared};
+use crate::clock::{ClockTables, Prepared};
+use crate::store::write_table;
 use crate::model::config::{Calendar, Goals};
 use crate::period::Quarter;
 
@@ -85,11 +86,7 @@ fn scan_lake_table(lake: &Path, name: &str) -> Result<Option<LazyFrame>> {
     if !path.exists() {
         return Ok(None);
     }
-    let path = PlRefPath::try_from_path(&path)?;
-    Ok(Some(LazyFrame::scan_parquet(
-        path,
-        ScanArgsParquet::default(),
-    )?))
+    Ok(Some(crate::store::scan(&path)?))
 }
 
 /// A lake table with `x_date`, `x_period` and `x_after_as_of` beside every timestamp column `x`. Lazy: a column

@@ -1,53 +1,13 @@
 //! Reading the metric tables back for the documents: every figure in a document comes from a
 //! table in `<out>/tables` (the audit trail), never from a second computation.
 
-use std::path::Path;
-
 use anyhow::Result;
 use chrono::TimeZone;
 use chrono_tz::Tz;
 use polars::prelude::*;
 
-/// A table of `<dir>`, whole or filtered.
-pub fn read(dir: &Path, name: &str, filter: Option<Expr>) -> Result<DataFrame> {
-    read_some(dir, name, None, filter)
-}
-
-/// The columns `cols` of a table of `<dir>`, whole or filtered: only those columns are read.
-pub fn read_cols(dir: &Path, name: &str, cols: &[&str], filter: Option<Expr>) -> Result<DataFrame> {
-    read_some(dir, name, Some(cols), filter)
-}
-
-fn read_some(
-    dir: &Path,
-    name: &str,
-    cols: Option<&[&str]>,
-    filter: Option<Expr>,
-) -> Result<DataFrame> {
-    let path = dir.join(format!("{name}.parquet"));
-    let failed = |e: PolarsError| anyhow::anyhow!("cannot read table `{}`: {e}", path.display());
-    let mut lf = scan(&path).map_err(failed)?;
-    if let Some(f) = filter {
-        lf = lf.filter(f);
-    }
-    if let Some(cols) = cols {
-        lf = lf.select(cols.iter().map(|c| col(*c)).collect::<Vec<_>>());
-    }
-    lf.collect().map_err(failed)
-}
-
-fn scan(path: &Path) -> PolarsResult<LazyFrame> {
-    LazyFrame::scan_parquet(PlRefPath::try_from_path(path)?, ScanArgsParquet::default())
-}
-
-/// Does the table `name` of `<dir>` have the column `column`? (Its schema only is read.)
-pub fn has_column(dir: &Path, name: &str, column: &str) -> Result<bool> {
-    let path = dir.join(format!("{name}.parquet"));
-    let schema = scan(&path)
-        .and_then(|mut lf| lf.collect_schema())
-        .map_err(|e| anyhow::anyhow!("cannot read table `{}`: {e}", path.display()))?;
-    Ok(schema.contains(column))
-}
+/// Tables are read through the store, the one place tables are read and written.
+pub use crate::store::{has_column, read, read_cols};
 
 /// Rows of `period`.
 pub fn of_period(period: &str) -> Expr {
