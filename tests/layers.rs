@@ -138,7 +138,12 @@ fn no_module_uses_a_module_above_it() {
     let mut checked = 0;
     for path in &files {
         let rel = path.strip_prefix(&src).unwrap();
-        let first = rel.components().next().unwrap().as_os_str().to_string_lossy();
+        let first = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy();
         let module = first.strip_suffix(".rs").unwrap_or(&first).to_string();
         if module == "lib" {
             continue;
@@ -188,7 +193,11 @@ use crate::{
     // Below its own layer, everything in the text is allowed.
     assert!(violations("report", "src/report/x.rs", text).is_empty());
     // The same layer is not below.
-    let v = violations("import", "src/import/mod.rs", "use crate::generate::Params;\n");
+    let v = violations(
+        "import",
+        "src/import/mod.rs",
+        "use crate::generate::Params;\n",
+    );
     assert_eq!(v.len(), 1, "{v:#?}");
     assert!(v[0].contains("beside it"), "{}", v[0]);
     // A module that is in no layer is named.

@@ -26,10 +26,10 @@ use std::path::Path;
 use polars::prelude::*;
 use rayon::prelude::*;
 
-use crate::store::{self, StoreError};
 use crate::model::config::{Calendar, Goals, CALENDAR_24X7};
 use crate::model::{days_from_epoch, Priority, Status};
 use crate::period::{local_date, Quarter};
+use crate::store::{self, StoreError};
 
 /// Why the clocks cannot run: the lake does not hold what ingest writes, or an instant lies
 /// outside what the clocks accept. The lake is written by ingest, so the fix is there.

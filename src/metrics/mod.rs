@@ -32,9 +32,9 @@ use polars::prelude::*;
 use polars::sql::SQLContext;
 
 use crate::clock::{ClockTables, Prepared};
-use crate::store::write_table;
 use crate::model::config::{Calendar, Goals};
 use crate::period::Quarter;
+use crate::store::write_table;
 
 /// Lake tables registered for the queries.
 pub const LAKE_TABLES: [&str; 11] = [

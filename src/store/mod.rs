@@ -7,8 +7,8 @@
 //! instants as RFC 3339 UTC text. The store knows files and frames, never what a table means;
 //! it sits below ingest and above the model (see tests/layers.rs for the order).
 
-pub mod staging;
 mod read;
+pub mod staging;
 mod write;
 
 use std::path::PathBuf;
