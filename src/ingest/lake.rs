@@ -56,13 +56,9 @@ pub fn recover(lake: &Path) -> Result<(), IngestError> {
     Ok(())
 }
 
-fn output_err(e: anyhow::Error) -> IngestError {
-    IngestError::Output(format!("{e:#}"))
-}
-
 /// Removes a folder slareview wrote (its marker lists everything in it); refuses otherwise.
 fn remove_ours(dir: &Path) -> Result<(), IngestError> {
-    check_folder(dir).map_err(output_err)?;
+    check_folder(dir)?;
     fs::remove_dir_all(dir).map_err(io(dir))
 }
 
@@ -85,7 +81,7 @@ pub fn write(lake: &Path, ing: &Ingested, manifest: &Manifest) -> Result<(), Ing
         fs::create_dir_all(parent).map_err(io(parent))?;
     }
     recover(lake)?;
-    check_folder(lake).map_err(output_err)?;
+    check_folder(lake)?;
     let partial = sibling(lake, "partial");
     write_files(&partial, ing, manifest)?;
     crash_point("before_swap");
@@ -110,7 +106,7 @@ pub fn write(lake: &Path, ing: &Ingested, manifest: &Manifest) -> Result<(), Ing
 /// Writes the lake's files into the new folder `dir`, marked as slareview's from the start (so
 /// a crash part-way leaves a folder the next run may remove) and listing its files at the end.
 pub fn write_files(dir: &Path, ing: &Ingested, manifest: &Manifest) -> Result<(), IngestError> {
-    create_marked(dir).map_err(output_err)?;
+    create_marked(dir)?;
 
     // Tables are written concurrently: polars compresses a file's pages on the one thread that
     // writes it, so one file alone keeps about one core busy.
@@ -141,7 +137,7 @@ pub fn write_files(dir: &Path, ing: &Ingested, manifest: &Manifest) -> Result<()
         .and_then(|_| f.write_all(b"\n"))
         .map_err(io(&manifest_path))?;
     f.sync_all().map_err(io(&manifest_path))?;
-    mark(dir).map_err(output_err)?;
+    mark(dir)?;
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }

@@ -76,13 +76,9 @@ pub enum IngestError {
     },
     #[error("polars: {0}")]
     Polars(#[from] PolarsError),
-    /// A lake table that could not be written.
+    /// A lake table that could not be written, or a lake folder that may not be replaced.
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    /// An output folder or file that cannot be written or replaced (the message carries its
-    /// own `hint:` line).
-    #[error("{0}")]
-    Output(String),
     #[error("internal error: {0}")]
     Internal(String),
 }

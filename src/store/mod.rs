@@ -22,7 +22,8 @@ pub use write::{defuse_cell, write_csv, write_parquet, write_row_groups, write_t
 /// The lake's manifest: its input files, the configuration files read, and the counts.
 pub const MANIFEST: &str = "manifest.json";
 
-/// A table that could not be read or written. Each names the file at fault.
+/// A table that could not be read or written, or an output that may not be replaced. Each names
+/// the file or folder at fault; what the user can do is its `hint`.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot read or write `{}`: {source}", path.display())]
@@ -35,13 +36,47 @@ pub enum StoreError {
     Read { path: PathBuf, error: PolarsError },
     #[error("polars: {0}")]
     Polars(#[from] PolarsError),
+    /// A step of the staging swap on the file system (`list`, `read`, `write`, `create`,
+    /// `replace`, `move`, `remove`), with the operating system's error as its cause.
+    #[error("cannot {action} `{}`", path.display())]
+    Fs {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("`{}` holds `{file}`, which slareview did not write; slareview replaces only what it wrote itself and never deletes other files", dir.display())]
+    NotOurs { dir: PathBuf, file: String },
+    #[error("`{}` is not a folder, and slareview did not write it", path.display())]
+    NotAFolder { path: PathBuf },
+    #[error("`{}` exists and slareview did not write it, so it will not be replaced", path.display())]
+    FileNotOurs { path: PathBuf },
+    #[error("`{}` is not a staging folder slareview made, so it will not be removed", path.display())]
+    NotStaging { path: PathBuf },
+    #[error("another slareview run is writing to `{}`", out.display())]
+    Locked { out: PathBuf },
+    #[error("`{}` was not written", path.display())]
+    NotWritten { path: PathBuf },
 }
 
 impl crate::error::Hint for StoreError {
     fn hint(&self) -> Option<String> {
         match self {
-            StoreError::Io { source, .. } => io_hint(source),
-            _ => None,
+            StoreError::Io { source, .. } | StoreError::Fs { source, .. } => io_hint(source),
+            StoreError::NotOurs { dir, .. } => Some(format!(
+                "move your files out of `{}`, or choose another output folder (a new or empty one)",
+                dir.display()
+            )),
+            StoreError::NotAFolder { .. } => {
+                Some("move it away, or choose another output folder".into())
+            }
+            StoreError::FileNotOurs { .. } => {
+                Some("move or rename it, or choose another output folder".into())
+            }
+            StoreError::NotStaging { .. } => Some("move it away and run again".into()),
+            StoreError::Locked { .. } => {
+                Some("wait for it to finish, or choose another output folder".into())
+            }
+            StoreError::Read { .. } | StoreError::Polars(_) | StoreError::NotWritten { .. } => None,
         }
     }
 }
