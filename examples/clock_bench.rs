@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 use slareview::clock::{self, BusinessTime, ClockInputs};
-use slareview::model::config::read_configs;
+use slareview::ingest::config::read_configs;
 use slareview::model::parse_timestamp;
 
 #[global_allocator]

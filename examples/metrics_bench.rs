@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use slareview::clock::{self, ClockInputs};
+use slareview::ingest::config::read_configs;
 use slareview::metrics;
-use slareview::model::config::read_configs;
 use slareview::model::parse_timestamp;
 
 #[global_allocator]

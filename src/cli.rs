@@ -355,8 +355,8 @@ mod tests {
         use polars::prelude::*;
         let mut df = df!("a" => (0..100_000i64).collect::<Vec<_>>()).unwrap();
         for err in [
-            ingest::lake::write_parquet(&mut df, Path::new("/dev/full")).unwrap_err(),
-            ingest::lake::write_csv(&df, Path::new("/dev/full")).unwrap_err(),
+            crate::store::write_parquet(&mut df, Path::new("/dev/full")).unwrap_err(),
+            crate::store::write_csv(&df, Path::new("/dev/full")).unwrap_err(),
         ] {
             assert!(
                 err.hint().is_some_and(|h| h.contains("free space")),
@@ -379,7 +379,11 @@ mod tests {
             error_text(&e),
             "cannot read or write `t/x.csv`: disk on fire"
         );
-        let e = Error::Output(anyhow::anyhow!("inner").context("outer"));
-        assert_eq!(error_text(&e), "outer: inner");
+        // A transparent stage error is its cause's message, once.
+        let e = Error::Ingest(ingest::IngestError::Io {
+            path: "t/y.csv".into(),
+            source: std::io::Error::other("no"),
+        });
+        assert_eq!(error_text(&e), "cannot read or write `t/y.csv`: no");
     }
 }

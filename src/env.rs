@@ -9,7 +9,7 @@ pub const CHROMIUM: &str = "SLAREVIEW_CHROMIUM";
 /// Searched for the browser when SLAREVIEW_CHROMIUM is not set.
 pub const PATH: &str = "PATH";
 /// Tests only: the name of a step of the output swap at which to stop the process, to show
-/// that a crash there leaves the previous outputs whole (src/output.rs).
+/// that a crash there leaves the previous outputs whole (src/store/staging.rs).
 pub const CRASH_AT: &str = "SLAREVIEW_CRASH_AT";
 /// Tests and benchmarks: the size in bytes of the pieces a large export is parsed in
 /// (default 4 MiB), so a small file can be cut in many pieces.

@@ -45,10 +45,9 @@ pub enum GenerateError {
         path: PathBuf,
         source: std::io::Error,
     },
-    /// Claiming the output folder (`crate::output`, whose messages still carry their own
-    /// `hint:` line; the store's error after the layering change).
+    /// Claiming the output folder, or writing a file through the store.
     #[error(transparent)]
-    Output(#[from] anyhow::Error),
+    Store(#[from] crate::store::StoreError),
 }
 
 impl Hint for GenerateError {
@@ -62,7 +61,7 @@ impl Hint for GenerateError {
                     "choose a folder you can write to with --out".into()
                 })
             }
-            GenerateError::Output(_) => None,
+            GenerateError::Store(e) => e.hint(),
         }
     }
 }
@@ -1710,7 +1709,7 @@ const WRITTEN: &[&str] = &[
 
 pub fn generate(p: &Params, out: &Path) -> Result<Stats, GenerateError> {
     // A file of the user's by one of these names is never overwritten.
-    crate::output::claim_files(out, WRITTEN)?;
+    crate::store::staging::claim_files(out, WRITTEN)?;
     let world = World::new(p.tickets);
     let mut stats = Stats::default();
 

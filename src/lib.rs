@@ -12,7 +12,7 @@ pub mod import;
 pub mod ingest;
 pub mod metrics;
 pub mod model;
-pub mod output;
+pub mod store;
 pub mod period;
 pub mod pipeline;
 pub mod printer;

@@ -17,6 +17,10 @@ pub enum Error {
     #[error(transparent)]
     Ingest(#[from] ingest::IngestError),
     #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Clock(#[from] crate::clock::ClockError),
+    #[error(transparent)]
     Metrics(#[from] crate::metrics::MetricsError),
     #[error(transparent)]
     Report(#[from] crate::report::ReportError),
@@ -26,9 +30,6 @@ pub enum Error {
     Generate(#[from] crate::generate::GenerateError),
     #[error(transparent)]
     Polars(#[from] polars::prelude::PolarsError),
-    /// The output folder's checks and swap (src/output.rs), not yet typed.
-    #[error(transparent)]
-    Output(#[from] anyhow::Error),
     #[error("no ticket was accepted, so there is no as_of to choose a period from")]
     NoTickets { rejects: PathBuf },
     #[error("the clock table writer stopped without finishing (a panic)")]
@@ -39,6 +40,8 @@ impl Hint for Error {
     fn hint(&self) -> Option<String> {
         match self {
             Error::Ingest(e) => e.hint(),
+            Error::Store(e) => e.hint(),
+            Error::Clock(e) => e.hint(),
             Error::Metrics(e) => e.hint(),
             Error::Report(e) => e.hint(),
             Error::Import(e) => e.hint(),
@@ -47,10 +50,6 @@ impl Hint for Error {
                 "check the rejects in `{}` or pass --period and --as-of",
                 rejects.display()
             )),
-            Error::Output(e) => e.chain().find_map(|c| {
-                c.downcast_ref::<ingest::IngestError>()
-                    .and_then(|e| e.hint())
-            }),
             Error::Polars(_) | Error::WriterPanicked => None,
         }
     }
@@ -238,14 +237,14 @@ pub struct GenerateSummary {
 /// `run`: the main job.
 pub fn run(req: &RunRequest, progress: &dyn Progress) -> Result<RunSummary, Error> {
     let out = req.out.as_path();
-    // Everything is written into a staging folder and swapped in at the end (src/output.rs):
+    // Everything is written into a staging folder and swapped in at the end (src/store/staging.rs):
     // a crash leaves the previous outputs, and nothing slareview did not write is replaced.
-    let staging = crate::output::Staging::begin(out)?;
-    crate::output::check_items(
+    let staging = crate::store::staging::Staging::begin(out)?;
+    crate::store::staging::check_items(
         out,
         &[
-            crate::output::Item::folder("lake"),
-            crate::output::Item::folder("tables"),
+            crate::store::staging::Item::folder("lake"),
+            crate::store::staging::Item::folder("tables"),
         ],
     )?;
     let stage = staging.dir().to_path_buf();
@@ -260,7 +259,7 @@ pub fn run(req: &RunRequest, progress: &dyn Progress) -> Result<RunSummary, Erro
         None => {
             let Some(as_of) = ing.as_of else {
                 // The lake (with its rejects) is still worth having: it says why.
-                staging.commit(&[crate::output::Item::folder("lake")])?;
+                staging.commit(&[crate::store::staging::Item::folder("lake")])?;
                 return Err(Error::NoTickets {
                     rejects: out.join("lake").join("rejects.csv"),
                 });
@@ -277,11 +276,11 @@ pub fn run(req: &RunRequest, progress: &dyn Progress) -> Result<RunSummary, Erro
     let reports_item = format!("reports/{}", quarter.label());
     let summary_item = format!("summary_{}.html", quarter.label());
     // Refused before the long work, not after it.
-    crate::output::check_items(
+    crate::store::staging::check_items(
         out,
         &[
-            crate::output::Item::folder(reports_item.as_str()),
-            crate::output::Item::file(summary_item.as_str()),
+            crate::store::staging::Item::folder(reports_item.as_str()),
+            crate::store::staging::Item::file(summary_item.as_str()),
         ],
     )?;
     // The clocks read the lake just written: the validated tables are their only input.
@@ -324,14 +323,14 @@ pub fn run(req: &RunRequest, progress: &dyn Progress) -> Result<RunSummary, Erro
         source,
     })?;
 
-    let mut items = vec![crate::output::Item::folder("lake")];
+    let mut items = vec![crate::store::staging::Item::folder("lake")];
     if !written.is_empty() {
-        items.push(crate::output::Item::folder("tables"));
+        items.push(crate::store::staging::Item::folder("tables"));
     }
     if reports.is_some() {
-        items.push(crate::output::Item::folder(reports_item.as_str()));
+        items.push(crate::store::staging::Item::folder(reports_item.as_str()));
     }
-    items.push(crate::output::Item::file(summary_item.as_str()));
+    items.push(crate::store::staging::Item::file(summary_item.as_str()));
     // Where each staged file will be once swapped in.
     let reports = reports.map(|r| {
         let f = |p: &Path| staging.final_path(p);

@@ -11,8 +11,9 @@ use polars::prelude::*;
 use slareview::clock::calendar::TableSize;
 use slareview::clock::engine::{ticket_clocks, Event, EventKind, Metric, Rules, State, TicketIn};
 use slareview::clock::{self, BusinessTime, ClockInputs};
+use slareview::ingest::config::read_configs;
 use slareview::metrics::timeline::ticket_timeline;
-use slareview::model::config::{read_configs, Goals};
+use slareview::model::config::Goals;
 use slareview::model::{parse_timestamp, Priority, Status};
 
 fn t(s: &str) -> i64 {

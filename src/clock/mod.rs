@@ -9,7 +9,7 @@
 //! 2. `compute`: `engine::ticket_clocks` for every ticket, in parallel with rayon. It is pure,
 //!    so the order of work cannot change a result.
 //! 3. `tables`: the results as DataFrames (ids gathered by index, timestamps as UTC datetimes),
-//!    written as Parquet and CSV by `write_tables`.
+//!    written as Parquet and CSV (through the store) by `write_tables`.
 //!
 //! Tickets created after as_of do not exist yet and get no rows; events after as_of are ignored
 //! ("nothing after as_of exists").
@@ -26,11 +26,32 @@ use std::path::Path;
 use polars::prelude::*;
 use rayon::prelude::*;
 
-use crate::ingest::lake::{write_csv, write_parquet};
-use crate::ingest::IngestError;
 use crate::model::config::{Calendar, Goals, CALENDAR_24X7};
 use crate::model::{days_from_epoch, Priority, Status};
 use crate::period::{local_date, Quarter};
+use crate::store::{self, StoreError};
+
+/// Why the clocks cannot run: the lake does not hold what ingest writes, or an instant lies
+/// outside what the clocks accept. The lake is written by ingest, so the fix is there.
+#[derive(Debug, thiserror::Error)]
+pub enum ClockError {
+    #[error("`lake`: {message}")]
+    Lake { message: String, hint: &'static str },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("polars: {0}")]
+    Polars(#[from] PolarsError),
+}
+
+impl crate::error::Hint for ClockError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            ClockError::Lake { hint, .. } => Some(hint.to_string()),
+            ClockError::Store(e) => crate::error::Hint::hint(e),
+            ClockError::Polars(_) => None,
+        }
+    }
+}
 
 pub use calendar::BusinessTime;
 pub use engine::{ticket_clocks, Event, EventKind, Metric, Rules, State, TicketIn, TicketOut};
@@ -46,14 +67,9 @@ pub struct ClockInputs {
 
 impl ClockInputs {
     /// Reads the four tables from a lake folder written by `slareview ingest`.
-    pub fn read_lake(lake: &Path) -> Result<ClockInputs, IngestError> {
-        let read = |name: &str| -> Result<DataFrame, IngestError> {
-            let path = lake.join(format!("{name}.parquet"));
-            let file = std::fs::File::open(&path).map_err(|e| IngestError::Io {
-                path: path.clone(),
-                source: e,
-            })?;
-            Ok(ParquetReader::new(file).finish()?)
+    pub fn read_lake(lake: &Path) -> Result<ClockInputs, ClockError> {
+        let read = |name: &str| -> Result<DataFrame, StoreError> {
+            store::read_parquet(&lake.join(format!("{name}.parquet")))
         };
         Ok(ClockInputs {
             tickets: read("tickets")?,
@@ -196,9 +212,8 @@ pub(crate) fn days_col(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i3
     Ok(phys.i32()?.iter().collect())
 }
 
-fn bad(message: String) -> IngestError {
-    IngestError::Config {
-        file: "lake".into(),
+fn bad(message: String) -> ClockError {
+    ClockError::Lake {
         message,
         hint: "the lake is written by `slareview ingest`; ingest the exports again",
     }
@@ -232,7 +247,7 @@ fn contract_targets(
     calendars: &BTreeMap<String, Calendar>,
     cal_index: &HashMap<String, u32>,
     always: u32,
-) -> Result<Vec<ContractRef>, IngestError> {
+) -> Result<Vec<ContractRef>, ClockError> {
     let c = &inputs.contracts;
     let ids = str_col(c, "contract_id")?;
     let customers = str_col(c, "customer_id")?;
@@ -413,7 +428,7 @@ pub fn prepare(
     calendars: &BTreeMap<String, Calendar>,
     goals: &Goals,
     as_of: i64,
-) -> Result<Prepared, IngestError> {
+) -> Result<Prepared, ClockError> {
     let reporting = goals.reporting_tz();
     check_instant("as_of", as_of)?;
     // Every calendar gets a number; `24x7` is always there, calendars.toml or not.
@@ -648,12 +663,11 @@ pub const FIRST_INSTANT: i64 = -62_135_596_800;
 /// data far inside, this bound is for data that reached the lake another way.
 pub const END_INSTANT: i64 = 253_402_300_800;
 
-fn check_instant(what: &str, t: i64) -> Result<(), IngestError> {
+fn check_instant(what: &str, t: i64) -> Result<(), ClockError> {
     if (FIRST_INSTANT..END_INSTANT).contains(&t) {
         return Ok(());
     }
-    Err(IngestError::Config {
-        file: "lake".into(),
+    Err(ClockError::Lake {
         message: format!(
             "{what} ({t} seconds after 1970-01-01T00:00:00Z) is outside the instants the clocks accept (0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z)"
         ),
@@ -975,15 +989,11 @@ pub fn tables(p: &Prepared, outs: &[TicketOut]) -> PolarsResult<ClockTables> {
 /// The row's state is unchanged; compliance and credits leave waived rows out. Ingest rejects
 /// every waiver that conflicts with another of the same ticket and metric (or `all`), so at most
 /// one waiver matches a row. Without a waivers table (a lake of schema 1) nothing is waived.
-pub fn apply_waivers(t: &mut ClockTables, lake: &Path) -> Result<(), IngestError> {
+pub fn apply_waivers(t: &mut ClockTables, lake: &Path) -> Result<(), ClockError> {
     let path = lake.join("waivers.parquet");
     let mut by_ticket: HashMap<String, Vec<(String, String)>> = HashMap::new();
     if path.exists() {
-        let file = std::fs::File::open(&path).map_err(|e| IngestError::Io {
-            path: path.clone(),
-            source: e,
-        })?;
-        let w = ParquetReader::new(file).finish()?;
+        let w = store::read_parquet(&path)?;
         let ids = str_col(&w, "ticket_id")?;
         let metrics = str_col(&w, "metric")?;
         let reasons = str_col(&w, "reason")?;
@@ -1020,8 +1030,8 @@ pub fn apply_waivers(t: &mut ClockTables, lake: &Path) -> Result<(), IngestError
 
 /// Writes each table as `<dir>/<name>.parquet` and `<dir>/<name>.csv`. In the CSV, instants
 /// are RFC 3339 in UTC (`2026-07-03T08:00:00Z`), as in the exports.
-pub fn write_tables(dir: &Path, t: &mut ClockTables) -> Result<(), IngestError> {
-    std::fs::create_dir_all(dir).map_err(|e| IngestError::Io {
+pub fn write_tables(dir: &Path, t: &mut ClockTables) -> Result<(), ClockError> {
+    std::fs::create_dir_all(dir).map_err(|e| StoreError::Io {
         path: dir.to_path_buf(),
         source: e,
     })?;
@@ -1030,132 +1040,7 @@ pub fn write_tables(dir: &Path, t: &mut ClockTables) -> Result<(), IngestError> 
         ("update_windows", &mut t.update_windows),
         ("ticket_facts", &mut t.ticket_facts),
     ] {
-        write_table(dir, name, df)?;
+        store::write_table(dir, name, df)?;
     }
     Ok(())
-}
-
-/// A datetime column as UTC text, `%Y-%m-%dT%H:%M:%SZ` (seconds truncated), written digit by
-/// digit: polars' `strftime` goes through chrono's formatter for every value and was a third of
-/// the time of writing a table's CSV.
-fn utc_text(c: &Column, unit: TimeUnit) -> PolarsResult<Column> {
-    let per_second = match unit {
-        TimeUnit::Milliseconds => 1_000,
-        TimeUnit::Microseconds => 1_000_000,
-        TimeUnit::Nanoseconds => 1_000_000_000,
-    };
-    let physical = c.as_materialized_series().to_physical_repr();
-    let values = physical.i64()?;
-    let mut out = StringChunkedBuilder::new(c.name().clone(), values.len());
-    let mut buf = [0u8; 32];
-    for v in values.iter() {
-        match v {
-            Some(v) => out.append_value(utc_instant_text(v.div_euclid(per_second), &mut buf)),
-            None => out.append_null(),
-        }
-    }
-    Ok(out.finish().into_series().into())
-}
-
-/// `%Y-%m-%dT%H:%M:%SZ` of a count of seconds since 1970-01-01T00:00:00Z, into `buf`.
-fn utc_instant_text(secs: i64, buf: &mut [u8; 32]) -> &str {
-    let days = secs.div_euclid(86_400);
-    let of_day = secs.rem_euclid(86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    if !(0..=9999).contains(&year) {
-        // Outside four digits (never after ingest's plausibility window): chrono says it.
-        let text = chrono::DateTime::from_timestamp(secs, 0)
-            .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-            .unwrap_or_default();
-        let n = text.len().min(buf.len());
-        buf[..n].copy_from_slice(&text.as_bytes()[..n]);
-        return std::str::from_utf8(&buf[..n]).unwrap_or_default();
-    }
-    let mut put = |at: usize, value: i64, width: usize| {
-        let mut v = value;
-        for i in (0..width).rev() {
-            buf[at + i] = b'0' + (v % 10) as u8;
-            v /= 10;
-        }
-    };
-    put(0, year, 4);
-    put(5, month, 2);
-    put(8, day, 2);
-    put(11, of_day / 3_600, 2);
-    put(14, of_day / 60 % 60, 2);
-    put(17, of_day % 60, 2);
-    buf[4] = b'-';
-    buf[7] = b'-';
-    buf[10] = b'T';
-    buf[13] = b':';
-    buf[16] = b':';
-    buf[19] = b'Z';
-    std::str::from_utf8(&buf[..20]).expect("ASCII digits")
-}
-
-/// One table as Parquet and CSV.
-pub fn write_table(dir: &Path, name: &str, df: &mut DataFrame) -> Result<(), IngestError> {
-    let t = std::time::Instant::now();
-    write_parquet(df, &dir.join(format!("{name}.parquet")))?;
-    tracing::debug!("`{name}`: parquet {:.2?}", t.elapsed());
-    let t = std::time::Instant::now();
-    // Instants as `2026-10-04T23:14:42Z`, each column on a core of its own.
-    let columns = df
-        .columns()
-        .par_iter()
-        .map(|c| match c.dtype() {
-            DataType::Datetime(unit, _) => utc_text(c, *unit),
-            _ => Ok(c.clone()),
-        })
-        .collect::<PolarsResult<Vec<Column>>>()?;
-    let formatted = DataFrame::new_infer_height(columns)?;
-    write_csv(&formatted, &dir.join(format!("{name}.csv")))?;
-    tracing::debug!("`{name}`: csv {:.2?}", t.elapsed());
-    Ok(())
-}
-
-#[cfg(test)]
-mod csv_text_tests {
-    use super::*;
-
-    #[test]
-    fn instants_are_written_as_utc_text() {
-        let mut buf = [0u8; 32];
-        // Worked by hand: 1970-01-01 is day 0; 2000-02-29 is day 11016 (30 years of 365 days,
-        // 7 leap days 1972..1996, then 31 + 28 days of 2000); 12:34:56 is 45296 s.
-        assert_eq!(utc_instant_text(0, &mut buf), "1970-01-01T00:00:00Z");
-        assert_eq!(
-            utc_instant_text(11_016 * 86_400 + 45_296, &mut buf),
-            "2000-02-29T12:34:56Z"
-        );
-        // One second before the epoch.
-        assert_eq!(utc_instant_text(-1, &mut buf), "1969-12-31T23:59:59Z");
-        // Every 90 days or so from 1906 to 2103 (2000 a leap year, 1970 crossed, 2100 not a
-        // leap year), against chrono's formatter.
-        for secs in (-2_000_000_000i64..4_200_000_000).step_by(7_777_777) {
-            let chrono = chrono::DateTime::from_timestamp(secs, 0)
-                .unwrap()
-                .format("%Y-%m-%dT%H:%M:%SZ")
-                .to_string();
-            assert_eq!(utc_instant_text(secs, &mut buf), chrono, "{secs}");
-        }
-    }
-
-    #[test]
-    fn a_column_keeps_nulls_and_truncates_to_the_second() {
-        let c = datetime("at", vec![Some(86_400 + 1), None]).unwrap();
-        let text = utc_text(&c, TimeUnit::Milliseconds).unwrap();
-        let s = text.str().unwrap();
-        assert_eq!(s.get(0), Some("1970-01-02T00:00:01Z"));
-        assert_eq!(s.get(1), None);
-    }
 }

@@ -78,10 +78,9 @@ pub enum ImportError {
     /// A mapping's numbers out of their ranges (the model's bounds).
     #[error(transparent)]
     Ingest(#[from] IngestError),
-    /// Claiming the output folder (`crate::output`, whose messages still carry their own
-    /// `hint:` line; the store's error after the layering change).
+    /// Claiming the output folder, or writing a file through the store.
     #[error(transparent)]
-    Output(#[from] anyhow::Error),
+    Store(#[from] crate::store::StoreError),
 }
 
 impl Hint for ImportError {
@@ -108,8 +107,8 @@ impl Hint for ImportError {
             ImportError::ReadMapping { .. }
             | ImportError::Open { .. }
             | ImportError::Header { .. }
-            | ImportError::Internal(_)
-            | ImportError::Output(_) => return None,
+            | ImportError::Internal(_) => return None,
+            ImportError::Store(e) => return e.hint(),
         })
     }
 }
@@ -894,7 +893,7 @@ pub fn import(mapping: &Mapping, file: &Path, out: &Path, opts: &Options) -> Res
     }
 
     // The files of an earlier import may be replaced; a file of the user's by the same name not.
-    crate::output::claim_files(out, WRITTEN)?;
+    crate::store::staging::claim_files(out, WRITTEN)?;
     std::fs::create_dir_all(out).map_err(|source| ImportError::Create {
         path: out.to_path_buf(),
         source,
@@ -926,7 +925,7 @@ pub fn import(mapping: &Mapping, file: &Path, out: &Path, opts: &Options) -> Res
                     r.metric.clone(),
                     r.target_minutes.to_string(),
                     r.clock.clone(),
-                    crate::report::format::number(r.commitment_pct),
+                    crate::model::number(r.commitment_pct),
                 ]
             })
             .collect();
@@ -1060,8 +1059,8 @@ fn write_contracts(
             t.included_cases_per_quarter
                 .map(|n| n.to_string())
                 .unwrap_or_default(),
-            crate::report::format::number(t.credit_pct_per_missed_target),
-            crate::report::format::number(t.credit_cap_pct),
+            crate::model::number(t.credit_pct_per_missed_target),
+            crate::model::number(t.credit_cap_pct),
             String::new(),
         ]);
     }

@@ -10,6 +10,7 @@
 //! `rows_read = rows_accepted + rows_rejected` holds by construction and is checked before the
 //! lake is written.
 
+pub mod config;
 pub mod lake;
 pub mod source;
 pub mod strcol;
@@ -22,7 +23,7 @@ use chrono_tz::Tz;
 use polars::prelude::*;
 use serde::Serialize;
 
-use crate::model::config::{self, Calendar, Goals};
+use crate::model::config::{Calendar, Goals};
 use crate::model::schema::{self, Col, Kind, TableSpec};
 use crate::model::{self as m, TimestampError};
 pub use source::Encoding;
@@ -75,10 +76,9 @@ pub enum IngestError {
     },
     #[error("polars: {0}")]
     Polars(#[from] PolarsError),
-    /// An output folder or file that cannot be written or replaced (the message carries its
-    /// own `hint:` line).
-    #[error("{0}")]
-    Output(String),
+    /// A lake table that could not be written, or a lake folder that may not be replaced.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -100,9 +100,8 @@ impl crate::error::Hint for IngestError {
             }
             IngestError::Encoding { hint, .. } | IngestError::Config { hint, .. } => hint.to_string(),
             IngestError::Malformed { .. } => "re-export the file; it could not be parsed at all".into(),
-            IngestError::Io { source, .. } if source.kind() == std::io::ErrorKind::StorageFull => {
-                "free space on that disk, or choose another output folder, and run again; outputs are swapped in only when all of them are written, so the previous ones are unchanged".into()
-            }
+            IngestError::Io { source, .. } => return crate::store::io_hint(source),
+            IngestError::Store(e) => return crate::error::Hint::hint(e),
             _ => return None,
         })
     }
@@ -780,7 +779,6 @@ fn piece_min_bytes() -> usize {
         .unwrap_or(4 << 20)
 }
 
-/// Reads one row against the spec; pushes it or records it as a reject.
 /// What every row of one file is read against.
 struct RowContext<'a> {
     map: &'a HeaderMap,
@@ -792,6 +790,8 @@ struct RowContext<'a> {
     window: m::PlausibleWindow,
 }
 
+/// Reads one row against the spec; pushes it or records it as a reject.
+///
 /// `read` is what reading the row's cells (`cells`) gave: its line, or why it has none.
 fn row_pass<'b>(
     table: &mut Table,

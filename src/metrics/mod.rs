@@ -30,11 +30,12 @@ use chrono_tz::Tz;
 use polars::prelude::*;
 use polars::sql::SQLContext;
 
-use crate::clock::{write_table, ClockTables, Prepared};
+use crate::clock::{ClockTables, Prepared};
 use crate::error::Hint;
 use crate::ingest::IngestError;
 use crate::model::config::{Calendar, Goals};
 use crate::period::Quarter;
+use crate::store::write_table;
 
 /// What can stop the metrics stage: each names the query file, folder or table at fault.
 #[derive(Debug, thiserror::Error)]
@@ -75,9 +76,11 @@ pub enum MetricsError {
         table: &'static str,
         source: PolarsError,
     },
-    /// Writing a table (the store's error after the layering change).
     #[error(transparent)]
     Ingest(#[from] IngestError),
+    /// Reading or writing a table through the store.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
     #[error("the table writer {0}")]
     Writer(&'static str),
 }
@@ -95,6 +98,7 @@ impl Hint for MetricsError {
                 "ingest the exports again: `slareview run` writes the lake".into()
             }
             MetricsError::Ingest(e) => return e.hint(),
+            MetricsError::Store(e) => return e.hint(),
             MetricsError::QueryFile { .. } | MetricsError::Derive { .. } | MetricsError::Writer(_) => return None,
         })
     }
@@ -154,10 +158,7 @@ fn scan_lake_table(lake: &Path, name: &str) -> Result<Option<LazyFrame>, Metrics
         path: path.clone(),
         source,
     };
-    let scan_path = PlRefPath::try_from_path(&path).map_err(failed)?;
-    Ok(Some(
-        LazyFrame::scan_parquet(scan_path, ScanArgsParquet::default()).map_err(failed)?,
-    ))
+    Ok(Some(crate::store::scan(&path).map_err(failed)?))
 }
 
 /// A lake table with `x_date`, `x_period` and `x_after_as_of` beside every timestamp column `x`. Lazy: a column

@@ -1,15 +1,14 @@
-//! `calendars.toml` and `goals.toml`: read, checked, and turned into plain values. The
-//! business-hours arithmetic on calendars lives in the clock engine; this module only makes sure
-//! a calendar is well formed, so that a bad one fails at ingest with its file and name.
+//! `calendars.toml` and `goals.toml`: their text checked and turned into plain values. Reading
+//! the files is ingest's (`ingest::config`); the model does no I/O. The business-hours
+//! arithmetic on calendars lives in the clock engine; this module only makes sure a calendar is
+//! well formed, so that a bad one fails at ingest with its file and name.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
-use crate::ingest::IngestError;
 use crate::model::PlausibleWindow;
 
 /// The built-in calendar: every second counts.
@@ -57,8 +56,24 @@ struct CalendarDef {
 
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
-pub(crate) fn config_err(file: &str, message: String, hint: &'static str) -> IngestError {
-    IngestError::Config {
+/// A configuration file (`goals.toml`, `calendars.toml`, a mapping) that does not say what the
+/// spec allows: the file, what is wrong (naming the key or calendar), and how to fix it.
+#[derive(Debug, thiserror::Error)]
+#[error("`{file}`: {message}")]
+pub struct ConfigError {
+    pub file: String,
+    pub message: String,
+    pub hint: &'static str,
+}
+
+impl crate::error::Hint for ConfigError {
+    fn hint(&self) -> Option<String> {
+        Some(self.hint.to_string())
+    }
+}
+
+pub(crate) fn config_err(file: &str, message: String, hint: &'static str) -> ConfigError {
+    ConfigError {
         file: file.to_string(),
         message,
         hint,
@@ -124,7 +139,7 @@ impl Bound {
         }
     }
     /// The error for `value` (as the file spelled it, or near enough) out of this range.
-    pub fn error(&self, file: &str, value: &dyn std::fmt::Debug) -> IngestError {
+    pub fn error(&self, file: &str, value: &dyn std::fmt::Debug) -> ConfigError {
         config_err(
             file,
             format!(
@@ -135,7 +150,7 @@ impl Bound {
             "correct the value; docs/decisions.md (\"Ranges of configuration values\") lists every key and its range",
         )
     }
-    pub fn check(&self, file: &str, v: f64) -> Result<(), IngestError> {
+    pub fn check(&self, file: &str, v: f64) -> Result<(), ConfigError> {
         if self.contains(v) {
             Ok(())
         } else {
@@ -143,7 +158,7 @@ impl Bound {
         }
     }
     /// An integer value: compared exactly (no rounding through f64 near the limits).
-    pub fn check_int(&self, file: &str, v: i128) -> Result<(), IngestError> {
+    pub fn check_int(&self, file: &str, v: i128) -> Result<(), ConfigError> {
         // The bounds are whole numbers well inside f64's exact integers.
         let (min, max) = (self.min as i128, self.max as i128);
         let ok = if self.min_open { v > min } else { v >= min } && v <= max;
@@ -213,7 +228,7 @@ fn parse_clock_time(s: &str) -> Option<u32> {
 }
 
 /// Parses the text of `calendars.toml`. The built-in `24x7` is always present.
-pub fn parse_calendars(text: &str, file: &str) -> Result<BTreeMap<String, Calendar>, IngestError> {
+pub fn parse_calendars(text: &str, file: &str) -> Result<BTreeMap<String, Calendar>, ConfigError> {
     let parsed: CalendarsFile = toml::from_str(text).map_err(|e| {
         config_err(
             file,
@@ -466,7 +481,7 @@ impl Default for FcrGoals {
 
 impl Goals {
     /// Every number against its range (`GOAL_BOUNDS`): the first out of range is the error.
-    pub fn check_ranges(&self, file: &str) -> Result<(), IngestError> {
+    pub fn check_ranges(&self, file: &str) -> Result<(), ConfigError> {
         let [sat, very, first, update, backlog, solved, down, kb, reopen] = &GOAL_BOUNDS;
         sat.check(file, self.csat.satisfied_or_better_pct)?;
         very.check(file, self.csat.very_satisfied_pct)?;
@@ -508,7 +523,7 @@ pub fn parse_goals(
     text: &str,
     file: &str,
     calendars: &BTreeMap<String, Calendar>,
-) -> Result<Goals, IngestError> {
+) -> Result<Goals, ConfigError> {
     let goals: Goals = toml::from_str(text).map_err(|e| {
         config_err(
             file,
@@ -550,52 +565,6 @@ pub fn parse_goals(
         }
     }
     Ok(goals)
-}
-
-/// Reads an optional config file of the data folder.
-/// `calendars.toml` and `goals.toml` of a data folder (either may be missing: 24x7 only, the
-/// spec's default goals), with the SHA-256 of each file that was there, for the manifest.
-pub fn read_configs(
-    dir: &Path,
-) -> Result<
-    (
-        BTreeMap<String, Calendar>,
-        Goals,
-        Vec<(&'static str, String)>,
-    ),
-    IngestError,
-> {
-    let mut files = Vec::new();
-    let calendars = match read_optional(dir, "calendars.toml")? {
-        Some((text, sha)) => {
-            files.push(("calendars.toml", sha));
-            parse_calendars(&text, "calendars.toml")?
-        }
-        None => parse_calendars("", "calendars.toml")?,
-    };
-    let goals = match read_optional(dir, "goals.toml")? {
-        Some((text, sha)) => {
-            files.push(("goals.toml", sha));
-            parse_goals(&text, "goals.toml", &calendars)?
-        }
-        None => Goals::default(),
-    };
-    Ok((calendars, goals, files))
-}
-
-pub fn read_optional(dir: &Path, name: &str) -> Result<Option<(String, String)>, IngestError> {
-    let path = dir.join(name);
-    if !path.exists() {
-        return Ok(None);
-    }
-    let bytes = std::fs::read(&path).map_err(|e| IngestError::Io {
-        path: path.clone(),
-        source: e,
-    })?;
-    let sha = crate::ingest::source::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
-    let text = String::from_utf8(bytes)
-        .map_err(|_| config_err(name, "is not valid UTF-8".into(), "save the file as UTF-8"))?;
-    Ok(Some((text.trim_start_matches('\u{feff}').to_string(), sha)))
 }
 
 #[cfg(test)]

@@ -421,6 +421,20 @@ pub fn date_from_days(days: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + chrono::Duration::days(days as i64)
 }
 
+/// A rate or percentage from the inputs as written there: `5`, `2.5`, `99.9` (at most two
+/// decimals, no trailing zeros). The documents write these figures so, and `import` writes them
+/// into the files it makes.
+pub fn number(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{}", v.round() as i64)
+    } else {
+        format!("{v:.2}")
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
+    }
+}
+
 /// Seconds since the epoch as RFC 3339 in UTC (`2026-07-01T00:30:00Z`).
 pub fn format_utc(secs: i64) -> String {
     DateTime::from_timestamp(secs, 0)

@@ -16,18 +16,9 @@ pub fn pct(v: Option<f64>) -> String {
     }
 }
 
-/// A rate or percentage from the inputs as written there: `5`, `2.5`, `99.9` (at most two
-/// decimals, no trailing zeros).
-pub fn number(v: f64) -> String {
-    if (v - v.round()).abs() < 1e-9 {
-        format!("{}", v.round() as i64)
-    } else {
-        format!("{v:.2}")
-            .trim_end_matches('0')
-            .trim_end_matches('.')
-            .to_string()
-    }
-}
+/// A rate or percentage from the inputs as written there: `5`, `2.5`, `99.9` (the model's, so
+/// that `import`, below the report, writes them the same way).
+pub use crate::model::number;
 
 /// `101.1`, `45` (one decimal at most, no trailing zero).
 pub fn one_decimal(v: f64) -> String {

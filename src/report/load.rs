@@ -565,11 +565,11 @@ pub struct ResponseTime {
 
 /// Rows of a table of one period and one `dimension`.
 fn of_key_grain(tables: &Path, name: &str, period: &str, dimension: &str) -> Result<DataFrame> {
-    read(
+    Ok(read(
         tables,
         name,
         Some(of_period(period).and(col("dimension").eq(lit(dimension.to_string())))),
-    )
+    )?)
 }
 
 pub fn response_times(tables: &Path, period: &str, dimension: &str) -> Result<Vec<ResponseTime>> {
@@ -1067,7 +1067,7 @@ pub struct InputFile {
 
 /// The lake's manifest: the input files and the configuration files read.
 pub fn manifest(lake: &Path) -> Result<Vec<InputFile>> {
-    let path = lake.join(crate::ingest::lake::MANIFEST);
+    let path = lake.join(crate::store::MANIFEST);
     let text = std::fs::read_to_string(&path).map_err(|source| ReportError::ReadManifest {
         path: path.clone(),
         source,

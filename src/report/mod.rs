@@ -97,9 +97,11 @@ pub enum ReportError {
     },
     #[error("{0} panicked")]
     Panicked(&'static str),
-    /// Writing a table (the store's error after the layering change).
     #[error(transparent)]
     Ingest(#[from] IngestError),
+    /// Reading or writing a table through the store.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
     /// polars, where the table is not known to the code that failed.
     #[error(transparent)]
     Polars(#[from] PolarsError),
@@ -134,6 +136,7 @@ impl Hint for ReportError {
                 "free space on that disk, or choose another output folder, and run again".into()
             }
             ReportError::Ingest(e) => return e.hint(),
+            ReportError::Store(e) => return e.hint(),
             ReportError::CreateDir { .. }
             | ReportError::Write { .. }
             | ReportError::Panicked(_)

@@ -243,8 +243,8 @@ pub fn write_all(opts: &Options) -> Result<Written> {
     );
     let (mut notes_df, mut portfolio_df) = contract::tables(&ranked)?;
     tracing::debug!("documents: contracts ranked: {:.2?}", started.elapsed());
-    crate::clock::write_table(&tables, "renewal_notes", &mut notes_df)?;
-    crate::clock::write_table(&tables, "portfolio", &mut portfolio_df)?;
+    crate::store::write_table(&tables, "renewal_notes", &mut notes_df)?;
+    crate::store::write_table(&tables, "portfolio", &mut portfolio_df)?;
 
     let names = load::engineer_names(&lake)?;
     tracing::debug!(
@@ -270,7 +270,7 @@ pub fn write_all(opts: &Options) -> Result<Written> {
     // A fresh folder each run: no document of an earlier run is left to be mistaken for this
     // one's.
     // `dir` is new: `run` writes into a staging folder and swaps the whole period folder in
-    // (src/output.rs), so nothing is cleared here.
+    // (src/store/staging.rs), so nothing is cleared here.
     let mut written = Written {
         dir: dir.clone(),
         tables: vec![

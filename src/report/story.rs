@@ -2366,8 +2366,8 @@ pub fn write_tables(
     let inp = load_inputs(tables)?;
     let (summary, recs) = lines(&inp, report, names);
     let (mut es, mut rc) = frames(&report.label(), &summary, &recs)?;
-    crate::clock::write_table(tables, "recommendations", &mut rc)?;
-    crate::clock::write_table(tables, "executive_summary", &mut es)?;
+    crate::store::write_table(tables, "recommendations", &mut rc)?;
+    crate::store::write_table(tables, "executive_summary", &mut es)?;
     Ok(vec![
         ("recommendations".into(), rc.height()),
         ("executive_summary".into(), es.height()),
@@ -3356,7 +3356,7 @@ mod tests {
     }
     fn write(dir: &Path, name: &str, cols: Vec<Column>) {
         let mut df = DataFrame::new_infer_height(cols).unwrap();
-        crate::clock::write_table(dir, name, &mut df).unwrap();
+        crate::store::write_table(dir, name, &mut df).unwrap();
     }
 
     /// One `contract_review` row: (period, contract, customer, name, priority, metric,

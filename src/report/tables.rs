@@ -40,9 +40,8 @@ fn read_some(
     lf.collect().map_err(failed)
 }
 
-fn scan(path: &Path) -> PolarsResult<LazyFrame> {
-    LazyFrame::scan_parquet(PlRefPath::try_from_path(path)?, ScanArgsParquet::default())
-}
+/// Tables are scanned through the store, the one place tables are read and written.
+use crate::store::scan;
 
 /// Does the table `name` of `<dir>` have the column `column`? (Its schema only is read.)
 pub fn has_column(dir: &Path, name: &str, column: &str) -> Result<bool> {

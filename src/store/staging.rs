@@ -26,8 +26,23 @@ use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{anyhow, bail, Context, Result};
 use serde::{Deserialize, Serialize};
+
+use super::StoreError;
+
+type Result<T> = std::result::Result<T, StoreError>;
+
+/// The file system step `action` on `path` failed, for `map_err`.
+fn fs_err<'a>(
+    action: &'static str,
+    path: &'a Path,
+) -> impl FnOnce(std::io::Error) -> StoreError + 'a {
+    move |source| StoreError::Fs {
+        action,
+        path: path.to_path_buf(),
+        source,
+    }
+}
 
 /// The marker file of every folder slareview writes.
 pub const MARKER: &str = ".slareview";
@@ -101,9 +116,9 @@ fn exists(p: &Path) -> bool {
 /// Every entry under `dir` (files, folders, links; links not followed), relative and sorted.
 fn entries(dir: &Path) -> Result<Vec<String>> {
     fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
-        let rd = fs::read_dir(dir).with_context(|| format!("cannot list `{}`", dir.display()))?;
+        let rd = fs::read_dir(dir).map_err(fs_err("list", dir))?;
         for e in rd {
-            let e = e.with_context(|| format!("cannot list `{}`", dir.display()))?;
+            let e = e.map_err(fs_err("list", dir))?;
             let path = e.path();
             let rel = path
                 .strip_prefix(base)
@@ -111,9 +126,7 @@ fn entries(dir: &Path) -> Result<Vec<String>> {
                 .to_string_lossy()
                 .replace('\\', "/");
             out.push(rel);
-            let ft = e
-                .file_type()
-                .with_context(|| format!("cannot read `{}`", path.display()))?;
+            let ft = e.file_type().map_err(fs_err("read", &path))?;
             if ft.is_dir() {
                 walk(base, &path, out)?;
             }
@@ -151,9 +164,13 @@ fn write_atomic_via(path: &Path, tmp: &Path, bytes: &[u8]) -> Result<()> {
         f.sync_all()?;
         fs::rename(&tmp, path)
     };
-    write().map_err(|e| {
+    write().map_err(|source| {
         let _ = fs::remove_file(&tmp);
-        anyhow!("cannot write `{}`: {e}", path.display())
+        StoreError::Fs {
+            action: "write",
+            path: path.to_path_buf(),
+            source,
+        }
     })
 }
 
@@ -180,7 +197,7 @@ fn write_marker(dir: &Path, m: &Marker) -> Result<()> {
 /// in progress, before anything is written into it, so that a crash part-way leaves a folder
 /// that is recognisably slareview's own.
 pub fn create_marked(dir: &Path) -> Result<()> {
-    fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    fs::create_dir_all(dir).map_err(fs_err("create", dir))?;
     if let Some(first) = entries(dir)?.first() {
         return Err(not_ours(dir, first));
     }
@@ -194,12 +211,11 @@ pub fn create_marked(dir: &Path) -> Result<()> {
     )
 }
 
-fn not_ours(what: &Path, file: &str) -> anyhow::Error {
-    anyhow!(
-        "`{}` holds `{file}`, which slareview did not write; slareview replaces only what it wrote itself and never deletes other files\nhint: move your files out of `{}`, or choose another output folder (a new or empty one)",
-        what.display(),
-        what.display()
-    )
+fn not_ours(what: &Path, file: &str) -> StoreError {
+    StoreError::NotOurs {
+        dir: what.to_path_buf(),
+        file: file.to_string(),
+    }
 }
 
 /// Succeeds when the folder `dir` may be replaced: it does not exist, is empty, or holds only
@@ -209,10 +225,9 @@ pub fn check_folder(dir: &Path) -> Result<()> {
         return Ok(());
     };
     if !meta.is_dir() {
-        bail!(
-            "`{}` is not a folder, and slareview did not write it\nhint: move it away, or choose another output folder",
-            dir.display()
-        );
+        return Err(StoreError::NotAFolder {
+            path: dir.to_path_buf(),
+        });
     }
     let found = entries(dir)?;
     if found.is_empty() {
@@ -243,10 +258,7 @@ fn check_file(out: &Path, name: &str) -> Result<()> {
     }
     let listed = read_marker(out).is_some_and(|m| m.entries.iter().any(|e| e == name));
     if !listed || !fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
-        bail!(
-            "`{}` exists and slareview did not write it, so it will not be replaced\nhint: move or rename it, or choose another output folder",
-            path.display()
-        );
+        return Err(StoreError::FileNotOurs { path });
     }
     Ok(())
 }
@@ -265,7 +277,7 @@ pub fn check_files(dir: &Path, names: &[&str]) -> Result<()> {
 /// whatever else is in `dir` unclaimed.
 pub fn claim_files(dir: &Path, names: &[&str]) -> Result<()> {
     check_files(dir, names)?;
-    fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    fs::create_dir_all(dir).map_err(fs_err("create", dir))?;
     let mut listed = read_marker(dir).map(|m| m.entries).unwrap_or_default();
     for n in names {
         if !listed.iter().any(|e| e == n) {
@@ -299,8 +311,7 @@ fn sync_tree(dir: &Path) -> Result<()> {
     for e in entries(dir)? {
         let p = dir.join(&e);
         if let Ok(f) = File::open(&p) {
-            f.sync_all()
-                .with_context(|| format!("cannot write `{}`", p.display()))?;
+            f.sync_all().map_err(fs_err("write", &p))?;
         }
     }
     sync_dir(dir);
@@ -361,34 +372,27 @@ fn apply(out: &Path, staging: &Path, journal: &Journal) -> Result<()> {
         let target = out.join(&it.path);
         let staged = staging.join(&it.path);
         if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create `{}`", parent.display()))?;
+            fs::create_dir_all(parent).map_err(fs_err("create", parent))?;
         }
         if !it.folder {
             if exists(&staged) {
-                fs::rename(&staged, &target)
-                    .with_context(|| format!("cannot write `{}`", target.display()))?;
+                fs::rename(&staged, &target).map_err(fs_err("write", &target))?;
             }
         } else if inode(&target) != Some(it.inode) && inode(&staged) == Some(it.inode) {
             if exists(&target) {
-                let swapped = exchange(&staged, &target)
-                    .with_context(|| format!("cannot replace `{}`", target.display()))?;
+                let swapped = exchange(&staged, &target).map_err(fs_err("replace", &target))?;
                 if !swapped {
                     // Two renames: the old folder goes aside into the staging folder first.
                     let aside = staging.join(".old").join(&it.path);
                     if let Some(p) = aside.parent() {
-                        fs::create_dir_all(p)
-                            .with_context(|| format!("cannot create `{}`", p.display()))?;
+                        fs::create_dir_all(p).map_err(fs_err("create", p))?;
                     }
-                    fs::rename(&target, &aside)
-                        .with_context(|| format!("cannot move `{}`", target.display()))?;
+                    fs::rename(&target, &aside).map_err(fs_err("move", &target))?;
                     crash_point("mid_exchange");
-                    fs::rename(&staged, &target)
-                        .with_context(|| format!("cannot write `{}`", target.display()))?;
+                    fs::rename(&staged, &target).map_err(fs_err("write", &target))?;
                 }
             } else {
-                fs::rename(&staged, &target)
-                    .with_context(|| format!("cannot write `{}`", target.display()))?;
+                fs::rename(&staged, &target).map_err(fs_err("write", &target))?;
             }
         }
         crash_point(&format!("swapped {}", it.path));
@@ -417,18 +421,14 @@ pub fn recover(out: &Path) -> Result<()> {
         let ours = read_marker(&staging).is_some()
             || entries(&staging).map(|e| e.is_empty()).unwrap_or(false);
         if !ours {
-            bail!(
-                "`{}` is not a staging folder slareview made, so it will not be removed\nhint: move it away and run again",
-                staging.display()
-            );
+            return Err(StoreError::NotStaging { path: staging });
         }
         eprintln!(
             "note: removed `{}`, left by a run that was interrupted before it finished; the outputs it would have replaced are unchanged",
             staging.display()
         );
     }
-    fs::remove_dir_all(&staging)
-        .with_context(|| format!("cannot remove `{}`", staging.display()))?;
+    fs::remove_dir_all(&staging).map_err(fs_err("remove", &staging))?;
     Ok(())
 }
 
@@ -456,7 +456,7 @@ impl Staging {
     /// Locks `out` against a second run, finishes or clears an interrupted one, and starts a
     /// fresh staging folder.
     pub fn begin(out: &Path) -> Result<Staging> {
-        fs::create_dir_all(out).with_context(|| format!("cannot create `{}`", out.display()))?;
+        fs::create_dir_all(out).map_err(fs_err("create", out))?;
         let lock = lock(out)?;
         recover(out)?;
         let dir = out.join(STAGING);
@@ -519,8 +519,9 @@ impl Staging {
                         path: it.path.clone(),
                         folder: it.folder,
                         inode: if it.folder {
-                            inode(&staged)
-                                .ok_or_else(|| anyhow!("`{}` was not written", staged.display()))?
+                            inode(&staged).ok_or_else(|| StoreError::NotWritten {
+                                path: staged.clone(),
+                            })?
                         } else {
                             0
                         },
@@ -539,8 +540,7 @@ impl Staging {
         self.journaled = true;
         apply(&self.out, &self.dir, &journal)?;
         crash_point("after_swap");
-        fs::remove_dir_all(&self.dir)
-            .with_context(|| format!("cannot remove `{}`", self.dir.display()))?;
+        fs::remove_dir_all(&self.dir).map_err(fs_err("remove", &self.dir))?;
         Ok(())
     }
 }
@@ -557,10 +557,9 @@ fn lock(out: &Path) -> Result<Option<File>> {
     if rc != 0 {
         let e = std::io::Error::last_os_error();
         if e.raw_os_error() == Some(libc::EWOULDBLOCK) {
-            bail!(
-                "another slareview run is writing to `{}`\nhint: wait for it to finish, or choose another output folder",
-                out.display()
-            );
+            return Err(StoreError::Locked {
+                out: out.to_path_buf(),
+            });
         }
         return Ok(None);
     }
