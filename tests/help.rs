@@ -34,7 +34,10 @@ fn help_of_every_command_matches_its_snapshot() {
         }
     }
     for want in ["run", "ingest", "validate", "import", "generate"] {
-        assert!(seen.iter().any(|s| s == want), "no help for {want}: {seen:?}");
+        assert!(
+            seen.iter().any(|s| s == want),
+            "no help for {want}: {seen:?}"
+        );
     }
 }
 
