@@ -34,3 +34,30 @@ fn every_table_matches_its_snapshot() {
     );
     assert_golden("sample_data", &written);
 }
+
+/// insta compares text snapshots after folding CRLF to LF, trimming blank lines at the start and
+/// whitespace at the end (`TextSnapshotContents::normalize`); the first line `exact` writes
+/// still tells apart files that differ only there, so such a change fails like any other.
+#[test]
+fn snapshot_text_keeps_what_insta_folds() {
+    let fold = |s: String| {
+        s.trim_start_matches(['\r', '\n'])
+            .trim_end()
+            .replace("\r\n", "\n")
+    };
+    let base = b"a,b\n1,2\n".as_slice();
+    for changed in [
+        &b"a,b\n1,2"[..],
+        b"a,b\n1,2\n\n",
+        b"a,b\n1,2 \n",
+        b"a,b\r\n1,2\r\n",
+        b"\na,b\n1,2\n",
+    ] {
+        assert_ne!(
+            fold(exact(base)),
+            fold(exact(changed)),
+            "{:?}",
+            String::from_utf8_lossy(changed)
+        );
+    }
+}
