@@ -384,39 +384,12 @@ fn charts_carry_the_figures() {
     assert!(kd.contains("no data in this period"));
 }
 
-/// Compares `got` with the snapshot at `want_path`, or writes it there when `update`: the first
-/// differing line, named by `name`, or `None` when they agree.
-fn snapshot(name: &str, got: &str, want_path: &Path, update: bool) -> Option<String> {
-    if update {
-        std::fs::create_dir_all(want_path.parent().unwrap()).unwrap();
-        std::fs::write(want_path, got).unwrap();
-        return None;
-    }
-    let want = std::fs::read_to_string(want_path)
-        .unwrap_or_else(|_| panic!("no snapshot {}", want_path.display()));
-    if got == want {
-        return None;
-    }
-    let line = got
-        .lines()
-        .zip(want.lines())
-        .position(|(a, b)| a != b)
-        .unwrap_or(got.lines().count().min(want.lines().count()));
-    Some(format!(
-        "{name}: first difference at line {}:\n  got:  {}\n  want: {}",
-        line + 1,
-        got.lines().nth(line).unwrap_or("<end>"),
-        want.lines().nth(line).unwrap_or("<end>")
-    ))
-}
-
-/// One customer review in Korean and in Chinese, and the team review in Korean, pinned like
-/// the English documents below (`tests/golden/reports/ko`, `.../zh`).
+/// One customer review in Korean and in Chinese, and the team review in Korean, pinned byte for
+/// byte like the English documents below (`tests/golden/reports/ko`, `.../zh`; update with
+/// `INSTA_UPDATE=always cargo test --test contract_review`).
 #[test]
 fn documents_in_korean_and_chinese_match_their_snapshots() {
-    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/reports");
-    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
-    let mut diffs = Vec::new();
+    let mut files = Vec::new();
     for (lang, docs) in [
         (
             "ko",
@@ -432,28 +405,24 @@ fn documents_in_korean_and_chinese_match_their_snapshots() {
         let t = tmp();
         let out = run_in_with(t.path(), &["--lang", lang]);
         for doc in docs {
-            let got = std::fs::read_to_string(out.join("reports/2026Q3").join(doc)).unwrap();
-            assert!(got.contains(&format!("lang=\"{lang}\"")) || doc.ends_with(".md"));
-            let name = format!("{lang}/{doc}");
-            diffs.extend(snapshot(&name, &got, &golden.join(lang).join(doc), update));
+            let got = std::fs::read(out.join("reports/2026Q3").join(doc)).unwrap();
+            assert!(
+                String::from_utf8_lossy(&got).contains(&format!("lang=\"{lang}\""))
+                    || doc.ends_with(".md")
+            );
+            files.push((format!("{lang}/{doc}"), got));
         }
     }
-    assert!(
-        diffs.is_empty(),
-        "{}\nif the change is intended: UPDATE_GOLDEN=1 cargo test --test contract_review",
-        diffs.join("\n")
-    );
+    assert_golden("reports", &files);
 }
 
-/// The rendered Markdown and HTML, pinned. `UPDATE_GOLDEN=1 cargo test --test contract_review`
-/// rewrites them for review.
+/// The rendered Markdown and HTML, pinned byte for byte in `tests/golden/reports/`.
+/// `INSTA_UPDATE=always cargo test --test contract_review` rewrites them for review.
 #[test]
 fn documents_match_their_snapshots() {
     let t = tmp();
     let out = run_in(t.path());
     let dir = out.join("reports/2026Q3");
-    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/reports");
-    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     let mut docs = Vec::new();
     for sub in ["", "customers"] {
         for e in std::fs::read_dir(dir.join(sub)).unwrap() {
@@ -469,20 +438,12 @@ fn documents_match_their_snapshots() {
         12,
         "portfolio, team review and 4 customer reviews, twice: {docs:?}"
     );
-    let mut diffs = Vec::new();
-    for p in &docs {
-        let rel = p.strip_prefix(&dir).unwrap();
-        let got = std::fs::read_to_string(p).unwrap();
-        diffs.extend(snapshot(
-            &rel.display().to_string(),
-            &got,
-            &golden.join(rel),
-            update,
-        ));
-    }
-    assert!(
-        diffs.is_empty(),
-        "{}\nif the change is intended: UPDATE_GOLDEN=1 cargo test --test contract_review",
-        diffs.join("\n")
-    );
+    let files: Vec<(String, Vec<u8>)> = docs
+        .iter()
+        .map(|p| {
+            let rel = p.strip_prefix(&dir).unwrap();
+            (rel.display().to_string(), std::fs::read(p).unwrap())
+        })
+        .collect();
+    assert_golden("reports", &files);
 }

@@ -363,3 +363,76 @@ pub fn unescape_html(s: &str) -> String {
         .replace("&#x2f;", "/")
         .replace("&amp;", "&")
 }
+
+/// Golden files (tables, documents) checked byte for byte against their insta snapshots in
+/// `tests/golden/<dir>/<name>.snap`; `files` are names relative to `dir` (`customers/KA.md`)
+/// with their bytes. Every file is checked before the test fails, so one run names (and, with
+/// `INSTA_UPDATE=always`, rewrites) every changed file. A snapshot whose file is no longer
+/// written fails too, so a dropped table is a reviewed change like any other.
+///
+/// insta compares text snapshots after folding CRLF to LF and trimming blank lines at the start
+/// and whitespace at the end, so each snapshot opens with a line holding the file's SHA-256
+/// and size ([`exact`]): a change only those foldings would hide still changes that line.
+pub fn assert_golden(dir: &str, files: &[(String, Vec<u8>)]) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(dir);
+    let mut failed = Vec::new();
+    let mut owned: BTreeMap<PathBuf, Vec<String>> = BTreeMap::new();
+    for (name, bytes) in files {
+        let rel = Path::new(name);
+        let folder = root.join(rel.parent().unwrap_or(Path::new("")));
+        let file = rel.file_name().unwrap().to_string_lossy().into_owned();
+        owned
+            .entry(folder.clone())
+            .or_default()
+            .push(format!("{file}.snap"));
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path(&folder);
+        settings.set_prepend_module_to_snapshot(false);
+        settings.set_omit_expression(true);
+        let text = exact(bytes);
+        let same = settings.bind(|| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                insta::assert_snapshot!(file.as_str(), text)
+            }))
+        });
+        if same.is_err() {
+            failed.push(format!("{name}: differs from its snapshot (or has none)"));
+        }
+    }
+    for (folder, names) in &owned {
+        for e in std::fs::read_dir(folder).into_iter().flatten() {
+            let n = e.unwrap().file_name().to_string_lossy().into_owned();
+            if n.ends_with(".snap") && !names.contains(&n) {
+                failed.push(format!(
+                    "{}: a snapshot of a file no longer written (delete it if that is intended)",
+                    folder.join(n).display()
+                ));
+            }
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{}\nif the change is intended: INSTA_UPDATE=always cargo test --test <this test>, then \
+         review the diff of tests/golden/",
+        failed.join("\n")
+    );
+}
+
+/// A golden file as its snapshot's text: a first line with the SHA-256 of its bytes, its size
+/// and whether it ends with a line break, then the text itself.
+pub fn exact(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let text = std::str::from_utf8(bytes).expect("golden files are UTF-8");
+    let sha: String = Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let end = if text.ends_with('\n') {
+        "ends with a line break"
+    } else {
+        "no line break at the end"
+    };
+    format!("sha256 {sha} · {} bytes · {end}\n{text}", bytes.len())
+}
