@@ -18,7 +18,7 @@ use crate::printer::Printer;
     bin_name = "slareview",
     version,
     about = "Support analytics and contract review: helpdesk exports to a validated Parquet lake, SLA figures and quarterly service reviews",
-    after_help = "Exit status: 0 done, 1 ran but found violations (validate: rejected rows), 2 could not run.\nEnvironment: SLAREVIEW_CHROMIUM (Chromium for --pdf), RUST_LOG (log filter); all are listed in src/env.rs."
+    after_help = "Exit status: 0 done, 1 ran but found violations (validate: rejected rows), 2 could not run.\nEnvironment: SLAREVIEW_CHROMIUM (the Chromium binary for --pdf), RUST_LOG (log filter); README.md, \"Commands\", lists every variable slareview reads."
 )]
 pub struct Cli {
     /// More logging on stderr (-v info, -vv debug); RUST_LOG overrides.

@@ -1136,7 +1136,7 @@ mod tests {
             Series::new("report_period".into(), ["2026Q3"]).into(),
         ])
         .unwrap();
-        crate::clock::write_table(dir, "run_info", &mut df).unwrap();
+        crate::store::write_table(dir, "run_info", &mut df).unwrap();
     }
 
     #[test]
