@@ -9,50 +9,31 @@ use polars::prelude::*;
 
 use super::{ReportError, Result};
 
-/// A table of `<dir>`, whole or filtered.
+/// A table of `<dir>`, whole or filtered (read by the store, the one place tables are read
+/// and written).
 pub fn read(dir: &Path, name: &str, filter: Option<Expr>) -> Result<DataFrame> {
-    read_some(dir, name, None, filter)
+    crate::store::read(dir, name, filter).map_err(from_store)
 }
 
 /// The columns `cols` of a table of `<dir>`, whole or filtered: only those columns are read.
 pub fn read_cols(dir: &Path, name: &str, cols: &[&str], filter: Option<Expr>) -> Result<DataFrame> {
-    read_some(dir, name, Some(cols), filter)
+    crate::store::read_cols(dir, name, cols, filter).map_err(from_store)
 }
-
-fn read_some(
-    dir: &Path,
-    name: &str,
-    cols: Option<&[&str]>,
-    filter: Option<Expr>,
-) -> Result<DataFrame> {
-    let path = dir.join(format!("{name}.parquet"));
-    let failed = |source| ReportError::ReadTable {
-        path: path.clone(),
-        source,
-    };
-    let mut lf = scan(&path).map_err(failed)?;
-    if let Some(f) = filter {
-        lf = lf.filter(f);
-    }
-    if let Some(cols) = cols {
-        lf = lf.select(cols.iter().map(|c| col(*c)).collect::<Vec<_>>());
-    }
-    lf.collect().map_err(failed)
-}
-
-/// Tables are scanned through the store, the one place tables are read and written.
-use crate::store::scan;
 
 /// Does the table `name` of `<dir>` have the column `column`? (Its schema only is read.)
 pub fn has_column(dir: &Path, name: &str, column: &str) -> Result<bool> {
-    let path = dir.join(format!("{name}.parquet"));
-    let schema = scan(&path)
-        .and_then(|mut lf| lf.collect_schema())
-        .map_err(|source| ReportError::ReadTable {
-            path: path.clone(),
-            source,
-        })?;
-    Ok(schema.contains(column))
+    crate::store::has_column(dir, name, column).map_err(from_store)
+}
+
+/// A table the documents need that could not be read is the report's error, naming it.
+fn from_store(e: crate::store::StoreError) -> ReportError {
+    match e {
+        crate::store::StoreError::Read { path, error } => ReportError::ReadTable {
+            path,
+            source: error,
+        },
+        e => ReportError::Store(e),
+    }
 }
 
 /// Rows of `period`.
