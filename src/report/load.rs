@@ -435,11 +435,13 @@ pub fn customer_rows(lake: &Path) -> Result<BTreeMap<String, BTreeMap<&'static s
 
 /// `periods`: days of each period (cut at as_of's day).
 pub fn period_days(tables: &Path) -> Result<BTreeMap<String, i64>> {
-    let df = read(tables, "periods", None)?;
-    Ok(t::text(&df, "period")?
-        .into_iter()
-        .zip(t::counts(&df, "days")?)
-        .collect())
+    of_table("periods", || {
+        let df = read(tables, "periods", None)?;
+        Ok(t::text(&df, "period")?
+            .into_iter()
+            .zip(t::counts(&df, "days")?)
+            .collect())
+    })
 }
 
 /// `column` of `table` in `dir` for the tickets in `wanted`: ticket_id -> value (empty when the
@@ -478,17 +480,19 @@ pub fn ticket_column(
 
 /// The lake's engineers: engineer_id -> name (empty when the file is absent).
 pub fn engineer_names(lake: &Path) -> Result<BTreeMap<String, String>> {
-    if !lake.join("engineers.parquet").exists() {
-        return Ok(BTreeMap::new());
-    }
-    let df = read(lake, "engineers", None)?;
-    let ids = t::text(&df, "engineer_id")?;
-    let names = if has(&df, "name") {
-        t::text(&df, "name")?
-    } else {
-        vec![String::new(); df.height()]
-    };
-    Ok(ids.into_iter().zip(names).collect())
+    of_table("engineers", || {
+        if !lake.join("engineers.parquet").exists() {
+            return Ok(BTreeMap::new());
+        }
+        let df = read(lake, "engineers", None)?;
+        let ids = t::text(&df, "engineer_id")?;
+        let names = if has(&df, "name") {
+            t::text(&df, "name")?
+        } else {
+            vec![String::new(); df.height()]
+        };
+        Ok(ids.into_iter().zip(names).collect())
+    })
 }
 
 /// A row of `ticket_sla`.
@@ -512,44 +516,46 @@ pub struct SlaTicket {
 
 /// `ticket_sla` rows of `period`, in the table's order; `metric` keeps one metric only.
 pub fn ticket_sla(tables: &Path, period: &str, metric: Option<Metric>) -> Result<Vec<SlaTicket>> {
-    let mut filter = of_period(period);
-    if let Some(m) = metric {
-        filter = filter.and(col("metric").eq(lit(m.as_str())));
-    }
-    let df = read(tables, "ticket_sla", Some(filter))?;
-    let ticket = t::text(&df, "ticket_id")?;
-    let customer = t::text(&df, "customer_id")?;
-    let contract = t::texts(&df, "contract_id")?;
-    let priority = t::text(&df, "priority")?;
-    let metric = t::text(&df, "metric")?;
-    let target = t::ints(&df, "target_seconds")?;
-    let elapsed = t::ints(&df, "elapsed_seconds")?;
-    let clock = t::text(&df, "clock")?;
-    let calendar = t::text(&df, "calendar_id")?;
-    let state = t::text(&df, "state")?;
-    let breached = t::instants(&df, "breached_at")?;
-    let waived: Vec<bool> = match df.column("waived") {
-        Ok(c) => c.bool()?.iter().map(|v| v.unwrap_or(false)).collect(),
-        Err(_) => vec![false; df.height()],
-    };
-    Ok((0..df.height())
-        .filter_map(|i| {
-            Some(SlaTicket {
-                waived: waived[i],
-                ticket_id: ticket[i].clone(),
-                customer_id: customer[i].clone(),
-                contract_id: contract[i].clone(),
-                priority: priority[i].clone(),
-                metric: Metric::parse(&metric[i])?,
-                target: target[i],
-                elapsed: elapsed[i],
-                clock: clock[i].clone(),
-                calendar: calendar[i].clone(),
-                state: State::parse(&state[i]),
-                breached_at: breached[i],
+    of_table("ticket_sla", || {
+        let mut filter = of_period(period);
+        if let Some(m) = metric {
+            filter = filter.and(col("metric").eq(lit(m.as_str())));
+        }
+        let df = read(tables, "ticket_sla", Some(filter))?;
+        let ticket = t::text(&df, "ticket_id")?;
+        let customer = t::text(&df, "customer_id")?;
+        let contract = t::texts(&df, "contract_id")?;
+        let priority = t::text(&df, "priority")?;
+        let metric = t::text(&df, "metric")?;
+        let target = t::ints(&df, "target_seconds")?;
+        let elapsed = t::ints(&df, "elapsed_seconds")?;
+        let clock = t::text(&df, "clock")?;
+        let calendar = t::text(&df, "calendar_id")?;
+        let state = t::text(&df, "state")?;
+        let breached = t::instants(&df, "breached_at")?;
+        let waived: Vec<bool> = match df.column("waived") {
+            Ok(c) => c.bool()?.iter().map(|v| v.unwrap_or(false)).collect(),
+            Err(_) => vec![false; df.height()],
+        };
+        Ok((0..df.height())
+            .filter_map(|i| {
+                Some(SlaTicket {
+                    waived: waived[i],
+                    ticket_id: ticket[i].clone(),
+                    customer_id: customer[i].clone(),
+                    contract_id: contract[i].clone(),
+                    priority: priority[i].clone(),
+                    metric: Metric::parse(&metric[i])?,
+                    target: target[i],
+                    elapsed: elapsed[i],
+                    clock: clock[i].clone(),
+                    calendar: calendar[i].clone(),
+                    state: State::parse(&state[i]),
+                    breached_at: breached[i],
+                })
             })
-        })
-        .collect())
+            .collect())
+    })
 }
 
 /// A row of `response_times`.
@@ -563,6 +569,12 @@ pub struct ResponseTime {
     pub p90_seconds: Option<i64>,
 }
 
+/// Runs the loader of the table `name`: an error that does not yet say which table it was
+/// reading (a column's, or polars') says so.
+fn of_table<T>(name: &str, load: impl FnOnce() -> Result<T>) -> Result<T> {
+    load().map_err(|e| e.in_table(name))
+}
+
 /// Rows of a table of one period and one `dimension`.
 fn of_key_grain(tables: &Path, name: &str, period: &str, dimension: &str) -> Result<DataFrame> {
     Ok(read(
@@ -573,25 +585,27 @@ fn of_key_grain(tables: &Path, name: &str, period: &str, dimension: &str) -> Res
 }
 
 pub fn response_times(tables: &Path, period: &str, dimension: &str) -> Result<Vec<ResponseTime>> {
-    let df = of_key_grain(tables, "response_times", period, dimension)?;
-    let key = t::text(&df, "key")?;
-    let priority = t::text(&df, "priority")?;
-    let metric = t::text(&df, "metric")?;
-    let tickets = t::counts(&df, "tickets")?;
-    let median = t::ints(&df, "median_seconds")?;
-    let p90 = t::ints(&df, "p90_seconds")?;
-    Ok((0..df.height())
-        .filter_map(|i| {
-            Some(ResponseTime {
-                key: key[i].clone(),
-                priority: Priority::parse(&priority[i])?,
-                metric: Metric::parse(&metric[i])?,
-                tickets: tickets[i],
-                median_seconds: median[i],
-                p90_seconds: p90[i],
+    of_table("response_times", || {
+        let df = of_key_grain(tables, "response_times", period, dimension)?;
+        let key = t::text(&df, "key")?;
+        let priority = t::text(&df, "priority")?;
+        let metric = t::text(&df, "metric")?;
+        let tickets = t::counts(&df, "tickets")?;
+        let median = t::ints(&df, "median_seconds")?;
+        let p90 = t::ints(&df, "p90_seconds")?;
+        Ok((0..df.height())
+            .filter_map(|i| {
+                Some(ResponseTime {
+                    key: key[i].clone(),
+                    priority: Priority::parse(&priority[i])?,
+                    metric: Metric::parse(&metric[i])?,
+                    tickets: tickets[i],
+                    median_seconds: median[i],
+                    p90_seconds: p90[i],
+                })
             })
-        })
-        .collect())
+            .collect())
+    })
 }
 
 /// A row of `weekly_flow`.
@@ -629,21 +643,23 @@ fn dates(
 }
 
 pub fn weekly_flow(tables: &Path, period: &str, dimension: &str) -> Result<Vec<WeekFlow>> {
-    let df = of_key_grain(tables, "weekly_flow", period, dimension)?;
-    let key = t::text(&df, "key")?;
-    let week = dates(tables, "weekly_flow", &df, "week_start")?;
-    let created = t::counts(&df, "created")?;
-    let solved = t::counts(&df, "solved")?;
-    Ok((0..df.height())
-        .filter_map(|i| {
-            Some(WeekFlow {
-                key: key[i].clone(),
-                week_start: week[i]?,
-                created: created[i],
-                solved: solved[i],
+    of_table("weekly_flow", || {
+        let df = of_key_grain(tables, "weekly_flow", period, dimension)?;
+        let key = t::text(&df, "key")?;
+        let week = dates(tables, "weekly_flow", &df, "week_start")?;
+        let created = t::counts(&df, "created")?;
+        let solved = t::counts(&df, "solved")?;
+        Ok((0..df.height())
+            .filter_map(|i| {
+                Some(WeekFlow {
+                    key: key[i].clone(),
+                    week_start: week[i]?,
+                    created: created[i],
+                    solved: solved[i],
+                })
             })
-        })
-        .collect())
+            .collect())
+    })
 }
 
 /// A row of `ticket_volume`.
@@ -658,21 +674,23 @@ pub struct Volume {
 }
 
 pub fn ticket_volume(tables: &Path, period: &str, dimension: &str) -> Result<Vec<Volume>> {
-    let df = of_key_grain(tables, "ticket_volume", period, dimension)?;
-    let key = t::text(&df, "key")?;
-    let by = t::text(&df, "by")?;
-    let value = t::text(&df, "value")?;
-    let tickets = t::counts(&df, "tickets")?;
-    let share = t::floats(&df, "share_pct")?;
-    Ok((0..df.height())
-        .map(|i| Volume {
-            key: key[i].clone(),
-            by: by[i].clone(),
-            value: value[i].clone(),
-            tickets: tickets[i],
-            share_pct: share[i],
-        })
-        .collect())
+    of_table("ticket_volume", || {
+        let df = of_key_grain(tables, "ticket_volume", period, dimension)?;
+        let key = t::text(&df, "key")?;
+        let by = t::text(&df, "by")?;
+        let value = t::text(&df, "value")?;
+        let tickets = t::counts(&df, "tickets")?;
+        let share = t::floats(&df, "share_pct")?;
+        Ok((0..df.height())
+            .map(|i| Volume {
+                key: key[i].clone(),
+                by: by[i].clone(),
+                value: value[i].clone(),
+                tickets: tickets[i],
+                share_pct: share[i],
+            })
+            .collect())
+    })
 }
 
 /// A row of `low_ratings`.
@@ -687,23 +705,25 @@ pub struct LowRating {
 }
 
 pub fn low_ratings(tables: &Path, period: &str) -> Result<Vec<LowRating>> {
-    let df = read(tables, "low_ratings", Some(of_period(period)))?;
-    let customer = t::text(&df, "customer_id")?;
-    let contract = t::texts(&df, "contract_id")?;
-    let ticket = t::text(&df, "ticket_id")?;
-    let rating = t::counts(&df, "rating")?;
-    let at = t::instants(&df, "responded_at")?;
-    let comment = t::text(&df, "comment")?;
-    Ok((0..df.height())
-        .map(|i| LowRating {
-            customer_id: customer[i].clone(),
-            contract_id: contract[i].clone(),
-            ticket_id: ticket[i].clone(),
-            rating: rating[i],
-            responded_at: at[i],
-            comment: comment[i].clone(),
-        })
-        .collect())
+    of_table("low_ratings", || {
+        let df = read(tables, "low_ratings", Some(of_period(period)))?;
+        let customer = t::text(&df, "customer_id")?;
+        let contract = t::texts(&df, "contract_id")?;
+        let ticket = t::text(&df, "ticket_id")?;
+        let rating = t::counts(&df, "rating")?;
+        let at = t::instants(&df, "responded_at")?;
+        let comment = t::text(&df, "comment")?;
+        Ok((0..df.height())
+            .map(|i| LowRating {
+                customer_id: customer[i].clone(),
+                contract_id: contract[i].clone(),
+                ticket_id: ticket[i].clone(),
+                rating: rating[i],
+                responded_at: at[i],
+                comment: comment[i].clone(),
+            })
+            .collect())
+    })
 }
 
 /// A row of `fcr_summary`.
@@ -719,41 +739,45 @@ pub struct Fcr {
 
 /// `fcr_summary` of one period and dimension, by key.
 pub fn fcr_summary(tables: &Path, period: &str, dimension: &str) -> Result<BTreeMap<String, Fcr>> {
-    let df = of_key_grain(tables, "fcr_summary", period, dimension)?;
-    let key = t::text(&df, "key")?;
-    let n = t::counts(&df, "fcr_tickets")?;
-    let one = t::counts(&df, "one_touch")?;
-    let solved = t::counts(&df, "solved")?;
-    let reopened = t::counts(&df, "reopened")?;
-    let fcr = t::floats(&df, "fcr_pct")?;
-    let reopen = t::floats(&df, "reopen_pct")?;
-    Ok((0..df.height())
-        .map(|i| {
-            (
-                key[i].clone(),
-                Fcr {
-                    fcr_tickets: n[i],
-                    one_touch: one[i],
-                    solved: solved[i],
-                    reopened: reopened[i],
-                    fcr_pct: fcr[i],
-                    reopen_pct: reopen[i],
-                },
-            )
-        })
-        .collect())
+    of_table("fcr_summary", || {
+        let df = of_key_grain(tables, "fcr_summary", period, dimension)?;
+        let key = t::text(&df, "key")?;
+        let n = t::counts(&df, "fcr_tickets")?;
+        let one = t::counts(&df, "one_touch")?;
+        let solved = t::counts(&df, "solved")?;
+        let reopened = t::counts(&df, "reopened")?;
+        let fcr = t::floats(&df, "fcr_pct")?;
+        let reopen = t::floats(&df, "reopen_pct")?;
+        Ok((0..df.height())
+            .map(|i| {
+                (
+                    key[i].clone(),
+                    Fcr {
+                        fcr_tickets: n[i],
+                        one_touch: one[i],
+                        solved: solved[i],
+                        reopened: reopened[i],
+                        fcr_pct: fcr[i],
+                        reopen_pct: reopen[i],
+                    },
+                )
+            })
+            .collect())
+    })
 }
 
 /// `csat` of a period: customer -> rating -> counted surveys.
 pub fn ratings(tables: &Path, period: &str) -> Result<BTreeMap<String, BTreeMap<i64, i64>>> {
-    let df = read(tables, "csat", Some(of_period(period)))?;
-    let customer = t::text(&df, "customer_id")?;
-    let rating = t::counts(&df, "rating")?;
-    let mut out: BTreeMap<String, BTreeMap<i64, i64>> = BTreeMap::new();
-    for (c, r) in customer.into_iter().zip(rating) {
-        *out.entry(c).or_default().entry(r).or_default() += 1;
-    }
-    Ok(out)
+    of_table("csat", || {
+        let df = read(tables, "csat", Some(of_period(period)))?;
+        let customer = t::text(&df, "customer_id")?;
+        let rating = t::counts(&df, "rating")?;
+        let mut out: BTreeMap<String, BTreeMap<i64, i64>> = BTreeMap::new();
+        for (c, r) in customer.into_iter().zip(rating) {
+            *out.entry(c).or_default().entry(r).or_default() += 1;
+        }
+        Ok(out)
+    })
 }
 
 /// `backlog_daily` of a period: customer -> date -> tickets open at the day's end.
@@ -761,19 +785,21 @@ pub fn daily_backlog(
     tables: &Path,
     period: &str,
 ) -> Result<BTreeMap<String, BTreeMap<NaiveDate, i64>>> {
-    let df = read(tables, "backlog_daily", Some(of_period(period)))?;
-    let date = dates(tables, "backlog_daily", &df, "date")?;
-    let customer = t::text(&df, "customer_id")?;
-    let backlog = t::counts(&df, "backlog")?;
-    let mut out: BTreeMap<String, BTreeMap<NaiveDate, i64>> = BTreeMap::new();
-    for i in 0..df.height() {
-        let Some(d) = date[i] else { continue };
-        *out.entry(customer[i].clone())
-            .or_default()
-            .entry(d)
-            .or_default() += backlog[i];
-    }
-    Ok(out)
+    of_table("backlog_daily", || {
+        let df = read(tables, "backlog_daily", Some(of_period(period)))?;
+        let date = dates(tables, "backlog_daily", &df, "date")?;
+        let customer = t::text(&df, "customer_id")?;
+        let backlog = t::counts(&df, "backlog")?;
+        let mut out: BTreeMap<String, BTreeMap<NaiveDate, i64>> = BTreeMap::new();
+        for i in 0..df.height() {
+            let Some(d) = date[i] else { continue };
+            *out.entry(customer[i].clone())
+                .or_default()
+                .entry(d)
+                .or_default() += backlog[i];
+        }
+        Ok(out)
+    })
 }
 
 /// A row of `backlog_aging`.
@@ -787,23 +813,25 @@ pub struct AgingCount {
 }
 
 pub fn backlog_aging(tables: &Path, period: &str) -> Result<Vec<AgingCount>> {
-    let df = read(tables, "backlog_aging", Some(of_period(period)))?;
-    let customer = t::text(&df, "customer_id")?;
-    let bucket = t::text(&df, "age_bucket")?;
-    let order = t::counts(&df, "bucket_order")?;
-    let priority = t::text(&df, "priority")?;
-    let tickets = t::counts(&df, "tickets")?;
-    Ok((0..df.height())
-        .filter_map(|i| {
-            Some(AgingCount {
-                customer_id: customer[i].clone(),
-                bucket_order: order[i],
-                bucket: bucket[i].clone(),
-                priority: Priority::parse(&priority[i])?,
-                tickets: tickets[i],
+    of_table("backlog_aging", || {
+        let df = read(tables, "backlog_aging", Some(of_period(period)))?;
+        let customer = t::text(&df, "customer_id")?;
+        let bucket = t::text(&df, "age_bucket")?;
+        let order = t::counts(&df, "bucket_order")?;
+        let priority = t::text(&df, "priority")?;
+        let tickets = t::counts(&df, "tickets")?;
+        Ok((0..df.height())
+            .filter_map(|i| {
+                Some(AgingCount {
+                    customer_id: customer[i].clone(),
+                    bucket_order: order[i],
+                    bucket: bucket[i].clone(),
+                    priority: Priority::parse(&priority[i])?,
+                    tickets: tickets[i],
+                })
             })
-        })
-        .collect())
+            .collect())
+    })
 }
 
 /// A row of `open_at_period_end`.
@@ -819,25 +847,27 @@ pub struct OpenTicket {
 }
 
 pub fn open_at_period_end(tables: &Path, period: &str) -> Result<Vec<OpenTicket>> {
-    let df = read(tables, "open_at_period_end", Some(of_period(period)))?;
-    let ticket = t::text(&df, "ticket_id")?;
-    let customer = t::text(&df, "customer_id")?;
-    let status = t::text(&df, "status")?;
-    let priority = t::text(&df, "priority")?;
-    let engineer = t::text(&df, "engineer_id")?;
-    let created = t::instants(&df, "created_at")?;
-    let age = t::counts(&df, "age_days")?;
-    Ok((0..df.height())
-        .map(|i| OpenTicket {
-            ticket_id: ticket[i].clone(),
-            customer_id: customer[i].clone(),
-            status: status[i].clone(),
-            priority: priority[i].clone(),
-            engineer_id: engineer[i].clone(),
-            created_at: created[i],
-            age_days: age[i],
-        })
-        .collect())
+    of_table("open_at_period_end", || {
+        let df = read(tables, "open_at_period_end", Some(of_period(period)))?;
+        let ticket = t::text(&df, "ticket_id")?;
+        let customer = t::text(&df, "customer_id")?;
+        let status = t::text(&df, "status")?;
+        let priority = t::text(&df, "priority")?;
+        let engineer = t::text(&df, "engineer_id")?;
+        let created = t::instants(&df, "created_at")?;
+        let age = t::counts(&df, "age_days")?;
+        Ok((0..df.height())
+            .map(|i| OpenTicket {
+                ticket_id: ticket[i].clone(),
+                customer_id: customer[i].clone(),
+                status: status[i].clone(),
+                priority: priority[i].clone(),
+                engineer_id: engineer[i].clone(),
+                created_at: created[i],
+                age_days: age[i],
+            })
+            .collect())
+    })
 }
 
 /// A row of `goal_scorecard`. `unit`, `better` and `trend` (the table's `direction` of the
@@ -865,64 +895,66 @@ pub struct Score {
 
 /// `goal_scorecard` of a period, in goal order.
 pub fn goal_scorecard(tables: &Path, period: &str) -> Result<Vec<Score>> {
-    let df = read(tables, "goal_scorecard", Some(of_period(period)))?;
-    let goal = t::text(&df, "goal")?;
-    let desc = t::text(&df, "description")?;
-    let figure = t::floats(&df, "figure")?;
-    let goal_value = t::floats(&df, "goal_value")?;
-    let direction = t::text(&df, "direction")?;
-    let status = t::text(&df, "status")?;
-    let detail = t::text(&df, "detail")?;
-    let basis = if has(&df, "basis") {
-        t::ints(&df, "basis")?
-    } else {
-        vec![None; df.height()]
-    };
-    let too_few = t::bools(&df, "too_few")?;
-    let previous = t::floats(&df, "previous_figure")?;
-    let change = t::floats(&df, "change")?;
-    let order = t::counts(&df, "goal_order")?;
-    // Added by issue 13: read when present.
-    let optional = |name: &str| -> Result<Vec<Option<String>>> {
-        if has(&df, name) {
-            t::texts(&df, name)
+    of_table("goal_scorecard", || {
+        let df = read(tables, "goal_scorecard", Some(of_period(period)))?;
+        let goal = t::text(&df, "goal")?;
+        let desc = t::text(&df, "description")?;
+        let figure = t::floats(&df, "figure")?;
+        let goal_value = t::floats(&df, "goal_value")?;
+        let direction = t::text(&df, "direction")?;
+        let status = t::text(&df, "status")?;
+        let detail = t::text(&df, "detail")?;
+        let basis = if has(&df, "basis") {
+            t::ints(&df, "basis")?
         } else {
-            Ok(vec![None; df.height()])
-        }
-    };
-    let unit = optional("unit")?;
-    let better = optional("better")?;
-    // The issue-13 `direction` (better / worse / same) lands beside the goal's own
-    // `direction` (at least / at most): it is the one whose values say better or worse.
-    let trend = if direction
-        .iter()
-        .any(|d| matches!(d.as_str(), "better" | "worse" | "same"))
-    {
-        direction.iter().map(|d| Some(d.clone())).collect()
-    } else {
-        optional("change_direction")?
-    };
-    let mut rows: Vec<Score> = (0..df.height())
-        .map(|i| Score {
-            goal: goal[i].clone(),
-            description: desc[i].clone(),
-            figure: figure[i],
-            goal_value: goal_value[i],
-            direction: direction[i].clone(),
-            status: status[i].clone(),
-            detail: detail[i].clone(),
-            basis: basis[i],
-            too_few: too_few[i].unwrap_or(false),
-            previous: previous[i],
-            change: change[i],
-            goal_order: order[i],
-            unit: unit[i].clone(),
-            better: better[i].clone(),
-            trend: trend[i].clone().filter(|d| !d.is_empty()),
-        })
-        .collect();
-    rows.sort_by_key(|r| r.goal_order);
-    Ok(rows)
+            vec![None; df.height()]
+        };
+        let too_few = t::bools(&df, "too_few")?;
+        let previous = t::floats(&df, "previous_figure")?;
+        let change = t::floats(&df, "change")?;
+        let order = t::counts(&df, "goal_order")?;
+        // Added by issue 13: read when present.
+        let optional = |name: &str| -> Result<Vec<Option<String>>> {
+            if has(&df, name) {
+                t::texts(&df, name)
+            } else {
+                Ok(vec![None; df.height()])
+            }
+        };
+        let unit = optional("unit")?;
+        let better = optional("better")?;
+        // The issue-13 `direction` (better / worse / same) lands beside the goal's own
+        // `direction` (at least / at most): it is the one whose values say better or worse.
+        let trend = if direction
+            .iter()
+            .any(|d| matches!(d.as_str(), "better" | "worse" | "same"))
+        {
+            direction.iter().map(|d| Some(d.clone())).collect()
+        } else {
+            optional("change_direction")?
+        };
+        let mut rows: Vec<Score> = (0..df.height())
+            .map(|i| Score {
+                goal: goal[i].clone(),
+                description: desc[i].clone(),
+                figure: figure[i],
+                goal_value: goal_value[i],
+                direction: direction[i].clone(),
+                status: status[i].clone(),
+                detail: detail[i].clone(),
+                basis: basis[i],
+                too_few: too_few[i].unwrap_or(false),
+                previous: previous[i],
+                change: change[i],
+                goal_order: order[i],
+                unit: unit[i].clone(),
+                better: better[i].clone(),
+                trend: trend[i].clone().filter(|d| !d.is_empty()),
+            })
+            .collect();
+        rows.sort_by_key(|r| r.goal_order);
+        Ok(rows)
+    })
 }
 
 /// A row of `backlog_trend`.
@@ -934,19 +966,21 @@ pub struct BacklogDay {
 }
 
 pub fn backlog_trend(tables: &Path, period: &str) -> Result<Vec<BacklogDay>> {
-    let df = read(tables, "backlog_trend", Some(of_period(period)))?;
-    let date = t::text(&df, "date")?;
-    let backlog = t::counts(&df, "backlog")?;
-    let inflow = t::counts(&df, "inflow")?;
-    let outflow = t::counts(&df, "outflow")?;
-    Ok((0..df.height())
-        .map(|i| BacklogDay {
-            date: date[i].clone(),
-            backlog: backlog[i],
-            inflow: inflow[i],
-            outflow: outflow[i],
-        })
-        .collect())
+    of_table("backlog_trend", || {
+        let df = read(tables, "backlog_trend", Some(of_period(period)))?;
+        let date = t::text(&df, "date")?;
+        let backlog = t::counts(&df, "backlog")?;
+        let inflow = t::counts(&df, "inflow")?;
+        let outflow = t::counts(&df, "outflow")?;
+        Ok((0..df.height())
+            .map(|i| BacklogDay {
+                date: date[i].clone(),
+                backlog: backlog[i],
+                inflow: inflow[i],
+                outflow: outflow[i],
+            })
+            .collect())
+    })
 }
 
 /// A row of `engineer_load`.
@@ -966,35 +1000,37 @@ pub struct EngineerLoad {
 }
 
 pub fn engineer_load(tables: &Path, period: &str) -> Result<Vec<EngineerLoad>> {
-    let df = read(tables, "engineer_load", Some(of_period(period)))?;
-    let id = t::text(&df, "engineer_id")?;
-    let wd = t::counts(&df, "working_days")?;
-    let solved = t::counts(&df, "solved")?;
-    let spd = t::floats(&df, "solved_per_working_day")?;
-    let spd_ok = t::bools(&df, "solved_goal_met")?;
-    let bl = t::floats(&df, "avg_backlog")?;
-    let bl_ok = t::bools(&df, "backlog_goal_met")?;
-    let sd = t::counts(&df, "system_down_over_goal")?;
-    let kb = t::floats(&df, "kb_per_week")?;
-    let kb_ok = t::bools(&df, "kb_goal_met")?;
-    let csat = t::floats(&df, "csat_satisfied_pct")?;
-    let resp = t::counts(&df, "csat_responses")?;
-    Ok((0..df.height())
-        .map(|i| EngineerLoad {
-            engineer_id: id[i].clone(),
-            working_days: wd[i],
-            solved: solved[i],
-            solved_per_working_day: spd[i],
-            solved_goal_met: spd_ok[i],
-            avg_backlog: bl[i],
-            backlog_goal_met: bl_ok[i],
-            system_down_over_goal: sd[i],
-            kb_per_week: kb[i],
-            kb_goal_met: kb_ok[i],
-            csat_satisfied_pct: csat[i],
-            csat_responses: resp[i],
-        })
-        .collect())
+    of_table("engineer_load", || {
+        let df = read(tables, "engineer_load", Some(of_period(period)))?;
+        let id = t::text(&df, "engineer_id")?;
+        let wd = t::counts(&df, "working_days")?;
+        let solved = t::counts(&df, "solved")?;
+        let spd = t::floats(&df, "solved_per_working_day")?;
+        let spd_ok = t::bools(&df, "solved_goal_met")?;
+        let bl = t::floats(&df, "avg_backlog")?;
+        let bl_ok = t::bools(&df, "backlog_goal_met")?;
+        let sd = t::counts(&df, "system_down_over_goal")?;
+        let kb = t::floats(&df, "kb_per_week")?;
+        let kb_ok = t::bools(&df, "kb_goal_met")?;
+        let csat = t::floats(&df, "csat_satisfied_pct")?;
+        let resp = t::counts(&df, "csat_responses")?;
+        Ok((0..df.height())
+            .map(|i| EngineerLoad {
+                engineer_id: id[i].clone(),
+                working_days: wd[i],
+                solved: solved[i],
+                solved_per_working_day: spd[i],
+                solved_goal_met: spd_ok[i],
+                avg_backlog: bl[i],
+                backlog_goal_met: bl_ok[i],
+                system_down_over_goal: sd[i],
+                kb_per_week: kb[i],
+                kb_goal_met: kb_ok[i],
+                csat_satisfied_pct: csat[i],
+                csat_responses: resp[i],
+            })
+            .collect())
+    })
 }
 
 /// The team's SLA counts for one priority and metric.
@@ -1018,40 +1054,43 @@ impl SlaCounts {
 /// The team's SLA by priority and metric: `sla_summary`'s `priority` rows of the period
 /// (`sla_compliance` pooled over customers and contracts by its query).
 pub fn sla_pooled(tables: &Path, period: &str) -> Result<BTreeMap<(Priority, Metric), SlaCounts>> {
-    let df = read(
-        tables,
-        "sla_summary",
-        Some(of_period(period).and(col("dimension").eq(lit("priority")))),
-    )?;
-    let priority = t::text(&df, "key")?;
-    let metric = t::text(&df, "metric")?;
-    let tickets = t::counts(&df, "tickets")?;
-    let met = t::counts(&df, "met")?;
-    let breached = t::counts(&df, "breached")?;
-    let in_progress = t::counts(&df, "in_progress")?;
-    let na = t::counts(&df, "not_applicable")?;
-    let waived = t::counts(&df, "waived")?;
-    let mut pooled: BTreeMap<(Priority, Metric), SlaCounts> = BTreeMap::new();
-    for i in 0..df.height() {
-        let (Some(p), Some(m)) = (Priority::parse(&priority[i]), Metric::parse(&metric[i])) else {
-            continue;
-        };
-        if !Metric::COMMITTED.contains(&m) {
-            continue;
+    of_table("sla_summary", || {
+        let df = read(
+            tables,
+            "sla_summary",
+            Some(of_period(period).and(col("dimension").eq(lit("priority")))),
+        )?;
+        let priority = t::text(&df, "key")?;
+        let metric = t::text(&df, "metric")?;
+        let tickets = t::counts(&df, "tickets")?;
+        let met = t::counts(&df, "met")?;
+        let breached = t::counts(&df, "breached")?;
+        let in_progress = t::counts(&df, "in_progress")?;
+        let na = t::counts(&df, "not_applicable")?;
+        let waived = t::counts(&df, "waived")?;
+        let mut pooled: BTreeMap<(Priority, Metric), SlaCounts> = BTreeMap::new();
+        for i in 0..df.height() {
+            let (Some(p), Some(m)) = (Priority::parse(&priority[i]), Metric::parse(&metric[i]))
+            else {
+                continue;
+            };
+            if !Metric::COMMITTED.contains(&m) {
+                continue;
+            }
+            pooled.insert(
+                (p, m),
+                SlaCounts {
+                    tickets: tickets[i],
+                    met: met[i],
+                    breached: breached[i],
+                    in_progress: in_progress[i],
+                    not_applicable: na[i],
+                    waived: waived[i],
+                },
+            );
         }
-        pooled.insert(
-            (p, m),
-            SlaCounts {
-                tickets: tickets[i],
-                met: met[i],
-                breached: breached[i],
-                in_progress: in_progress[i],
-                not_applicable: na[i],
-                waived: waived[i],
-            },
-        );
-    }
-    Ok(pooled)
+        Ok(pooled)
+    })
 }
 
 /// One input file of the lake's manifest.
@@ -1137,6 +1176,29 @@ mod tests {
         ])
         .unwrap();
         crate::store::write_table(dir, "run_info", &mut df).unwrap();
+    }
+
+    #[test]
+    fn a_missing_column_names_its_table() {
+        // `periods` without its `days`: the loader says which table and column.
+        let dir = tempfile::tempdir().unwrap();
+        let mut df = DataFrame::new_infer_height(vec![
+            Series::new("period".into(), ["2026Q3"]).into(),
+            Series::new("day_count".into(), [92i64]).into(),
+        ])
+        .unwrap();
+        crate::store::write_table(dir.path(), "periods", &mut df).unwrap();
+        let e = period_days(dir.path()).err().unwrap().to_string();
+        assert!(e.starts_with("table `periods`, column `days`: "), "{e}");
+    }
+
+    #[test]
+    fn a_polars_error_in_a_loader_names_its_table() {
+        let e = ReportError::Polars(PolarsError::ColumnNotFound("waived".into()))
+            .in_table("ticket_sla")
+            .to_string();
+        assert!(e.starts_with("table `ticket_sla`: "), "{e}");
+        assert!(e.contains("waived"), "{e}");
     }
 
     #[test]

@@ -105,6 +105,9 @@ pub enum ReportError {
     /// polars, where the table is not known to the code that failed.
     #[error(transparent)]
     Polars(#[from] PolarsError),
+    /// polars, while reading the rows of a table back (a loader of `load`).
+    #[error("table `{table}`: {source}")]
+    InTable { table: String, source: PolarsError },
 }
 
 /// What rewrites the tables and the lake the documents read.
@@ -140,15 +143,20 @@ impl Hint for ReportError {
             ReportError::CreateDir { .. }
             | ReportError::Write { .. }
             | ReportError::Panicked(_)
-            | ReportError::Polars(_) => return None,
+            | ReportError::Polars(_)
+            | ReportError::InTable { .. } => return None,
         })
     }
 }
 
 impl ReportError {
-    /// A column's error with the table it was read from.
+    /// A column's (or polars') error with the table it was read from.
     pub fn in_table(self, name: &str) -> ReportError {
         match self {
+            ReportError::Polars(source) => ReportError::InTable {
+                table: name.to_string(),
+                source,
+            },
             ReportError::Column {
                 table: None,
                 column,
