@@ -1193,6 +1193,19 @@ mod tests {
     }
 
     #[test]
+    fn text_in_a_count_column_is_an_error_not_zero() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut df = DataFrame::new_infer_height(vec![
+            Series::new("period".into(), ["2026Q3"]).into(),
+            Series::new("days".into(), ["ninety-two"]).into(),
+        ])
+        .unwrap();
+        crate::store::write_table(dir.path(), "periods", &mut df).unwrap();
+        let e = period_days(dir.path()).err().unwrap().to_string();
+        assert!(e.starts_with("table `periods`, column `days`: "), "{e}");
+    }
+
+    #[test]
     fn a_polars_error_in_a_loader_names_its_table() {
         let e = ReportError::Polars(PolarsError::ColumnNotFound("waived".into()))
             .in_table("ticket_sla")

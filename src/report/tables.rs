@@ -74,15 +74,17 @@ pub fn text(df: &DataFrame, name: &str) -> Result<Vec<String>> {
 pub fn floats(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
     let s = df
         .column(name)
-        .and_then(|c| c.as_materialized_series().cast(&DataType::Float64))
+        .and_then(|c| c.as_materialized_series().strict_cast(&DataType::Float64))
         .map_err(column(name))?;
     Ok(s.f64().map_err(column(name))?.iter().collect())
 }
 
+/// An integer column. Read strictly: a value that does not convert (text in a count column,
+/// say) is an error naming the column, never a null that a count would read as 0.
 pub fn ints(df: &DataFrame, name: &str) -> Result<Vec<Option<i64>>> {
     let s = df
         .column(name)
-        .and_then(|c| c.as_materialized_series().cast(&DataType::Int64))
+        .and_then(|c| c.as_materialized_series().strict_cast(&DataType::Int64))
         .map_err(column(name))?;
     Ok(s.i64().map_err(column(name))?.iter().collect())
 }
