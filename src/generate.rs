@@ -54,12 +54,7 @@ impl Hint for GenerateError {
     fn hint(&self) -> Option<String> {
         match self {
             GenerateError::Create { source, .. } | GenerateError::Write { source, .. } => {
-                Some(if source.kind() == std::io::ErrorKind::StorageFull {
-                    "free space on that disk, or choose another folder with --out, and run again"
-                        .into()
-                } else {
-                    "choose a folder you can write to with --out".into()
-                })
+                Some(crate::store::out_folder_hint(source))
             }
             GenerateError::Store(e) => e.hint(),
         }

@@ -318,10 +318,7 @@ pub fn run(req: &RunRequest, progress: &dyn Progress) -> Result<RunSummary, Erro
         }
     })?;
     let staged_summary = stage.join(&summary_item);
-    std::fs::write(&staged_summary, html).map_err(|source| ingest::IngestError::Io {
-        path: staged_summary.clone(),
-        source,
-    })?;
+    std::fs::write(&staged_summary, html).map_err(crate::store::io(&staged_summary))?;
 
     let mut items = vec![crate::store::staging::Item::folder("lake")];
     if !written.is_empty() {
@@ -409,10 +406,7 @@ fn clocks_and_metrics(
         update_windows: tables.update_windows.clone(),
         ticket_facts: tables.ticket_facts.clone(),
     };
-    std::fs::create_dir_all(tables_dir).map_err(|source| ingest::IngestError::Io {
-        path: tables_dir.to_path_buf(),
-        source,
-    })?;
+    std::fs::create_dir_all(tables_dir).map_err(crate::store::io(tables_dir))?;
     let (m, clock_written) = std::thread::scope(|scope| {
         let writer = scope.spawn(|| crate::clock::write_tables(tables_dir, &mut to_write));
         let m = crate::metrics::run(

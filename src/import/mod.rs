@@ -94,14 +94,8 @@ impl Hint for ImportError {
                 format!("the file's columns are: {}", found.join(", "))
             }
             ImportError::NoZone { .. } => "pass --assume-tz with the zone the helpdesk recorded them in, e.g. --assume-tz America/Sao_Paulo".into(),
-            ImportError::Create { source, .. } | ImportError::Write { source, .. }
-                if source.kind() == std::io::ErrorKind::StorageFull =>
-            {
-                "free space on that disk, or choose another folder with --out, and run again"
-                    .into()
-            }
-            ImportError::Create { .. } | ImportError::Write { .. } => {
-                "choose a folder you can write to with --out".into()
+            ImportError::Create { source, .. } | ImportError::Write { source, .. } => {
+                crate::store::out_folder_hint(source)
             }
             ImportError::Ingest(e) => return e.hint(),
             ImportError::ReadMapping { .. }

@@ -89,6 +89,16 @@ pub fn io_hint(e: &std::io::Error) -> Option<String> {
     })
 }
 
+/// The hint for a file that could not be created or written in the folder given with `--out`
+/// (`import`, `generate`): free space when the disk is full, else another folder.
+pub fn out_folder_hint(e: &std::io::Error) -> String {
+    if e.kind() == std::io::ErrorKind::StorageFull {
+        "free space on that disk, or choose another folder with --out, and run again".into()
+    } else {
+        "choose a folder you can write to with --out".into()
+    }
+}
+
 /// The I/O error of `path`, for `map_err`.
 pub(crate) fn io(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
     move |e| StoreError::Io {
